@@ -1,0 +1,152 @@
+import { IConstruct } from 'constructs';
+
+/** The managed (Cloud) Service Mesh release channel, which decides the revision. */
+export enum ReleaseChannel {
+  /** Revision `asm-managed`. */
+  REGULAR = 'regular',
+  /** Revision `asm-managed-rapid`. */
+  RAPID = 'rapid',
+  /** Revision `asm-managed-stable`. */
+  STABLE = 'stable',
+}
+
+/** Which control plane runs the mesh. */
+export enum MeshPlatformKind {
+  /** Managed ASM with a Google-managed istiod per revision (the reference setup). */
+  ASM_MANAGED_ISTIOD = 'asm-managed-istiod',
+  /** Managed Cloud Service Mesh on the Traffic Director control plane (new fleets). */
+  CLOUD_SERVICE_MESH = 'cloud-service-mesh',
+  /** Open-source Istio installed in the cluster. */
+  ISTIO = 'istio',
+}
+
+/** Options for `MeshPlatform.asmManaged()`. */
+export interface AsmManagedOptions {
+  /**
+   * Release channel of the managed control plane.
+   * @default ReleaseChannel.REGULAR
+   */
+  readonly channel?: ReleaseChannel;
+  /**
+   * Trust domain of workload identities (the first part of SPIFFE principals).
+   * `cluster.local` is resolved by istiod to the local trust domain.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/** Options for `MeshPlatform.cloudServiceMesh()`. */
+export interface CloudServiceMeshOptions {
+  /**
+   * Trust domain of workload identities, usually `PROJECT_ID.svc.id.goog` on Traffic Director.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/** Options for `MeshPlatform.istio()`. */
+export interface IstioOptions {
+  /**
+   * Control-plane revision (e.g. `1-30`); namespaces then carry `istio.io/rev: <revision>`.
+   * @default - the default revision: namespaces carry `istio-injection: enabled`
+   */
+  readonly revision?: string;
+  /**
+   * Trust domain of workload identities.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
+   * Istio's root namespace (mesh-wide policies and the mesh ConfigMap live here).
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+}
+
+/** Applied platforms, by the construct they were applied to. */
+const APPLIED = new WeakMap<IConstruct, MeshPlatform>();
+
+/**
+ * The mesh a set of constructs targets: control plane, injection label, mesh ConfigMap,
+ * trust domain. State it once with `applyTo(chart)`; every construct below finds it.
+ */
+export class MeshPlatform {
+  /** Managed ASM with istiod (revision label `asm-managed[-rapid|-stable]`). */
+  public static asmManaged(options: AsmManagedOptions = {}): MeshPlatform {
+    const channel = options.channel ?? ReleaseChannel.REGULAR;
+    const revision = channel === ReleaseChannel.REGULAR ? 'asm-managed' : `asm-managed-${channel}`;
+    return new MeshPlatform(MeshPlatformKind.ASM_MANAGED_ISTIOD, options.trustDomain, 'istio-system', revision,
+      'istio.io/rev', revision, `istio-${revision}`);
+  }
+
+  /**
+   * Managed Cloud Service Mesh on Traffic Director: `istio-injection: enabled`, and MeshConfig in
+   * `istio-asm-managed-rapid` whatever the channel (as Google documents for this control plane).
+   */
+  public static cloudServiceMesh(options: CloudServiceMeshOptions = {}): MeshPlatform {
+    return new MeshPlatform(MeshPlatformKind.CLOUD_SERVICE_MESH, options.trustDomain, 'istio-system', undefined,
+      'istio-injection', 'enabled', 'istio-asm-managed-rapid');
+  }
+
+  /** Open-source Istio, default revision or a named one. */
+  public static istio(options: IstioOptions = {}): MeshPlatform {
+    const rev = options.revision;
+    if (rev !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rev)) {
+      throw new Error(`MeshPlatform.istio: revision "${rev}" is not a valid label value: use lowercase letters, digits and '-' (e.g. "1-30")`);
+    }
+    return new MeshPlatform(MeshPlatformKind.ISTIO, options.trustDomain, options.rootNamespace ?? 'istio-system', rev,
+      rev ? 'istio.io/rev' : 'istio-injection', rev ?? 'enabled', rev ? `istio-${rev}` : 'istio');
+  }
+
+  /** The platform applied to `scope` or its nearest ancestor, if any. */
+  public static tryOf(scope: IConstruct): MeshPlatform | undefined {
+    for (const s of [...scope.node.scopes].reverse()) {
+      const found = APPLIED.get(s);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The platform applied to `scope` or its nearest ancestor; throws if there is none. */
+  public static of(scope: IConstruct): MeshPlatform {
+    const found = MeshPlatform.tryOf(scope);
+    if (!found) {
+      throw new Error(`${scope.node.path}: no mesh platform found: call e.g. MeshPlatform.asmManaged().applyTo(chart) once, or pass \`platform\` in the props`);
+    }
+    return found;
+  }
+
+  /** Trust domain of workload identities. */
+  public readonly trustDomain: string;
+
+  private constructor(
+    /** Which control plane this is. */
+    public readonly kind: MeshPlatformKind,
+    trustDomain: string | undefined,
+    /** Istio's root namespace. */
+    public readonly rootNamespace: string,
+    /** Control-plane revision, when injection selects one by label. */
+    public readonly revision: string | undefined,
+    /** The namespace label that enables sidecar injection. */
+    public readonly injectionLabel: string,
+    /** The value of `injectionLabel` that enables injection. */
+    public readonly injectionValue: string,
+    /** Name of the mesh ConfigMap (in `rootNamespace`) whose `mesh` key holds MeshConfig. */
+    public readonly meshConfigName: string,
+  ) {
+    this.trustDomain = trustDomain ?? 'cluster.local';
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.trustDomain)) {
+      throw new Error(`MeshPlatform: trust domain "${this.trustDomain}" is not a valid domain: use lowercase letters, digits, '-' and '.' (e.g. "my-project.svc.id.goog")`);
+    }
+  }
+
+  /** Whether this is a Google-managed control plane (ASM istiod or Traffic Director). */
+  public get isManaged(): boolean {
+    return this.kind !== MeshPlatformKind.ISTIO;
+  }
+
+  /** Makes this the platform of every construct in `scope` (usually a Chart or the App). */
+  public applyTo(scope: IConstruct): void {
+    APPLIED.set(scope, this);
+  }
+}

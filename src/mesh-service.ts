@@ -1,0 +1,283 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction } from './imports/security.istio.io';
+import { MeshNamespace } from './mesh-namespace';
+import { checkDnsLabel, checkRange, sortedRecord } from './names';
+import { servicePrincipal } from './principal';
+import { Protocol } from './protocol';
+import { ContainerResources } from './resources';
+import { SidecarOptions, sidecarAnnotations } from './sidecar';
+
+/** How a Service port tells Istio its protocol. */
+export enum ProtocolSelection {
+  /** By the port name's prefix: `http-web`, `grpc`, `tcp-db` (the classic Istio convention). */
+  PORT_NAME = 'port-name',
+  /** By the port's `appProtocol` field (the name is then free). */
+  APP_PROTOCOL = 'app-protocol',
+}
+
+/** A port of a `MeshService`. */
+export interface MeshServicePort {
+  /** The Service port, 1–65535. */
+  readonly port: number;
+  /**
+   * The container port traffic is sent to.
+   * @default - same as `port`
+   */
+  readonly targetPort?: number;
+  /**
+   * Application protocol.
+   * @default Protocol.http()
+   */
+  readonly protocol?: Protocol;
+  /**
+   * Port name. With `ProtocolSelection.PORT_NAME` it must be the protocol name or start with
+   * `<protocol>-` (Istio rule IST0118).
+   * @default - `<protocol>-<port>`, e.g. `http-3000`
+   */
+  readonly name?: string;
+}
+
+/** A port of a `MeshService` with every default resolved. */
+export interface ResolvedMeshServicePort {
+  /** The Service port. */
+  readonly port: number;
+  /** The container port. */
+  readonly targetPort: number;
+  /** Application protocol. */
+  readonly protocol: Protocol;
+  /** Port name. */
+  readonly name: string;
+}
+
+/** Service account settings of a `MeshService`. */
+export interface MeshServiceAccountOptions {
+  /**
+   * Service account name (it forms the workload's SPIFFE principal).
+   * @default - `<service name>-sa`
+   */
+  readonly name?: string;
+  /**
+   * Google service account to impersonate through GKE Workload Identity
+   * (annotation `iam.gke.io/gcp-service-account`).
+   * @default - none
+   */
+  readonly gcpServiceAccount?: string;
+  /**
+   * Extra annotations on the ServiceAccount.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/** Properties of a `MeshService`. */
+export interface MeshServiceProps {
+  /** The mesh namespace the workload runs in. */
+  readonly namespace: MeshNamespace;
+  /** Container image. */
+  readonly image: string;
+  /**
+   * Service name (also the Deployment name and the `app` label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * A single HTTP port: shorthand for `ports: [{ port }]`.
+   * @default - use `ports`
+   */
+  readonly port?: number;
+  /**
+   * The Service ports.
+   * @default - use `port`
+   */
+  readonly ports?: MeshServicePort[];
+  /**
+   * How Istio learns each port's protocol.
+   * @default ProtocolSelection.PORT_NAME
+   */
+  readonly protocolSelection?: ProtocolSelection;
+  /**
+   * Number of pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Service account settings.
+   * @default - `<name>-sa` without annotations
+   */
+  readonly serviceAccount?: MeshServiceAccountOptions;
+  /**
+   * Resources of the application container.
+   * @default - requests 100m CPU / 128Mi, limits 500m CPU / 512Mi
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Environment variables of the application container.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+  /**
+   * Sidecar settings.
+   * @default - holdApplicationUntilProxyStarts, Istio's defaults otherwise
+   */
+  readonly sidecar?: SidecarOptions;
+}
+
+/**
+ * A workload in the mesh: ServiceAccount, Deployment (with sidecar settings) and a ClusterIP
+ * Service whose ports carry their Istio protocol. Knows its in-mesh host name and its SPIFFE
+ * principal, and grants access to callers with `allowFrom`.
+ */
+export class MeshService extends Construct {
+  /** Service name. */
+  public readonly name: string;
+  /** The namespace it runs in. */
+  public readonly namespace: MeshNamespace;
+  /** The Service ports, defaults resolved. */
+  public readonly ports: ResolvedMeshServicePort[];
+  /** The ServiceAccount (escape hatch). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Deployment (escape hatch). */
+  public readonly deployment: kplus.Deployment;
+  /** The Service (escape hatch). */
+  public readonly service: kplus.Service;
+  /** Labels that select this workload's pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  private policy?: AuthorizationPolicy;
+  private allowedPrincipals?: string[];
+
+  constructor(scope: Construct, id: string, props: MeshServiceProps) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'service name', props.name ?? id);
+    this.namespace = props.namespace;
+    this.ports = this.resolvePorts(props);
+    this.selectorLabels = { app: this.name };
+    const ns = this.namespace.name;
+
+    const sa = props.serviceAccount ?? {};
+    const saAnnotations: Record<string, string> = { ...sa.annotations };
+    if (sa.gcpServiceAccount) {
+      if (!/^[^@\s]+@[^@\s]+$/.test(sa.gcpServiceAccount)) {
+        throw new Error(`${this.node.path}: gcpServiceAccount "${sa.gcpServiceAccount}" is not an email address: use NAME@PROJECT.iam.gserviceaccount.com`);
+      }
+      saAnnotations['iam.gke.io/gcp-service-account'] = sa.gcpServiceAccount;
+    }
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: {
+        name: checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`),
+        namespace: ns,
+        annotations: Object.keys(saAnnotations).length ? sortedRecord(saAnnotations) : undefined,
+      },
+    });
+
+    const replicas = checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000);
+    const res = props.resources ?? {};
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
+      select: false,
+      replicas,
+      serviceAccount: this.serviceAccount,
+      podMetadata: {
+        labels: this.selectorLabels,
+        annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
+      },
+      containers: [{
+        name: this.name,
+        image: props.image,
+        ports: uniqueTargets(this.ports).map((number) => ({ number })),
+        envVariables: Object.fromEntries(Object.keys(props.env ?? {}).sort()
+          .map((k) => [k, kplus.EnvValue.fromValue(props.env![k])])),
+        resources: {
+          cpu: { request: res.cpuRequest ?? kplus.Cpu.millis(100), limit: res.cpuLimit ?? kplus.Cpu.millis(500) },
+          memory: { request: res.memoryRequest ?? Size.mebibytes(128), limit: res.memoryLimit ?? Size.mebibytes(512) },
+        },
+      }],
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+
+    const byAppProtocol = props.protocolSelection === ProtocolSelection.APP_PROTOCOL;
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: this.ports.map((p) => ({
+        port: p.port,
+        targetPort: p.targetPort,
+        name: p.name,
+        protocol: p.protocol.name === 'udp' ? kplus.Protocol.UDP : kplus.Protocol.TCP,
+      })),
+    });
+    this.service.selectLabel('app', this.name);
+    if (byAppProtocol) {
+      // cdk8s+ has no appProtocol field; patch it onto the rendered ports.
+      this.ports.forEach((p, i) => ApiObject.of(this.service).addJsonPatch(
+        JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol.name)));
+    }
+  }
+
+  /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
+  public get fqdn(): string {
+    return `${this.name}.${this.namespace.name}.svc.cluster.local`;
+  }
+
+  /** The workload's SPIFFE principal: `<trust domain>/ns/<namespace>/sa/<service account>`. */
+  public get principal(): string {
+    return servicePrincipal(this.namespace.platform.trustDomain, this.namespace.name, this.serviceAccount.name);
+  }
+
+  /** The port a route reaches by default: the first HTTP-family port. */
+  public get defaultHttpPort(): ResolvedMeshServicePort | undefined {
+    return this.ports.find((p) => p.protocol.isHttp);
+  }
+
+  /**
+   * Lets `callers` call this service: an ALLOW AuthorizationPolicy on this workload that
+   * lists the callers' principals. Once a workload has an ALLOW policy, every other caller is denied.
+   */
+  public allowFrom(...callers: MeshService[]): void {
+    if (callers.length === 0) {
+      throw new Error(`${this.node.path}: allowFrom needs at least one caller (an ALLOW policy with no principals would deny everyone)`);
+    }
+    if (!this.policy) {
+      // The policy keeps a reference to this array: callers added later still land in it.
+      this.allowedPrincipals = [];
+      this.policy = new AuthorizationPolicy(this, 'AllowFrom', {
+        metadata: { name: `${this.name}-allow`, namespace: this.namespace.name },
+        spec: {
+          action: AuthorizationPolicySpecAction.ALLOW,
+          selector: { matchLabels: this.selectorLabels },
+          rules: [{ from: [{ source: { principals: this.allowedPrincipals } }] }],
+        },
+      });
+    }
+    const principals = new Set([...this.allowedPrincipals!, ...callers.map((c) => c.principal)]);
+    this.allowedPrincipals!.splice(0, Infinity, ...[...principals].sort());
+  }
+
+  private resolvePorts(props: MeshServiceProps): ResolvedMeshServicePort[] {
+    if ((props.port === undefined) === (props.ports === undefined)) {
+      throw new Error(`${this.node.path}: set exactly one of \`port\` (one HTTP port) or \`ports\``);
+    }
+    const specs = props.ports ?? [{ port: props.port! }];
+    if (specs.length === 0) throw new Error(`${this.node.path}: \`ports\` is empty: a MeshService needs at least one port`);
+    const byName = props.protocolSelection !== ProtocolSelection.APP_PROTOCOL;
+    const seen = new Set<string>();
+    return specs.map((spec) => {
+      const protocol = spec.protocol ?? Protocol.http();
+      const port = checkRange(this, 'port', spec.port, 1, 65535);
+      const targetPort = checkRange(this, 'targetPort', spec.targetPort ?? port, 1, 65535);
+      const name = checkDnsLabel(this, 'port name', spec.name ?? `${protocol.name}-${port}`);
+      if (byName && name !== protocol.name && !name.startsWith(`${protocol.name}-`)) {
+        throw new Error(`${this.node.path}: port name "${name}" does not carry protocol "${protocol.name}" (IST0118): `
+          + `name it "${protocol.name}" or "${protocol.name}-<suffix>", or use ProtocolSelection.APP_PROTOCOL`);
+      }
+      if (seen.has(name)) throw new Error(`${this.node.path}: duplicate port name "${name}": give each port a unique name`);
+      seen.add(name);
+      return { port, targetPort, protocol, name };
+    });
+  }
+}
+
+function uniqueTargets(ports: ResolvedMeshServicePort[]): number[] {
+  return [...new Set(ports.map((p) => p.targetPort))];
+}

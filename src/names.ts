@@ -1,0 +1,44 @@
+import { IConstruct } from 'constructs';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Throws unless `value` is an RFC 1123 DNS label (what Kubernetes requires of
+ * namespace, Service and most object names).
+ * @internal
+ */
+export function checkDnsLabel(scope: IConstruct, what: string, value: string): string {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    throw new Error(`${scope.node.path}: ${what} "${value}" is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
+  }
+  return value;
+}
+
+/**
+ * Throws unless `value` is a whole number in [min, max].
+ * @internal
+ */
+export function checkRange(scope: IConstruct, what: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${scope.node.path}: ${what} ${value} is out of range: use a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Turns a host such as `*.example.com` into a DNS-label fragment (`wildcard-example-com`).
+ * @internal
+ */
+export function hostSlug(host: string): string {
+  return host.replace(/^\*$/, 'all').replace(/\*/g, 'wildcard').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+}
+
+/**
+ * Returns the keys of a record in sorted order, so emitted maps are deterministic.
+ * @internal
+ */
+export function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key];
+  return out;
+}

@@ -1,0 +1,7 @@
+/**
+ * The SPIFFE-derived principal Istio authorizes on: `<trust domain>/ns/<namespace>/sa/<service account>`.
+ * @internal
+ */
+export function servicePrincipal(trustDomain: string, namespace: string, serviceAccount: string): string {
+  return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}

@@ -1,0 +1,80 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { istioDuration } from './duration';
+import { sortedRecord } from './names';
+
+/**
+ * Settings of the Istio sidecar injected next to a workload, rendered as pod annotations
+ * (`proxy.istio.io/config` and the `sidecar.istio.io/proxy*` resources).
+ */
+export interface SidecarOptions {
+  /**
+   * Start the application only once the proxy is ready, so its first outbound calls do not fail.
+   * @default true
+   */
+  readonly holdApplicationUntilProxyStarts?: boolean;
+  /**
+   * Minimum time the proxy drains before it may exit (`MINIMUM_DRAIN_DURATION`).
+   * @default - Istio's default (5s)
+   */
+  readonly minimumDrainDuration?: Duration;
+  /**
+   * Let the proxy exit as soon as no connection is active during drain (`EXIT_ON_ZERO_ACTIVE_CONNECTIONS`).
+   * @default - Istio's default (false)
+   */
+  readonly exitOnZeroActiveConnections?: boolean;
+  /**
+   * How long the proxy drains when the pod terminates (`terminationDrainDuration`).
+   * @default - Istio's default (5s)
+   */
+  readonly terminationDrainDuration?: Duration;
+  /**
+   * CPU request of the sidecar (`sidecar.istio.io/proxyCPU`).
+   * @default - the injector's default
+   */
+  readonly cpuRequest?: Cpu;
+  /**
+   * CPU limit of the sidecar (`sidecar.istio.io/proxyCPULimit`).
+   * @default - the injector's default
+   */
+  readonly cpuLimit?: Cpu;
+  /**
+   * Memory request of the sidecar (`sidecar.istio.io/proxyMemory`).
+   * @default - the injector's default
+   */
+  readonly memoryRequest?: Size;
+  /**
+   * Memory limit of the sidecar (`sidecar.istio.io/proxyMemoryLimit`).
+   * @default - the injector's default
+   */
+  readonly memoryLimit?: Size;
+}
+
+/**
+ * The pod annotations for these sidecar options.
+ * @internal
+ */
+export function sidecarAnnotations(scope: IConstruct, options: SidecarOptions): Record<string, string> {
+  const what = (field: string) => `${scope.node.path}: sidecar.${field}`;
+  const proxyConfig: Record<string, unknown> = {};
+  proxyConfig.holdApplicationUntilProxyStarts = options.holdApplicationUntilProxyStarts ?? true;
+  if (options.terminationDrainDuration) {
+    proxyConfig.terminationDrainDuration = istioDuration(what('terminationDrainDuration'), options.terminationDrainDuration);
+  }
+  const metadata: Record<string, string> = {};
+  if (options.minimumDrainDuration) {
+    metadata.MINIMUM_DRAIN_DURATION = istioDuration(what('minimumDrainDuration'), options.minimumDrainDuration);
+  }
+  if (options.exitOnZeroActiveConnections !== undefined) {
+    metadata.EXIT_ON_ZERO_ACTIVE_CONNECTIONS = String(options.exitOnZeroActiveConnections);
+  }
+  if (Object.keys(metadata).length) proxyConfig.proxyMetadata = sortedRecord(metadata);
+
+  const annotations: Record<string, string> = { 'proxy.istio.io/config': JSON.stringify(proxyConfig) };
+  if (options.cpuRequest) annotations['sidecar.istio.io/proxyCPU'] = String(options.cpuRequest.amount);
+  if (options.cpuLimit) annotations['sidecar.istio.io/proxyCPULimit'] = String(options.cpuLimit.amount);
+  if (options.memoryRequest) annotations['sidecar.istio.io/proxyMemory'] = `${options.memoryRequest.toMebibytes()}Mi`;
+  if (options.memoryLimit) annotations['sidecar.istio.io/proxyMemoryLimit'] = `${options.memoryLimit.toMebibytes()}Mi`;
+  return annotations;
+}

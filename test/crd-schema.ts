@@ -1,0 +1,53 @@
+// Structural-schema check against the pinned Istio 1.30.3 CRDs (../shared/istio/1.30.3/crds.yaml,
+// or $ISTIO_CRDS): every Istio object must match its v1 openAPIV3Schema, and unknown fields are
+// errors, as with `kubectl apply --validate=strict`.
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import { parseAllDocuments } from 'yaml';
+
+const CRDS = process.env.ISTIO_CRDS ?? path.join(__dirname, '..', '..', 'shared', 'istio', '1.30.3', 'crds.yaml');
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+/** Closes every object schema that does not preserve unknown fields. */
+function strict(schema: any): any {
+  if (schema && typeof schema === 'object') {
+    if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
+      schema.additionalProperties = false;
+    }
+    for (const value of Object.values(schema)) strict(value);
+  }
+  return schema;
+}
+
+function load(): Map<string, ValidateFunction> {
+  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+  const map = new Map<string, ValidateFunction>();
+  for (const doc of parseAllDocuments(fs.readFileSync(CRDS, 'utf8'))) {
+    const crd = doc.toJS();
+    if (crd?.kind !== 'CustomResourceDefinition') continue;
+    for (const version of crd.spec.versions) {
+      const schema = strict(version.schema.openAPIV3Schema);
+      Object.assign(schema.properties, { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } });
+      map.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+    }
+  }
+  return map;
+}
+
+/** Whether the object is an Istio kind (validated here). */
+export function isIstio(obj: any): boolean {
+  return /\.istio\.io\//.test(obj.apiVersion);
+}
+
+/** Throws unless the Istio object matches its CRD's structural schema (unknown fields included). */
+export function validateAgainstCrd(obj: any): void {
+  validators ??= load();
+  const validate = validators.get(`${obj.apiVersion}/${obj.kind}`);
+  if (!validate) throw new Error(`no CRD schema for ${obj.apiVersion} ${obj.kind}`);
+  if (!validate(obj)) {
+    const errors = validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+    throw new Error(`${obj.kind} ${obj.metadata?.name} does not match the Istio 1.30.3 CRD: ${errors.join('; ')}`);
+  }
+}

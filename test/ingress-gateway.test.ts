@@ -1,0 +1,97 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import { GatewayServiceType, HttpMatch, IngressGateway, MeshNamespace, MeshPlatform, MeshService, Protocol } from '../src';
+import { meshChart } from './helpers';
+import { find, synthValid } from './validate';
+
+function setup(platform?: MeshPlatform) {
+  const chart = meshChart(platform);
+  const gwNs = new MeshNamespace(chart, 'istio-gateway');
+  const appNs = new MeshNamespace(chart, 'app');
+  const web = new MeshService(chart, 'web', { namespace: appNs, image: 'w:1', ports: [{ port: 8080, name: 'http-web' }, { port: 9000, protocol: Protocol.tcp(), name: 'tcp-raw' }] });
+  const api = new MeshService(chart, 'api', { namespace: appNs, image: 'a:1', ports: [{ port: 9090, protocol: Protocol.grpc(), name: 'grpc' }, { port: 8081, name: 'http-admin' }] });
+  return { chart, gwNs, appNs, web, api };
+}
+
+describe('IngressGateway', () => {
+  test('routes: prefix, exact, regex, host groups, rule order, default port', () => {
+    const { chart, gwNs, web, api } = setup();
+    const gw = new IngressGateway(chart, 'gw', { namespace: gwNs, hosts: ['shop.example.com', '*.example.com'] });
+    gw.route({ to: web, match: HttpMatch.exact('/') });
+    gw.route({ to: api, match: HttpMatch.regex('^/v[0-9]+/.*'), hosts: ['api.example.com'] });
+    gw.route({ to: web, match: HttpMatch.prefix('/static') });
+    gw.route({ to: api, port: 8081, hosts: ['api.example.com'] });
+    const objects = synthValid(chart);
+    const shop = find(objects, 'VirtualService', 'istio-ingressgateway-shop-example-com', 'istio-gateway');
+    expect(shop.spec.hosts).toEqual(['shop.example.com', '*.example.com']);
+    expect(shop.spec.gateways).toEqual(['istio-ingressgateway']);
+    expect(shop.spec.http).toEqual([
+      { match: [{ uri: { exact: '/' } }], route: [{ destination: { host: 'web.app.svc.cluster.local', port: { number: 8080 } } }] },
+      { match: [{ uri: { prefix: '/static' } }], route: [{ destination: { host: 'web.app.svc.cluster.local', port: { number: 8080 } } }] },
+    ]);
+    const apiVs = find(objects, 'VirtualService', 'istio-ingressgateway-api-example-com');
+    expect(apiVs.spec.http.map((r: any) => [r.match[0].uri, r.route[0].destination.port.number])).toEqual([
+      [{ regex: '^/v[0-9]+/.*' }, 9090],
+      [{ prefix: '/' }, 8081],
+    ]);
+  });
+
+  test('HTTPS with redirect, custom name, service type, replicas, resources', () => {
+    const { chart, gwNs } = setup();
+    new IngressGateway(chart, 'gw', {
+      namespace: gwNs,
+      name: 'public-gw',
+      replicas: 3,
+      serviceType: GatewayServiceType.NODE_PORT,
+      tls: { credentialName: 'shop-cert', redirectHttp: true },
+      resources: { cpuLimit: Cpu.units(2), memoryLimit: Size.gibibytes(1) },
+    });
+    const objects = synthValid(chart);
+    expect(find(objects, 'Gateway', 'public-gw').spec).toEqual({
+      selector: { istio: 'public-gw' },
+      servers: [
+        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], tls: { httpsRedirect: true } },
+        { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'shop-cert' } },
+      ],
+    });
+    const dep = find(objects, 'Deployment', 'public-gw');
+    expect(dep.spec.replicas).toBe(3);
+    expect(dep.spec.selector.matchLabels).toEqual({ app: 'public-gw', istio: 'public-gw' });
+    expect(dep.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '2', memory: '1024Mi' } });
+    expect(find(objects, 'Service', 'public-gw').spec.type).toBe('NodePort');
+    expect(find(objects, 'RoleBinding', 'public-gw').subjects).toEqual([{ kind: 'ServiceAccount', name: 'public-gw' }]);
+  });
+
+  test('open-source Istio: pods opt in to injection by label', () => {
+    const { chart, gwNs } = setup(MeshPlatform.istio());
+    new IngressGateway(chart, 'gw', { namespace: gwNs });
+    expect(find(synthValid(chart), 'Deployment', 'istio-ingressgateway').spec.template.metadata.labels)
+      .toEqual({ 'app': 'istio-ingressgateway', 'istio': 'ingressgateway', 'sidecar.istio.io/inject': 'true' });
+  });
+
+  test('errors name the construct and the fix', () => {
+    const { chart, gwNs, appNs, web, api } = setup();
+    const outside = new MeshNamespace(chart, 'legacy', { injection: false });
+    const legacy = new MeshService(chart, 'old', { namespace: outside, image: 'o:1', port: 80 });
+    const tcpOnly = new MeshService(chart, 'db', { namespace: appNs, image: 'd:1', ports: [{ port: 5432, protocol: Protocol.tcp(), name: 'tcp' }] });
+    const gw = new IngressGateway(chart, 'gw', { namespace: gwNs, hosts: ['shop.example.com'] });
+    expect(() => gw.route({ to: legacy })).toThrow('test/gw: route to test/old goes to a service outside the mesh (namespace "legacy" has injection disabled): enable injection on its namespace or route elsewhere');
+    expect(() => gw.route({ to: web, port: 1234 })).toThrow('test/gw: route to test/web: port 1234 is not a port of the service; its ports are 8080 (http), 9000 (tcp)');
+    expect(() => gw.route({ to: web, port: 9000 })).toThrow('test/gw: route to test/web: port 9000 speaks tcp, but gateway routes are HTTP: route to an HTTP-family port');
+    expect(() => gw.route({ to: tcpOnly })).toThrow('test/gw: route to test/db: the service has no HTTP port; its ports are 5432 (tcp)');
+    expect(() => gw.route({ to: api, hosts: ['other.example.org'] })).toThrow('test/gw: route host "other.example.org" is not accepted by the gateway (hosts: shop.example.com): add it to the gateway\'s hosts');
+    expect(() => gw.route({ to: api, hosts: ['Bad Host'] })).toThrow('test/gw: host "Bad Host" is not a valid host');
+    expect(() => new IngressGateway(chart, 'gw2', { namespace: outside })).toThrow('test/gw2: namespace "legacy" has injection disabled, but the gateway\'s proxy (image: auto) is injected');
+    expect(() => new IngressGateway(chart, 'gw3', { namespace: gwNs, name: 'GW' })).toThrow('test/gw3: gateway name "GW" is not a valid DNS label');
+    expect(() => new IngressGateway(chart, 'gw4', { namespace: gwNs, name: 'gw4', tls: { credentialName: 'Bad_Cert' } })).toThrow('test/gw4: tls.credentialName "Bad_Cert" is not a valid DNS label');
+    expect(() => new IngressGateway(chart, 'gw5', { namespace: gwNs, name: 'gw5', replicas: 1.5 })).toThrow('test/gw5: replicas 1.5 is out of range');
+  });
+
+  test('HttpMatch errors', () => {
+    expect(() => HttpMatch.prefix('hello')).toThrow('HttpMatch.prefix: path "hello" must start with \'/\'');
+    expect(() => HttpMatch.exact('')).toThrow('HttpMatch.exact: path "" must start with \'/\'');
+    expect(() => HttpMatch.regex('(')).toThrow(/HttpMatch.regex: "\(" does not compile/);
+    expect(() => HttpMatch.regex('^/(?!admin)')).toThrow('HttpMatch.regex: "^/(?!admin)" uses look-around or a back-reference, which RE2 (Envoy) does not support');
+    expect(() => HttpMatch.regex('')).toThrow('HttpMatch.regex: the expression is empty');
+  });
+});

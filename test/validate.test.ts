@@ -1,0 +1,22 @@
+import { validateObjects } from './validate';
+
+const vs = (spec: any) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' }, spec });
+
+describe('the independent validator', () => {
+  test('accepts a valid VirtualService', () => {
+    expect(() => validateObjects([vs({ hosts: ['a'], http: [{ route: [{ destination: { host: 'a' } }] }] })])).not.toThrow();
+  });
+  test('rejects a wrongly typed Istio field (kubernetes-models)', () => {
+    expect(() => validateObjects([vs({ hosts: 'a' })])).toThrow(/VirtualService \/x is invalid/);
+  });
+  test('rejects an unknown Istio field (CRD schema, strict)', () => {
+    expect(() => validateObjects([vs({ hosts: ['a'], bogus: 1 })])).toThrow(/does not match the Istio 1.30.3 CRD: \/spec must NOT have additional properties \(bogus\)/);
+  });
+  test('rejects a Deployment without containers', () => {
+    expect(() => validateObjects([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: { spec: {} } } }]))
+      .toThrow(/Deployment \/x is invalid/);
+  });
+  test('rejects kinds it cannot validate', () => {
+    expect(() => validateObjects([{ apiVersion: 'x/v1', kind: 'Y', metadata: { name: 'z' } }])).toThrow(/no validator/);
+  });
+});
