@@ -1,52 +1,94 @@
+import { sortedRecord } from './names';
+import { StringMatch } from './string-match';
+
 /**
- * Which request paths a route takes: by prefix, exact path or RE2 regular expression.
+ * Which requests a route takes: a path condition (prefix, exact, RE2 regex) optionally narrowed
+ * by headers, query parameters, method and the calling workload. All conditions of one
+ * `HttpMatch` must hold; several matches on one route are alternatives.
  */
 export class HttpMatch {
   /** Paths that start with `prefix` (e.g. `/hello`). */
   public static prefix(prefix: string): HttpMatch {
-    return new HttpMatch('prefix', checkPath('prefix', prefix));
+    return new HttpMatch({ uri: StringMatch.prefix(checkPath('prefix', prefix))._toIstio() });
   }
 
   /** Exactly this path. */
   public static exact(path: string): HttpMatch {
-    return new HttpMatch('exact', checkPath('exact', path));
+    return new HttpMatch({ uri: StringMatch.exact(checkPath('exact', path))._toIstio() });
   }
 
-  /**
-   * Paths matching an RE2 regular expression (the whole path must match).
-   * The expression is checked at construction with JavaScript's parser; RE2 rejects a few more
-   * constructs (look-around, back-references), which are refused here too.
-   */
+  /** Paths matching an RE2 regular expression (the whole path must match). */
   public static regex(expression: string): HttpMatch {
-    if (expression === '') throw new Error('HttpMatch.regex: the expression is empty');
-    if (/\(\?[=!<]|\\[1-9]/.test(expression)) {
-      throw new Error(`HttpMatch.regex: "${expression}" uses look-around or a back-reference, which RE2 (Envoy) does not support`);
-    }
-    try {
-      new RegExp(expression);
-    } catch (e) {
-      throw new Error(`HttpMatch.regex: "${expression}" does not compile: ${(e as Error).message}`);
-    }
-    return new HttpMatch('regex', expression);
+    return new HttpMatch({ uri: wrap('HttpMatch.', () => StringMatch.regex(expression))._toIstio() });
   }
 
-  private constructor(
-    /** `prefix`, `exact` or `regex`: the key of Istio's StringMatch. */
-    public readonly kind: string,
-    /** The path, prefix or expression. */
-    public readonly value: string,
-  ) {}
+  /** Any path (narrow it with `withHeader`, `withMethod`, ...). */
+  public static any(): HttpMatch {
+    return new HttpMatch({});
+  }
+
+  private constructor(private readonly spec: Record<string, any>) {}
+
+  /** Also require header `name` to match (`name` is lower-cased, as Envoy sees headers). */
+  public withHeader(name: string, match: StringMatch): HttpMatch {
+    return this.withEntry('headers', checkHeader(name), match._toIstio());
+  }
+
+  /** Also require header `name` to be absent. */
+  public withoutHeader(name: string): HttpMatch {
+    return this.withEntry('withoutHeaders', checkHeader(name), {});
+  }
+
+  /** Also require query parameter `name` to match (exact or regex; Istio has no prefix match here). */
+  public withQueryParam(name: string, match: StringMatch): HttpMatch {
+    if (match.kind === 'prefix') throw new Error(`HttpMatch.withQueryParam: "${name}": Istio matches query parameters only exactly or by regex`);
+    return this.withEntry('queryParams', name, match._toIstio());
+  }
+
+  /** Also require this HTTP method (e.g. `GET`). */
+  public withMethod(method: string): HttpMatch {
+    if (!/^[A-Z]+$/.test(method)) throw new Error(`HttpMatch.withMethod: "${method}" is not an HTTP method: use upper case, e.g. GET`);
+    return new HttpMatch({ ...this.spec, method: { exact: method } });
+  }
+
+  /** Also require the caller's pod labels (e.g. a MeshService's `selectorLabels`). */
+  public withSourceLabels(labels: { [key: string]: string }): HttpMatch {
+    return new HttpMatch({ ...this.spec, sourceLabels: sortedRecord({ ...this.spec.sourceLabels, ...labels }) });
+  }
+
+  /** Match the path case-insensitively. */
+  public ignoringCase(): HttpMatch {
+    return new HttpMatch({ ...this.spec, ignoreUriCase: true });
+  }
 
   /**
-   * The Istio `HTTPMatchRequest.uri` StringMatch.
+   * Istio's HTTPMatchRequest.
    * @internal
    */
-  public _toUri(): { [key: string]: string } {
-    return { [this.kind]: this.value };
+  public _toIstio(): Record<string, any> {
+    return this.spec;
+  }
+
+  private withEntry(field: string, key: string, value: unknown): HttpMatch {
+    return new HttpMatch({ ...this.spec, [field]: sortedRecord({ ...this.spec[field], [key]: value }) });
   }
 }
 
 function checkPath(kind: string, path: string): string {
   if (!path.startsWith('/')) throw new Error(`HttpMatch.${kind}: path "${path}" must start with '/'`);
   return path;
+}
+
+function checkHeader(name: string): string {
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw new Error(`HttpMatch: "${name}" is not a valid header name`);
+  return name.toLowerCase();
+}
+
+/** Runs `fn`, prefixing the message of what it throws. */
+function wrap<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new Error(prefix + (e as Error).message);
+  }
 }

@@ -1,11 +1,16 @@
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { HttpMatch } from './http-match';
-import { Gateway, GatewaySpecServers, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp } from './imports/networking.istio.io';
+import { HttpRouteOptions, checkInMesh, renderHttpRoute } from './http-route';
+import {
+  Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
+  VirtualServiceSpecTls,
+} from './imports/networking.istio.io';
 import { MeshNamespace } from './mesh-namespace';
 import { MeshService } from './mesh-service';
 import { checkDnsLabel, checkRange, hostSlug } from './names';
+import { IMeshIdentity, servicePrincipal } from './principal';
 import { ContainerResources, kubeResources } from './resources';
 
 /** How the gateway's Service is exposed. */
@@ -18,10 +23,42 @@ export enum GatewayServiceType {
   CLUSTER_IP = 'ClusterIP',
 }
 
-/** HTTPS termination at the gateway. */
+/** How the gateway handles TLS on port 443. */
+export enum GatewayTlsMode {
+  /** Terminate TLS with the gateway's certificate. */
+  SIMPLE = 'SIMPLE',
+  /** Terminate TLS and require client certificates signed by the CA in the credential (`ca.crt`). */
+  MUTUAL = 'MUTUAL',
+  /** Do not terminate: route the encrypted stream by SNI (`routeTls`) to a service that terminates it. */
+  PASSTHROUGH = 'PASSTHROUGH',
+}
+
+/** Minimum TLS version accepted. */
+export enum TlsVersion {
+  /** TLS 1.2. */
+  TLS_V1_2 = 'TLSV1_2',
+  /** TLS 1.3. */
+  TLS_V1_3 = 'TLSV1_3',
+}
+
+/** TLS on port 443 of the gateway. */
 export interface GatewayTlsOptions {
-  /** Name of the `kubernetes.io/tls` Secret in the gateway's namespace that holds the certificate. */
-  readonly credentialName: string;
+  /**
+   * How TLS is handled.
+   * @default GatewayTlsMode.SIMPLE
+   */
+  readonly mode?: GatewayTlsMode;
+  /**
+   * Name of the Secret in the gateway's namespace with the certificate (`tls.crt`, `tls.key`, and
+   * `ca.crt` for MUTUAL). Required unless PASSTHROUGH.
+   * @default - none (PASSTHROUGH)
+   */
+  readonly credentialName?: string;
+  /**
+   * Lowest TLS version accepted.
+   * @default - Istio's default (TLS 1.2)
+   */
+  readonly minProtocolVersion?: TlsVersion;
   /**
    * Answer plain HTTP with a redirect to HTTPS.
    * @default false
@@ -70,13 +107,16 @@ export interface IngressGatewayProps {
   readonly tls?: GatewayTlsOptions;
 }
 
-/** A route through the gateway to a mesh service. */
-export interface GatewayRouteOptions {
-  /** The destination. */
-  readonly to: MeshService;
+/** An HTTP route through the gateway to a mesh service. */
+export interface GatewayRouteOptions extends HttpRouteOptions {
   /**
-   * Which paths this route takes.
-   * @default HttpMatch.prefix('/')
+   * The destination (shorthand for `destinations: [{ service: to, port }]`).
+   * @default - use `destinations`, `redirect` or `directResponse`
+   */
+  readonly to?: MeshService;
+  /**
+   * Which paths this route takes (shorthand for `matches: [match]`).
+   * @default - `matches`, or every path
    */
   readonly match?: HttpMatch;
   /**
@@ -85,8 +125,21 @@ export interface GatewayRouteOptions {
    */
   readonly hosts?: string[];
   /**
-   * Destination port.
+   * Destination port of `to`.
    * @default - the destination's first HTTP port
+   */
+  readonly port?: number;
+}
+
+/** A TLS passthrough route: encrypted streams for some SNI hosts go to a service as they are. */
+export interface GatewayTlsRouteOptions {
+  /** SNI host names (each accepted by the gateway). */
+  readonly sniHosts: string[];
+  /** The service that terminates TLS. */
+  readonly to: MeshService;
+  /**
+   * Its port (a TLS-family port: `https` or `tls`).
+   * @default - its first https/tls port
    */
   readonly port?: number;
 }
@@ -96,7 +149,7 @@ export interface GatewayRouteOptions {
  * an injected Deployment (`inject.istio.io/templates: gateway`, `image: auto`), its Service,
  * and the Istio `Gateway`. `route()` adds VirtualServices bound to it.
  */
-export class IngressGateway extends Construct {
+export class IngressGateway extends Construct implements IMeshIdentity {
   /** Name of the gateway's objects. */
   public readonly name: string;
   /** The namespace it runs in. */
@@ -111,7 +164,9 @@ export class IngressGateway extends Construct {
   public readonly deployment: ApiObject;
   /** The Kubernetes Service (escape hatch). */
   public readonly service: ApiObject;
-  private readonly virtualServices = new Map<string, VirtualServiceSpecHttp[]>();
+  private readonly virtualServices = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
+  private readonly vsNames = new Set<string>();
+  private readonly tlsMode?: GatewayTlsMode;
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
@@ -189,17 +244,35 @@ export class IngressGateway extends Construct {
       tls: props.tls?.redirectHttp ? { httpsRedirect: true } : undefined,
     }];
     if (props.tls) {
-      checkDnsLabel(this, 'tls.credentialName', props.tls.credentialName);
+      const mode = props.tls.mode ?? GatewayTlsMode.SIMPLE;
+      const passthrough = mode === GatewayTlsMode.PASSTHROUGH;
+      if (passthrough === (props.tls.credentialName !== undefined)) {
+        throw new Error(`${this.node.path}: tls.credentialName ${passthrough ? 'does not apply to PASSTHROUGH (the service holds the certificate): remove it' : `is required with ${mode}: name the Secret that holds the certificate`}`);
+      }
+      if (passthrough && props.tls.redirectHttp) {
+        throw new Error(`${this.node.path}: tls.redirectHttp needs a terminating mode (SIMPLE or MUTUAL), not PASSTHROUGH`);
+      }
+      if (props.tls.credentialName) checkDnsLabel(this, 'tls.credentialName', props.tls.credentialName);
       servers.push({
-        port: { number: 443, name: 'https', protocol: 'HTTPS' },
+        port: { number: 443, name: passthrough ? 'tls' : 'https', protocol: passthrough ? 'TLS' : 'HTTPS' },
         hosts: this.hosts,
-        tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.tls.credentialName },
+        tls: {
+          mode: mode as string as GatewaySpecServersTlsMode,
+          credentialName: props.tls.credentialName,
+          minProtocolVersion: props.tls.minProtocolVersion as string as GatewaySpecServersTlsMinProtocolVersion | undefined,
+        },
       });
     }
+    this.tlsMode = props.tls?.mode;
     this.gateway = new Gateway(this, 'Gateway', {
       metadata,
       spec: { selector: { istio }, servers },
     });
+  }
+
+  /** The gateway's SPIFFE principal (its service account), for `allowFrom` on the services behind it. */
+  public get principal(): string {
+    return servicePrincipal(this.namespace.platform.trustDomain, this.namespace.name, this.name);
   }
 
   /**
@@ -207,42 +280,75 @@ export class IngressGateway extends Construct {
    * route's hosts, bound to this gateway. Rules are evaluated in the order routes are added.
    */
   public route(options: GatewayRouteOptions): void {
-    const to = options.to;
-    if (!to.namespace.injection) {
-      throw new Error(`${this.node.path}: route to ${to.node.path} goes to a service outside the mesh (namespace "${to.namespace.name}" has injection disabled): enable injection on its namespace or route elsewhere`);
+    if (options.to && options.destinations) throw new Error(`${this.node.path}: set \`to\` or \`destinations\`, not both`);
+    if (options.match && options.matches) throw new Error(`${this.node.path}: set \`match\` or \`matches\`, not both`);
+    const first = options.to ?? options.destinations?.[0]?.service;
+    if (!first && !options.redirect && !options.directResponse) {
+      throw new Error(`${this.node.path}: a gateway route needs \`to\`, \`destinations\` (with a service), \`redirect\` or \`directResponse\``);
     }
-    const port = options.port ?? to.defaultHttpPort?.port;
-    const target = to.ports.find((p) => p.port === port);
-    if (port === undefined || !target) {
-      const known = to.ports.map((p) => `${p.port} (${p.protocol.name})`).join(', ');
-      throw new Error(`${this.node.path}: route to ${to.node.path}: ${port === undefined ? 'the service has no HTTP port' : `port ${port} is not a port of the service`}; its ports are ${known}`);
+    const rule = renderHttpRoute(this, {
+      ...options,
+      matches: options.match ? [options.match] : options.matches,
+      destinations: options.to ? [{ service: options.to, port: options.port }] : options.destinations,
+    }, first!);
+    this.rulesFor(this.checkedHosts(options.hosts ?? this.hosts), 'http').push(rule);
+  }
+
+  /**
+   * Routes TLS streams by SNI to a service that terminates TLS itself (needs `tls.mode: PASSTHROUGH`).
+   */
+  public routeTls(options: GatewayTlsRouteOptions): void {
+    if (this.tlsMode !== GatewayTlsMode.PASSTHROUGH) {
+      throw new Error(`${this.node.path}: routeTls needs tls.mode PASSTHROUGH on the gateway (it terminates TLS otherwise): use route() or set the mode`);
     }
-    if (!target.protocol.isHttp) {
-      throw new Error(`${this.node.path}: route to ${to.node.path}: port ${port} speaks ${target.protocol.name}, but gateway routes are HTTP: route to an HTTP-family port`);
+    if (options.sniHosts.length === 0) throw new Error(`${this.node.path}: routeTls needs at least one SNI host`);
+    const to = checkInMesh(this, options.to);
+    const target = options.port === undefined
+      ? to.ports.find((p) => p.protocol.name === 'https' || p.protocol.name === 'tls')
+      : to.ports.find((p) => p.port === options.port);
+    if (!target || !['https', 'tls'].includes(target.protocol.name)) {
+      throw new Error(`${this.node.path}: routeTls to ${to.node.path}: ${options.port === undefined ? 'the service has no https/tls port' : `port ${options.port} is not an https/tls port of the service`}`);
     }
-    const hosts = [...(options.hosts ?? this.hosts)];
+    const sniHosts = this.checkedHosts(options.sniHosts);
+    this.rulesFor(sniHosts, 'tls').push({
+      match: [{ port: 443, sniHosts }],
+      route: [{ destination: { host: to.fqdn, port: { number: target.port } } }],
+    });
+  }
+
+  private checkedHosts(hosts: string[]): string[] {
     for (const host of hosts) {
       checkHost(this, host);
       if (!this.hosts.some((g) => hostCovers(g, host))) {
         throw new Error(`${this.node.path}: route host "${host}" is not accepted by the gateway (hosts: ${this.hosts.join(', ')}): add it to the gateway's hosts`);
       }
     }
+    return [...hosts];
+  }
+
+  /** The HTTP or TLS rules of the VirtualService for these hosts, created on first use. */
+  private rulesFor(hosts: string[], kind: 'http' | 'tls'): any[] {
     const key = hosts.join(',');
-    let rules = this.virtualServices.get(key);
-    if (!rules) {
-      rules = [];
-      this.virtualServices.set(key, rules);
-      const name = checkDnsLabel(this, 'VirtualService name', `${this.name}-${hostSlug(hosts[0])}`.slice(0, 63).replace(/-+$/, ''));
+    let vs = this.virtualServices.get(key);
+    if (!vs) {
+      vs = { http: [], tls: [] };
+      this.virtualServices.set(key, vs);
+      let name = `${this.name}-${hostSlug(hosts[0])}`.slice(0, 60).replace(/-+$/, '');
+      if (this.vsNames.has(name)) name = `${name}-${this.virtualServices.size}`;
+      this.vsNames.add(name);
+      const rules = vs;
       new VirtualService(this, `Routes${this.virtualServices.size}`, {
-        metadata: { name, namespace: this.namespace.name },
-        // The VirtualService keeps a reference to `rules`: later routes for these hosts land in it.
-        spec: { hosts, gateways: [this.name], http: rules },
+        metadata: { name: checkDnsLabel(this, 'VirtualService name', name), namespace: this.namespace.name },
+        // The VirtualService reads the rule lists at synth: later routes for these hosts land in them.
+        spec: {
+          hosts,
+          gateways: [this.name],
+          http: Lazy.any({ produce: () => rules.http.length ? rules.http : undefined }) as any,
+          tls: Lazy.any({ produce: () => rules.tls.length ? rules.tls : undefined }) as any,
+        },
       });
     }
-    rules.push({
-      match: [{ uri: (options.match ?? HttpMatch.prefix('/'))._toUri() }],
-      route: [{ destination: { host: to.fqdn, port: { number: port } } }],
-    });
+    return vs[kind];
   }
 }
 

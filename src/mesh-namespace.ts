@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AuthorizationPolicy } from './imports/security.istio.io';
 import { MeshPlatform } from './mesh-platform';
 import { checkDnsLabel, sortedRecord } from './names';
 
@@ -90,6 +91,18 @@ export class MeshNamespace extends Construct {
         labels: sortedRecord({ ...userLabels, ...injectionLabels }),
         annotations: Object.keys(annotations).length ? sortedRecord(annotations) : undefined,
       },
+    });
+  }
+
+  /**
+   * Denies every request to this namespace's workloads unless an ALLOW policy (`allowFrom`,
+   * `AuthorizationPolicy`) permits it: an `allow-nothing` policy with no rules.
+   */
+  public denyByDefault(): void {
+    if (this.node.tryFindChild('DenyByDefault')) return;
+    new AuthorizationPolicy(this, 'DenyByDefault', {
+      metadata: { name: 'allow-nothing', namespace: this.name },
+      spec: {},
     });
   }
 

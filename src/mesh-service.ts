@@ -1,13 +1,17 @@
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { IEgressTarget } from './egress';
+import { HttpRouteOptions, renderHttpRoute } from './http-route';
+import { DestinationRule, DestinationRuleSpecSubsets, Sidecar, VirtualService, VirtualServiceSpecHttp } from './imports/networking.istio.io';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction } from './imports/security.istio.io';
 import { MeshNamespace } from './mesh-namespace';
 import { checkDnsLabel, checkRange, sortedRecord } from './names';
-import { servicePrincipal } from './principal';
+import { IMeshIdentity, servicePrincipal } from './principal';
 import { Protocol } from './protocol';
 import { ContainerResources } from './resources';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
+import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from './traffic-policy';
 
 /** How a Service port tells Istio its protocol. */
 export enum ProtocolSelection {
@@ -122,6 +126,33 @@ export interface MeshServiceProps {
    * @default - holdApplicationUntilProxyStarts, Istio's defaults otherwise
    */
   readonly sidecar?: SidecarOptions;
+  /**
+   * Version of this Deployment (pod label `version`, DestinationRule subset). Needed before
+   * `addVersion` so that every pod belongs to a subset.
+   * @default - no version label
+   */
+  readonly version?: string;
+  /**
+   * How clients call this service: load balancing, connection pool, outlier detection, TLS.
+   * @default - no DestinationRule unless versions are declared
+   */
+  readonly trafficPolicy?: TrafficPolicyOptions;
+}
+
+/** Another version of a `MeshService`: a Deployment beside the first, selected by the same Service. */
+export interface MeshServiceVersionOptions {
+  /** Container image of this version. */
+  readonly image: string;
+  /**
+   * Number of pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Environment variables.
+   * @default - those of the service
+   */
+  readonly env?: { [name: string]: string };
 }
 
 /**
@@ -129,7 +160,7 @@ export interface MeshServiceProps {
  * Service whose ports carry their Istio protocol. Knows its in-mesh host name and its SPIFFE
  * principal, and grants access to callers with `allowFrom`.
  */
-export class MeshService extends Construct {
+export class MeshService extends Construct implements IEgressTarget, IMeshIdentity {
   /** Service name. */
   public readonly name: string;
   /** The namespace it runs in. */
@@ -146,6 +177,12 @@ export class MeshService extends Construct {
   public readonly selectorLabels: { [key: string]: string };
   private policy?: AuthorizationPolicy;
   private allowedPrincipals?: string[];
+  private readonly props: MeshServiceProps;
+  private readonly versionList: string[] = [];
+  private subsets?: DestinationRuleSpecSubsets[];
+  private routes?: VirtualServiceSpecHttp[];
+  private sidecarHosts?: string[];
+  private userCatchAll = false;
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -171,30 +208,10 @@ export class MeshService extends Construct {
       },
     });
 
-    const replicas = checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000);
-    const res = props.resources ?? {};
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
-      select: false,
-      replicas,
-      serviceAccount: this.serviceAccount,
-      podMetadata: {
-        labels: this.selectorLabels,
-        annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
-      },
-      containers: [{
-        name: this.name,
-        image: props.image,
-        ports: uniqueTargets(this.ports).map((number) => ({ number })),
-        envVariables: Object.fromEntries(Object.keys(props.env ?? {}).sort()
-          .map((k) => [k, kplus.EnvValue.fromValue(props.env![k])])),
-        resources: {
-          cpu: { request: res.cpuRequest ?? kplus.Cpu.millis(100), limit: res.cpuLimit ?? kplus.Cpu.millis(500) },
-          memory: { request: res.memoryRequest ?? Size.mebibytes(128), limit: res.memoryLimit ?? Size.mebibytes(512) },
-        },
-      }],
-    });
-    this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    this.props = props;
+    this.deployment = this.createDeployment('Deployment', this.name, props.version, props);
+    if (props.version !== undefined) this.versionList.push(props.version);
+    if (props.trafficPolicy || props.version !== undefined) this.ensureDestinationRule();
 
     const byAppProtocol = props.protocolSelection === ProtocolSelection.APP_PROTOCOL;
     this.service = new kplus.Service(this, 'Service', {
@@ -230,11 +247,84 @@ export class MeshService extends Construct {
     return this.ports.find((p) => p.protocol.isHttp);
   }
 
+  /** The declared versions (`version` and `addVersion`), in order. */
+  public get versions(): string[] {
+    return [...this.versionList];
+  }
+
   /**
-   * Lets `callers` call this service: an ALLOW AuthorizationPolicy on this workload that
-   * lists the callers' principals. Once a workload has an ALLOW policy, every other caller is denied.
+   * Adds a version: a Deployment `<name>-<version>` with pod label `version`, selected by the same
+   * Service, and a subset of the same name in the service's DestinationRule. Route to it with
+   * `addRoute({ destinations: [{ version, weight }] })`.
    */
-  public allowFrom(...callers: MeshService[]): void {
+  public addVersion(version: string, options: MeshServiceVersionOptions): kplus.Deployment {
+    if (this.props.version === undefined) {
+      throw new Error(`${this.node.path}: set \`version\` (e.g. 'v1') on the service before addVersion('${version}'), so that every pod belongs to a subset`);
+    }
+    if (this.versionList.includes(version)) throw new Error(`${this.node.path}: version "${version}" already exists`);
+    const name = checkDnsLabel(this, 'versioned Deployment name', `${this.name}-${version}`);
+    const deployment = this.createDeployment(`Deployment-${version}`, name, version, { ...this.props, ...options, env: options.env ?? this.props.env });
+    this.versionList.push(version);
+    this.subsets!.push({ name: version, labels: { version } });
+    return deployment;
+  }
+
+  /**
+   * Adds an HTTP route for in-mesh callers (a VirtualService for this service's host). Routes
+   * are evaluated in the order they are added; requests that match none go to the service
+   * (all versions), unless a route without `matches` took them all.
+   */
+  public addRoute(options: HttpRouteOptions): void {
+    const rule = renderHttpRoute(this, options, this);
+    if (!this.routes) {
+      const fallback = renderHttpRoute(this, { name: 'default' }, this);
+      this.routes = [fallback];
+      new VirtualService(this, 'Routes', {
+        metadata: { name: this.name, namespace: this.namespace.name },
+        // The VirtualService keeps a reference to `routes`: later routes land in it.
+        spec: { hosts: [this.fqdn], http: this.routes },
+      });
+    }
+    if (this.userCatchAll) {
+      throw new Error(`${this.node.path}: this route is unreachable (IST0131): an earlier route without \`matches\` takes every request; add specific routes first`);
+    }
+    if (rule.match) {
+      this.routes.splice(this.routes.length - 1, 0, rule);
+    } else {
+      this.routes[this.routes.length - 1] = rule; // the user's catch-all replaces the implicit one
+      this.userCatchAll = true;
+    }
+  }
+
+  /**
+   * Declares what this workload calls. Its sidecar then only learns about these hosts (a Sidecar
+   * resource), which cuts proxy memory and makes undeclared calls fail fast.
+   */
+  public talksTo(...targets: IEgressTarget[]): void {
+    if (targets.length === 0) throw new Error(`${this.node.path}: talksTo needs at least one target`);
+    if (!this.sidecarHosts) {
+      // The root namespace holds the mesh's shared services (telemetry, control plane).
+      this.sidecarHosts = [`${this.namespace.platform.rootNamespace}/*`];
+      new Sidecar(this, 'Sidecar', {
+        metadata: { name: this.name, namespace: this.namespace.name },
+        // The Sidecar keeps a reference to `sidecarHosts`: later targets land in it.
+        spec: { workloadSelector: { labels: this.selectorLabels }, egress: [{ hosts: this.sidecarHosts }] },
+      });
+    }
+    const hosts = new Set([...this.sidecarHosts, ...targets.flatMap((t) => t.egressHosts)]);
+    this.sidecarHosts.splice(0, Infinity, ...[...hosts].sort());
+  }
+
+  /** `<namespace>/<fqdn>`: how a Sidecar resource names this service. */
+  public get egressHosts(): string[] {
+    return [`${this.namespace.name}/${this.fqdn}`];
+  }
+
+  /**
+   * Lets `callers` (services, gateways) call this service: an ALLOW AuthorizationPolicy on this
+   * workload that lists the callers' principals. Once a workload has an ALLOW policy, every other caller is denied.
+   */
+  public allowFrom(...callers: IMeshIdentity[]): void {
     if (callers.length === 0) {
       throw new Error(`${this.node.path}: allowFrom needs at least one caller (an ALLOW policy with no principals would deny everyone)`);
     }
@@ -252,6 +342,48 @@ export class MeshService extends Construct {
     }
     const principals = new Set([...this.allowedPrincipals!, ...callers.map((c) => c.principal)]);
     this.allowedPrincipals!.splice(0, Infinity, ...[...principals].sort());
+  }
+
+  private createDeployment(id: string, name: string, version: string | undefined, props: MeshServiceProps): kplus.Deployment {
+    const labels = version === undefined ? this.selectorLabels : { ...this.selectorLabels, version: checkLabelValue(this, version) };
+    const res = props.resources ?? {};
+    const deployment = new kplus.Deployment(this, id, {
+      metadata: { name, namespace: this.namespace.name, labels },
+      select: false,
+      replicas: checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000),
+      serviceAccount: this.serviceAccount,
+      podMetadata: {
+        labels,
+        annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
+      },
+      containers: [{
+        name: this.name,
+        image: props.image,
+        ports: uniqueTargets(this.ports).map((number) => ({ number })),
+        envVariables: Object.fromEntries(Object.keys(props.env ?? {}).sort()
+          .map((k) => [k, kplus.EnvValue.fromValue(props.env![k])])),
+        resources: {
+          cpu: { request: res.cpuRequest ?? kplus.Cpu.millis(100), limit: res.cpuLimit ?? kplus.Cpu.millis(500) },
+          memory: { request: res.memoryRequest ?? Size.mebibytes(128), limit: res.memoryLimit ?? Size.mebibytes(512) },
+        },
+      }],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels }));
+    return deployment;
+  }
+
+  private ensureDestinationRule(): void {
+    if (this.subsets) return;
+    this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
+    new DestinationRule(this, 'DestinationRule', {
+      metadata: { name: this.name, namespace: this.namespace.name },
+      spec: {
+        host: this.fqdn,
+        trafficPolicy: renderTrafficPolicy(this, this.props.trafficPolicy ?? {}, ClientTlsMode.ISTIO_MUTUAL),
+        // Read at synth: versions added later land in it.
+        subsets: Lazy.any({ produce: () => this.subsets!.length ? this.subsets : undefined }) as unknown as DestinationRuleSpecSubsets[],
+      },
+    });
   }
 
   private resolvePorts(props: MeshServiceProps): ResolvedMeshServicePort[] {
@@ -276,6 +408,13 @@ export class MeshService extends Construct {
       return { port, targetPort, protocol, name };
     });
   }
+}
+
+function checkLabelValue(scope: Construct, value: string): string {
+  if (value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
+    throw new Error(`${scope.node.path}: version "${value}" is not a valid label value: use letters, digits, '-', '_', '.' (e.g. "v2")`);
+  }
+  return value;
 }
 
 function uniqueTargets(ports: ResolvedMeshServicePort[]): number[] {

@@ -42,3 +42,20 @@ export function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   for (const key of Object.keys(record).sort()) out[key] = record[key];
   return out;
 }
+
+/**
+ * Whether `a` is an IPv4 or IPv6 address.
+ * @internal
+ */
+export function isIp(a: string): boolean {
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(a) && a.split('.').every((o) => Number(o) <= 255) || /^[0-9a-f:]+$/i.test(a) && a.includes(':');
+}
+
+/**
+ * Whether `a` is a CIDR range (`10.0.0.0/8`).
+ * @internal
+ */
+export function isCidr(a: string): boolean {
+  const [ip, bits, extra] = a.split('/');
+  return extra === undefined && bits !== undefined && isIp(ip) && /^\d+$/.test(bits) && Number(bits) <= (ip.includes(':') ? 128 : 32);
+}

@@ -21,6 +21,8 @@ describe('IngressGateway', () => {
     gw.route({ to: api, match: HttpMatch.regex('^/v[0-9]+/.*'), hosts: ['api.example.com'] });
     gw.route({ to: web, match: HttpMatch.prefix('/static') });
     gw.route({ to: api, port: 8081, hosts: ['api.example.com'] });
+    gw.route({ match: HttpMatch.prefix('/split'), destinations: [{ service: web, weight: 50 }, { service: api, port: 8081, weight: 50 }] });
+    gw.route({ match: HttpMatch.exact('/old'), redirect: { uri: '/' } });
     const objects = synthValid(chart);
     const shop = find(objects, 'VirtualService', 'istio-ingressgateway-shop-example-com', 'istio-gateway');
     expect(shop.spec.hosts).toEqual(['shop.example.com', '*.example.com']);
@@ -28,11 +30,19 @@ describe('IngressGateway', () => {
     expect(shop.spec.http).toEqual([
       { match: [{ uri: { exact: '/' } }], route: [{ destination: { host: 'web.app.svc.cluster.local', port: { number: 8080 } } }] },
       { match: [{ uri: { prefix: '/static' } }], route: [{ destination: { host: 'web.app.svc.cluster.local', port: { number: 8080 } } }] },
+      {
+        match: [{ uri: { prefix: '/split' } }],
+        route: [
+          { destination: { host: 'web.app.svc.cluster.local', port: { number: 8080 } }, weight: 50 },
+          { destination: { host: 'api.app.svc.cluster.local', port: { number: 8081 } }, weight: 50 },
+        ],
+      },
+      { match: [{ uri: { exact: '/old' } }], redirect: { uri: '/', redirectCode: 301 } },
     ]);
     const apiVs = find(objects, 'VirtualService', 'istio-ingressgateway-api-example-com');
-    expect(apiVs.spec.http.map((r: any) => [r.match[0].uri, r.route[0].destination.port.number])).toEqual([
-      [{ regex: '^/v[0-9]+/.*' }, 9090],
-      [{ prefix: '/' }, 8081],
+    expect(apiVs.spec.http.map((r: any) => [r.match, r.route[0].destination.port.number])).toEqual([
+      [[{ uri: { regex: '^/v[0-9]+/.*' } }], 9090],
+      [undefined, 8081], // no match: a catch-all
     ]);
   });
 
@@ -77,13 +87,15 @@ describe('IngressGateway', () => {
     const gw = new IngressGateway(chart, 'gw', { namespace: gwNs, hosts: ['shop.example.com'] });
     expect(() => gw.route({ to: legacy })).toThrow('test/gw: route to test/old goes to a service outside the mesh (namespace "legacy" has injection disabled): enable injection on its namespace or route elsewhere');
     expect(() => gw.route({ to: web, port: 1234 })).toThrow('test/gw: route to test/web: port 1234 is not a port of the service; its ports are 8080 (http), 9000 (tcp)');
-    expect(() => gw.route({ to: web, port: 9000 })).toThrow('test/gw: route to test/web: port 9000 speaks tcp, but gateway routes are HTTP: route to an HTTP-family port');
+    expect(() => gw.route({ to: web, port: 9000 })).toThrow('test/gw: route to test/web: port 9000 speaks tcp, but HTTP routes need an HTTP-family port');
     expect(() => gw.route({ to: tcpOnly })).toThrow('test/gw: route to test/db: the service has no HTTP port; its ports are 5432 (tcp)');
     expect(() => gw.route({ to: api, hosts: ['other.example.org'] })).toThrow('test/gw: route host "other.example.org" is not accepted by the gateway (hosts: shop.example.com): add it to the gateway\'s hosts');
     expect(() => gw.route({ to: api, hosts: ['Bad Host'] })).toThrow('test/gw: host "Bad Host" is not a valid host');
     expect(() => new IngressGateway(chart, 'gw2', { namespace: outside })).toThrow('test/gw2: namespace "legacy" has injection disabled, but the gateway\'s proxy (image: auto) is injected');
     expect(() => new IngressGateway(chart, 'gw3', { namespace: gwNs, name: 'GW' })).toThrow('test/gw3: gateway name "GW" is not a valid DNS label');
     expect(() => new IngressGateway(chart, 'gw4', { namespace: gwNs, name: 'gw4', tls: { credentialName: 'Bad_Cert' } })).toThrow('test/gw4: tls.credentialName "Bad_Cert" is not a valid DNS label');
+    expect(() => gw.route({ to: web, destinations: [{ service: web }] })).toThrow('test/gw: set `to` or `destinations`, not both');
+    expect(() => gw.route({ to: web, match: HttpMatch.any(), matches: [] })).toThrow('test/gw: set `match` or `matches`, not both');
     expect(() => new IngressGateway(chart, 'gw5', { namespace: gwNs, name: 'gw5', replicas: 1.5 })).toThrow('test/gw5: replicas 1.5 is out of range');
   });
 

@@ -1,0 +1,239 @@
+import { Construct } from 'constructs';
+import * as l1 from './imports/security.istio.io';
+import type { MeshNamespace } from './mesh-namespace';
+import { checkDnsLabel, checkRange, isCidr, isIp } from './names';
+import { PolicyTargetOptions, policyTarget } from './policy-target';
+import { IMeshIdentity } from './principal';
+
+/** What an AuthorizationPolicy does with the requests its rules match. */
+export enum AuthorizationAction {
+  /** Allow them; once a workload has an ALLOW policy, everything else is denied. */
+  ALLOW = 'ALLOW',
+  /** Deny them (evaluated before ALLOW). */
+  DENY = 'DENY',
+  /** Log them (needs an audit provider). */
+  AUDIT = 'AUDIT',
+  /** Delegate the decision to an external authorizer (`provider`). */
+  CUSTOM = 'CUSTOM',
+}
+
+/**
+ * Who sends a request. The fields of one `Source` must all hold; combine with `and()`.
+ */
+export class Source {
+  /** Calls from these mesh services or gateways (their SPIFFE principals). */
+  public static services(...services: IMeshIdentity[]): Source {
+    return Source.principals(...services.map((s) => s.principal));
+  }
+
+  /** Calls from these peer principals (`<trust domain>/ns/<namespace>/sa/<service account>`). */
+  public static principals(...principals: string[]): Source {
+    return new Source({ principals: nonEmpty('Source.principals', principals) });
+  }
+
+  /** Calls from workloads of these namespaces. */
+  public static namespaces(...namespaces: MeshNamespace[]): Source {
+    return new Source({ namespaces: nonEmpty('Source.namespaces', namespaces.map((n) => n.name)) });
+  }
+
+  /** Calls from these source IP addresses or CIDR ranges. */
+  public static ipBlocks(...blocks: string[]): Source {
+    for (const b of blocks) if (!isIp(b) && !isCidr(b)) throw new Error(`Source.ipBlocks: "${b}" is not an IP address or CIDR range`);
+    return new Source({ ipBlocks: nonEmpty('Source.ipBlocks', blocks) });
+  }
+
+  /** Requests whose JWT has these principals (`<issuer>/<subject>`; `*` for any valid token). */
+  public static requestPrincipals(...principals: string[]): Source {
+    return new Source({ requestPrincipals: nonEmpty('Source.requestPrincipals', principals) });
+  }
+
+  /** Requests with any valid JWT (needs a `JwtAuthentication`). */
+  public static authenticated(): Source {
+    return new Source({ requestPrincipals: ['*'] });
+  }
+
+  /** Requests without a valid JWT. */
+  public static unauthenticated(): Source {
+    return new Source({ notRequestPrincipals: ['*'] });
+  }
+
+  private constructor(private readonly spec: Record<string, string[]>) {}
+
+  /** A source that requires both this and `other`. */
+  public and(other: Source): Source {
+    const merged: Record<string, string[]> = { ...this.spec };
+    for (const [k, v] of Object.entries(other.spec)) {
+      if (k in merged) throw new Error(`Source.and: both sources set ${k}: list the values in one factory call`);
+      merged[k] = v;
+    }
+    return new Source(merged);
+  }
+
+  /**
+   * Istio's Source.
+   * @internal
+   */
+  public _toIstio(): l1.AuthorizationPolicySpecRulesFromSource {
+    return this.spec;
+  }
+}
+
+/** Which requests (the fields must all hold; each list is alternatives). */
+export interface Operation {
+  /** Host / :authority values. @default - any */
+  readonly hosts?: string[];
+  /** HTTP methods. @default - any */
+  readonly methods?: string[];
+  /** Paths (exact, `prefix*`, `*suffix`). @default - any */
+  readonly paths?: string[];
+  /** Paths excluded. @default - none */
+  readonly notPaths?: string[];
+  /** Workload ports. @default - any */
+  readonly ports?: number[];
+}
+
+/** A condition on request attributes (`when`). */
+export class Condition {
+  /** A JWT claim has one of these values (needs a `JwtAuthentication`). */
+  public static claim(name: string, ...values: string[]): Condition {
+    if (!/^[A-Za-z0-9_.:/-]+$/.test(name)) throw new Error(`Condition.claim: "${name}" is not a claim name`);
+    return new Condition(`request.auth.claims[${name}]`, nonEmpty(`Condition.claim(${name})`, values));
+  }
+
+  /** The request principal (`<issuer>/<subject>`) is one of these. */
+  public static requestPrincipal(...values: string[]): Condition {
+    return new Condition('request.auth.principal', nonEmpty('Condition.requestPrincipal', values));
+  }
+
+  /** A request header has one of these values. */
+  public static header(name: string, ...values: string[]): Condition {
+    return new Condition(`request.headers[${name.toLowerCase()}]`, nonEmpty(`Condition.header(${name})`, values));
+  }
+
+  /** Any other Istio authorization attribute (`key`), e.g. `destination.port`. */
+  public static custom(key: string, ...values: string[]): Condition {
+    if (!/^[a-z_.]+(\[[^\]]+\])?$/.test(key)) throw new Error(`Condition.custom: "${key}" is not an authorization attribute, e.g. request.auth.audiences`);
+    return new Condition(key, nonEmpty(`Condition.custom(${key})`, values));
+  }
+
+  private constructor(private readonly key: string, private readonly values: string[]) {}
+
+  /**
+   * Istio's Condition.
+   * @internal
+   */
+  public _toIstio(): l1.AuthorizationPolicySpecRulesWhen {
+    return { key: this.key, values: this.values };
+  }
+}
+
+/** One rule: requests from any of `from`, to any of `to`, when all of `when` hold. */
+export interface AuthorizationRule {
+  /** @default - any source */
+  readonly from?: Source[];
+  /** @default - any operation */
+  readonly to?: Operation[];
+  /** @default - no conditions */
+  readonly when?: Condition[];
+}
+
+/** Properties of an `AuthorizationPolicy`. */
+export interface AuthorizationPolicyProps extends PolicyTargetOptions {
+  /**
+   * What to do with matching requests.
+   * @default AuthorizationAction.ALLOW
+   */
+  readonly action?: AuthorizationAction;
+  /**
+   * The external authorizer (a MeshConfig extension provider), for CUSTOM only.
+   * @default - none
+   */
+  readonly provider?: string;
+  /**
+   * Rules (add more with `addRule`).
+   * @default - none
+   */
+  readonly rules?: AuthorizationRule[];
+  /**
+   * Policy name.
+   * @default - `<target name>-<action in lower case>`
+   */
+  readonly name?: string;
+}
+
+/**
+ * Access control on a namespace, workload or gateway: ALLOW, DENY, AUDIT or CUSTOM rules on
+ * who calls (services, namespaces, IPs, JWT principals), what (hosts, methods, paths, ports)
+ * and when (claims, headers).
+ */
+export class AuthorizationPolicy extends Construct {
+  /** The action. */
+  public readonly action: AuthorizationAction;
+  /** The generated policy (escape hatch). */
+  public readonly policy: l1.AuthorizationPolicy;
+  private readonly rules: l1.AuthorizationPolicySpecRules[] = [];
+
+  constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
+    super(scope, id);
+    this.action = props.action ?? AuthorizationAction.ALLOW;
+    const target = policyTarget(this, props);
+    if ((this.action === AuthorizationAction.CUSTOM) !== (props.provider !== undefined)) {
+      throw new Error(`${this.node.path}: ${props.provider === undefined ? 'CUSTOM needs a `provider` (the external authorizer)' : '`provider` applies only to the CUSTOM action'}`);
+    }
+    (props.rules ?? []).forEach((r) => this.addRule(r));
+    this.policy = new l1.AuthorizationPolicy(this, 'Resource', {
+      metadata: {
+        name: checkDnsLabel(this, 'policy name', props.name ?? `${target.name}-${this.action.toLowerCase()}`),
+        namespace: target.namespace,
+      },
+      spec: {
+        selector: target.matchLabels && { matchLabels: target.matchLabels },
+        action: this.action as string as l1.AuthorizationPolicySpecAction,
+        provider: props.provider ? { name: props.provider } : undefined,
+        // The policy keeps a reference to `rules`: rules added later land in it.
+        rules: this.rules,
+      },
+    });
+    this.node.addValidation({
+      validate: () => this.rules.length ? [] : [this.action === AuthorizationAction.ALLOW
+        ? 'an ALLOW policy without rules denies every request: add rules, or use MeshNamespace.denyByDefault() if that is the intent'
+        : `a ${this.action} policy without rules matches nothing: add rules`],
+    });
+  }
+
+  /** Adds a rule. */
+  public addRule(rule: AuthorizationRule): void {
+    const where = this.node.path;
+    if (rule.from?.length === 0 || rule.to?.length === 0 || rule.when?.length === 0) {
+      throw new Error(`${where}: a rule has an empty from/to/when list: omit the field instead (an empty list is not "any")`);
+    }
+    this.rules.push({
+      from: rule.from?.map((s) => ({ source: s._toIstio() })),
+      to: rule.to?.map((o) => ({ operation: renderOperation(this, o) })),
+      when: rule.when?.map((c) => c._toIstio()),
+    });
+  }
+}
+
+function renderOperation(scope: Construct, o: Operation): l1.AuthorizationPolicySpecRulesToOperation {
+  const list = (what: string, v?: string[]) => v && nonEmpty(`${scope.node.path}: operation ${what}`, v);
+  if (!o.hosts && !o.methods && !o.paths && !o.notPaths && !o.ports) {
+    throw new Error(`${scope.node.path}: an operation needs hosts, methods, paths, notPaths or ports`);
+  }
+  for (const p of [...o.paths ?? [], ...o.notPaths ?? []]) {
+    if (!p.startsWith('/') && !p.startsWith('*') && p !== '*') throw new Error(`${scope.node.path}: path "${p}" must start with '/' or '*'`);
+  }
+  return {
+    hosts: list('hosts', o.hosts),
+    methods: list('methods', o.methods),
+    paths: list('paths', o.paths),
+    notPaths: list('notPaths', o.notPaths),
+    ports: o.ports && nonEmpty(`${scope.node.path}: operation ports`, o.ports.map((p) => String(checkRange(scope, 'operation port', p, 1, 65535)))),
+  };
+}
+
+function nonEmpty<T>(what: string, values: T[]): T[] {
+  if (values.length === 0) throw new Error(`${what}: the list is empty: name at least one value (an empty list matches nothing)`);
+  if (values.some((v) => v === '' as unknown)) throw new Error(`${what}: empty string in the list`);
+  return values;
+}

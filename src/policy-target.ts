@@ -1,0 +1,37 @@
+import { IConstruct } from 'constructs';
+import type { IngressGateway } from './ingress-gateway';
+import type { MeshNamespace } from './mesh-namespace';
+import type { MeshService } from './mesh-service';
+
+/** Where a security policy applies: a namespace, one workload, or an ingress gateway. */
+export interface PolicyTargetOptions {
+  /**
+   * Every workload of this namespace.
+   * @default - set `workload` or `gateway`
+   */
+  readonly namespace?: MeshNamespace;
+  /**
+   * One workload.
+   * @default - set `namespace` or `gateway`
+   */
+  readonly workload?: MeshService;
+  /**
+   * The pods of an ingress gateway.
+   * @default - set `namespace` or `workload`
+   */
+  readonly gateway?: IngressGateway;
+}
+
+/**
+ * The namespace and workload selector of a policy; exactly one target must be set.
+ * @internal
+ */
+export function policyTarget(scope: IConstruct, t: PolicyTargetOptions): { namespace: string; matchLabels?: Record<string, string>; name: string } {
+  const set = [t.namespace && 'namespace', t.workload && 'workload', t.gateway && 'gateway'].filter(Boolean);
+  if (set.length !== 1) {
+    throw new Error(`${scope.node.path}: set exactly one of \`namespace\`, \`workload\` or \`gateway\`${set.length ? ` (got ${set.join(', ')})` : ''}`);
+  }
+  if (t.workload) return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name };
+  if (t.gateway) return { namespace: t.gateway.namespace.name, matchLabels: t.gateway.selectorLabels, name: t.gateway.name };
+  return { namespace: t.namespace!.name, name: t.namespace!.name };
+}

@@ -1,0 +1,47 @@
+/**
+ * How a string (header, query parameter, method, path) is matched: exactly, by prefix, or by an
+ * RE2 regular expression that must match the whole value.
+ */
+export class StringMatch {
+  /** Exactly this value. */
+  public static exact(value: string): StringMatch {
+    return new StringMatch('exact', value);
+  }
+
+  /** Values that start with `prefix`. */
+  public static prefix(prefix: string): StringMatch {
+    return new StringMatch('prefix', prefix);
+  }
+
+  /**
+   * Values matching an RE2 expression. It is checked at construction with JavaScript's parser;
+   * look-around and back-references, which RE2 (Envoy) does not support, are refused.
+   */
+  public static regex(expression: string): StringMatch {
+    if (expression === '') throw new Error('regex: the expression is empty');
+    if (/\(\?[=!<]|\\[1-9]/.test(expression)) {
+      throw new Error(`regex: "${expression}" uses look-around or a back-reference, which RE2 (Envoy) does not support`);
+    }
+    try {
+      new RegExp(expression);
+    } catch (e) {
+      throw new Error(`regex: "${expression}" does not compile: ${(e as Error).message}`);
+    }
+    return new StringMatch('regex', expression);
+  }
+
+  private constructor(
+    /** `exact`, `prefix` or `regex`: the key of Istio's StringMatch. */
+    public readonly kind: string,
+    /** The value, prefix or expression. */
+    public readonly value: string,
+  ) {}
+
+  /**
+   * Istio's StringMatch object.
+   * @internal
+   */
+  public _toIstio(): { [key: string]: string } {
+    return { [this.kind]: this.value };
+  }
+}
