@@ -27,6 +27,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2',
   ],
 
+  // jsii targets: `package:code-only` generates every language's bindings in CI; full builds need the
+  // language toolchains and registries (see README, "Other languages").
+  publishToPypi: { distName: 'cdk8s-mesh', module: 'cdk8s_mesh' },
+  publishToMaven: { javaPackage: 'io.github.example.cdk8s.mesh', mavenGroupId: 'io.github.example', mavenArtifactId: 'cdk8s-mesh' },
+  publishToNuget: { dotNetNamespace: 'Example.Cdk8s.Mesh', packageId: 'Example.Cdk8s.Mesh' },
+  publishToGo: { moduleName: 'github.com/example/cdk8s-mesh-go' },
+
   // No GitHub here: CI is .ci/run; releases are not automated yet.
   github: false,
   release: false,
@@ -85,7 +92,20 @@ for (const submodule of ['networking', 'security', 'telemetry', 'extensions']) {
   project.gitattributes.addAttributes(`/${submodule}.md`, 'linguist-generated');
 }
 
+// Prove that no public API blocks another language: generate (not build) every target's code.
+const codeOnly = project.addTask('package:code-only', {
+  description: 'Generate the Python, Java, .NET and Go bindings without building them (into dist/code-only)',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/code-only',
+});
+project.packageTask.spawn(codeOnly);
+// Locally `package-all` would build every language and needs their toolchains and registries.
+project.tasks.tryFind('package-all')!.reset();
+project.tasks.tryFind('package-all')!.spawn(project.tasks.tryFind('package:js')!);
+
 project.gitignore.addPatterns('/test-reports/', '/examples/*/dist/');
 project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/');
+
+// jsii 5.9 tools print a Node 20 end-of-life banner on every run; the machines here run Node 20.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 project.synth();

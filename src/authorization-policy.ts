@@ -3,7 +3,7 @@ import * as l1 from './imports/security.istio.io';
 import type { MeshNamespace } from './mesh-namespace';
 import { checkDnsLabel, checkRange, isCidr, isIp } from './names';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
-import { IMeshIdentity } from './principal';
+import { IMeshIdentity, servicePrincipal } from './principal';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
 export enum AuthorizationAction {
@@ -24,6 +24,11 @@ export class Source {
   /** Calls from these mesh services or gateways (their SPIFFE principals). */
   public static services(...services: IMeshIdentity[]): Source {
     return Source.principals(...services.map((s) => s.principal));
+  }
+
+  /** Calls from a service account of a mesh namespace (for workloads not built with MeshService). */
+  public static serviceAccount(namespace: MeshNamespace, name: string): Source {
+    return Source.principals(servicePrincipal(namespace.platform.trustDomain, namespace.name, name));
   }
 
   /** Calls from these peer principals (`<trust domain>/ns/<namespace>/sa/<service account>`). */

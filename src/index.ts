@@ -27,3 +27,4 @@ export * as telemetry from './imports/telemetry.istio.io';
 export * as extensions from './imports/extensions.istio.io';
 export * from './analysis/finding';
 export * from './principal';
+export * from './mesh-diagram';

@@ -29,6 +29,7 @@ describe('request security', () => {
       }],
     });
     allow.addRule({ from: [Source.requestPrincipals('https://issuer.example.com/alice')] });
+    allow.addRule({ from: [Source.serviceAccount(ops, 'cron')] });
     new AuthorizationPolicy(chart, 'deny', {
       namespace: ns,
       action: AuthorizationAction.DENY,
@@ -51,6 +52,7 @@ describe('request security', () => {
           when: [{ key: 'request.auth.claims[groups]', values: ['admins'] }, { key: 'request.headers[x-tenant]', values: ['a'] }],
         },
         { from: [{ source: { requestPrincipals: ['https://issuer.example.com/alice'] } }] },
+        { from: [{ source: { principals: ['cluster.local/ns/ops/sa/cron'] } }] },
       ],
     });
     expect(find(objects, 'AuthorizationPolicy', 'app-deny').spec).toEqual({

@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { AsmQuickstart } from './chart';
+import { MeshDiagram } from '../../src';
 
 const app = new App({ outdir: 'dist' });
 new AsmQuickstart(app, 'asm-quickstart');
 app.synth();
+MeshDiagram.writeToOutdir(app); // opt-in: dist/mesh-diagram.md, a Mermaid picture for reviews
