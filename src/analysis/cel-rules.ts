@@ -78,7 +78,7 @@ function isUrl(s: string): boolean {
 }
 
 /** CEL `has(self.f)` on a JSON object. */
-const has = (self: any, field: string) => self[field] !== undefined;
+const has = (self: any, name: string) => self[name] !== undefined;
 /** CEL `(has(a) ? 1 : 0) + (has(b) ? 1 : 0) + ... <= 1`. */
 const atMostOne = (self: any, ...fields: string[]) => fields.filter((f) => has(self, f)).length <= 1;
 /** CEL `.size()` of a string: code points. */
