@@ -5,6 +5,7 @@ import { SchemaValidator, Severity } from '../src';
 import { CEL_RULES, goDurationNanos, requestUriScheme } from '../src/analysis/cel-rules';
 import { schemaFindings } from '../src/analysis/schema';
 import { ISTIO_CRD_SCHEMAS } from '../src/imports/istio-schemas';
+import { K8S_SCHEMAS } from '../src/imports/k8s-schemas';
 
 const obj = (apiVersion: string, kind: string, spec: any, metadata: any = { name: 'x', namespace: 'ns' }) => ({ apiVersion, kind, metadata, spec });
 const net = (kind: string, spec: any) => obj('networking.istio.io/v1', kind, spec);
@@ -21,7 +22,7 @@ function* walk(s: any): Generator<any> {
   yield* walk(s.not);
   for (const key of ['oneOf', 'anyOf', 'allOf']) for (const sub of s[key] ?? []) yield* walk(sub);
 }
-const allSchemas = ISTIO_CRD_SCHEMAS.schemas.flatMap((s) => [...walk(s)]);
+const allSchemas = [...ISTIO_CRD_SCHEMAS.schemas, ...Object.values(K8S_SCHEMAS.defs)].flatMap((s) => [...walk(s)]);
 
 describe('the generated schemas are fully understood', () => {
   test('every CEL rule in the CRDs has a predicate, and every predicate a rule', () => {
@@ -35,7 +36,7 @@ describe('the generated schemas are fully understood', () => {
     const handled = new Set(['type', 'properties', 'additionalProperties', 'required', 'items', 'enum', 'format', 'nullable',
       'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'pattern',
       'oneOf', 'anyOf', 'allOf', 'not', 'x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields',
-      'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys']);
+      'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', '$ref']);
     expect([...new Set(allSchemas.flatMap((s) => Object.keys(s)))].filter((k) => !handled.has(k))).toEqual([]);
     expect([...new Set(allSchemas.map((s) => s.format).filter(Boolean))].sort()).toEqual(['byte', 'date-time', 'double', 'int32']);
     expect([...new Set(allSchemas.map((s) => s['x-kubernetes-list-type']).filter(Boolean))]).toEqual(['map']);
@@ -52,9 +53,9 @@ describe('the generated schemas are fully understood', () => {
 });
 
 describe('structural schema', () => {
-  test('accepts a valid VirtualService and reports nothing for non-Istio objects', () => {
+  test('accepts a valid VirtualService and reports nothing for kinds it has no schema of', () => {
     expect(schemaFindings(net('VirtualService', { hosts: ['a'], http: [{ timeout: '5s', route: [{ destination: { host: 'a' } }] }] }))).toEqual([]);
-    expect(schemaFindings({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, bogus: 1 })).toEqual([]);
+    expect(schemaFindings({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' }, bogus: 1 })).toEqual([]);
   });
 
   test('unknown field: names the path, lists the known fields', () => {
@@ -153,6 +154,42 @@ describe('structural schema', () => {
       }
       expect([c.spec, schemaFindings(c).length === 0]).toEqual([c.spec, ajvOk]);
     }
+  });
+});
+
+describe('core Kubernetes objects', () => {
+  const deployment = (container: any) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'app', labels: { app: 'web' } },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx', ...container }] } } },
+  });
+
+  test('accepts a valid Deployment and Service', () => {
+    expect(messages(deployment({ ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: 1024 } } }))).toEqual([]);
+    expect(messages({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80, targetPort: 'http', protocol: 'TCP' }] } })).toEqual([]);
+  });
+
+  test('unknown fields, wrong types, enums, required fields', () => {
+    expect(schemaFindings(deployment({ imagePullPolicy: 'Always', imagePulPolicy: 'Always' }))).toMatchObject([{
+      resource: 'Deployment app/web',
+      message: 'spec.template.spec.containers[0].imagePulPolicy: unknown field',
+      fix: expect.stringMatching(/^remove "imagePulPolicy" or correct its name; spec.template.spec.containers\[0\] has args, command, .*imagePullPolicy/),
+    }]);
+    expect(messages(deployment({ ports: [{ containerPort: '80' }] }))).toEqual(['spec.template.spec.containers[0].ports[0].containerPort: must be number, got string']);
+    expect(messages({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80, protocol: 'HTTP' }] } }))
+      .toEqual(['spec.ports[0].protocol: "HTTP" is not one of "SCTP", "TCP", "UDP"']);
+    expect(messages({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b' }, roleRef: { kind: 'Role', apiGroup: 'rbac.authorization.k8s.io' } }))
+      .toEqual(['roleRef: required field "name" is missing']);
+    expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: { a: true } }, data: { k: 'v' } }))
+      .toEqual(['metadata.annotations[a]: must be string, got boolean']);
+    expect(messages({ apiVersion: 'v1', kind: 'Namespace', metadata: {} })).toEqual(['metadata: required field "name" is missing']);
+  });
+
+  test('covers every kind cdk8s-plus-27 emits', () => {
+    expect(Object.keys(K8S_SCHEMAS.kinds)).toEqual(expect.arrayContaining(['v1/Namespace', 'v1/ServiceAccount', 'v1/Service', 'v1/ConfigMap',
+      'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'batch/v1/CronJob', 'networking.k8s.io/v1/Ingress']));
+    for (const [gvk, def] of Object.entries(K8S_SCHEMAS.kinds)) expect([gvk, K8S_SCHEMAS.defs[def]?.properties.metadata]).toEqual([gvk, { $ref: 'ObjectMeta' }]);
   });
 });
 
@@ -299,6 +336,7 @@ describe('the public entry point and the reference example', () => {
   test('every object of examples/asm-quickstart passes', () => {
     const objects = Testing.synth(new AsmQuickstart(new App({ outdir: Testing.app().outdir }), 'asm-quickstart'));
     expect(objects.filter((o) => o.apiVersion.includes('istio.io')).length).toBeGreaterThanOrEqual(3);
+    expect(objects.filter((o) => !o.apiVersion.includes('istio.io')).map((o) => `${o.apiVersion}/${o.kind}`).filter((k) => !K8S_SCHEMAS.kinds[k])).toEqual([]);
     expect(objects.flatMap(schemaFindings)).toEqual([]);
   });
 });

@@ -1,40 +1,19 @@
 // Admission-equivalent schema checks: an Istio object must match the structural schema of its
-// pinned CRD version and satisfy the CRD's CEL rules, with unknown fields rejected as by
-// `kubectl apply --validate=strict`. The schemas are generated into src/imports/istio-schemas.ts
-// by `npx projen import`; this file interprets the OpenAPI subset they use (test/schema.test.ts
-// fails when they use a keyword not handled here).
+// pinned CRD version and satisfy the CRD's CEL rules, and a core Kubernetes object the fields and
+// types of its kind, with unknown fields rejected as by `kubectl apply --validate=strict`. The
+// schemas are generated into src/imports/ (istio-schemas.ts by `npx projen import`, k8s-schemas.ts
+// by `npx projen import:k8s`); this file interprets the OpenAPI subset they use
+// (test/schema.test.ts fails when they use a keyword not handled here).
 import { CEL_RULES } from './cel-rules';
 import { Finding, Severity } from './finding';
 import { ISTIO_CRD_SCHEMAS } from '../imports/istio-schemas';
+import { K8S_SCHEMAS } from '../imports/k8s-schemas';
 
 /** One schema violation, before it becomes a Finding. */
 interface Problem { readonly path: string; readonly message: string; readonly fix: string }
 
 // metadata is not part of a CRD's schema: the API server validates it as ObjectMeta.
-const STRING = { type: 'string' };
-const STRING_MAP = { type: 'object', additionalProperties: STRING };
-const OBJECT_META = {
-  type: 'object',
-  required: ['name'],
-  properties: {
-    name: STRING,
-    generateName: STRING,
-    namespace: STRING,
-    labels: STRING_MAP,
-    annotations: STRING_MAP,
-    finalizers: { type: 'array', items: STRING },
-    ownerReferences: { type: 'array', items: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-    uid: STRING,
-    resourceVersion: STRING,
-    generation: { type: 'integer' },
-    creationTimestamp: STRING,
-    deletionTimestamp: STRING,
-    deletionGracePeriodSeconds: { type: 'integer' },
-    selfLink: STRING,
-    managedFields: { type: 'array', items: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-  },
-};
-const ENVELOPE = { apiVersion: STRING, kind: STRING, metadata: OBJECT_META };
+const ENVELOPE = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: 'ObjectMeta' } };
 
 const INT32 = 2 ** 31;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -173,7 +152,8 @@ function checkRules(s: any, v: any, path: string, out: Problem[]): void {
   }
 }
 
-function check(s: any, v: any, path: string, out: Problem[]): void {
+function check(schema: any, v: any, path: string, out: Problem[]): void {
+  const s = schema.$ref ? K8S_SCHEMAS.defs[schema.$ref] : schema;
   if (v === null && (s.nullable || (!s.type && s['x-kubernetes-preserve-unknown-fields']))) return;
   if (!hasType(s, v)) {
     const want = s['x-kubernetes-int-or-string'] ? 'integer or string' : s.type;
@@ -195,15 +175,22 @@ function resourceOf(obj: any): string {
 
 /**
  * Admission-equivalent schema findings (code `SCHEMA`, severity ERROR) for one object: an object of
- * an `*.istio.io` API group must match its Istio 1.30.3 CRD version's structural schema (unknown
- * fields are errors, as with `kubectl apply --validate=strict`) and CEL rules. Objects of other
- * groups yield no findings here.
+ * an `*.istio.io` API group must match its Istio 1.30.3 CRD version's structural schema and CEL
+ * rules, a core Kubernetes object (the kinds cdk8s-plus emits) its kind's fields and types; unknown
+ * fields are errors, as with `kubectl apply --validate=strict`. Other kinds yield no findings here.
  */
 export function schemaFindings(obj: any): Finding[] {
   const resource = resourceOf(obj);
   const finding = (p: Problem): Finding => ({ code: 'SCHEMA', severity: Severity.ERROR, resource, message: `${p.path || '(root)'}: ${p.message}`, fix: p.fix });
   if (typeOf(obj) !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
     return [finding({ path: '', message: 'not a Kubernetes object (apiVersion and kind must be strings)', fix: 'set apiVersion and kind' })];
+  }
+  const out: Problem[] = [];
+  if (!obj.metadata?.name && !obj.metadata?.generateName) out.push({ path: 'metadata', message: 'required field "name" is missing', fix: 'set metadata.name' });
+  const core = K8S_SCHEMAS.kinds[`${obj.apiVersion}/${obj.kind}`];
+  if (core) {
+    check({ $ref: core }, obj, '', out);
+    return out.map(finding);
   }
   const group = obj.apiVersion.split('/')[0];
   if (!/\.istio\.io$/.test(group) || !obj.apiVersion.includes('/')) return [];
@@ -216,7 +203,6 @@ export function schemaFindings(obj: any): Finding[] {
       fix: kinds.length ? `use apiVersion ${kinds.join(' or ')}` : `use a kind of ${group}`,
     })];
   }
-  const out: Problem[] = [];
   check(schema, obj, '', out);
   return out.map(finding);
 }
@@ -225,8 +211,9 @@ export function schemaFindings(obj: any): Finding[] {
 export class SchemaValidator {
   /**
    * The `SCHEMA` findings for one Kubernetes object (plain JSON, as synthesized): an Istio object
-   * must match its Istio 1.30.3 CRD's structural schema, with unknown fields rejected, and its
-   * CEL (`x-kubernetes-validations`) rules. Objects of other API groups yield no findings.
+   * must match its Istio 1.30.3 CRD's structural schema and its CEL (`x-kubernetes-validations`)
+   * rules, a core Kubernetes object (the kinds cdk8s-plus emits) its kind's fields and types;
+   * unknown fields are errors. Objects of other kinds yield no findings.
    * @param obj the object, as JSON
    */
   public static findings(obj: any): Finding[] {
