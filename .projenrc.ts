@@ -71,6 +71,12 @@ project.addTask('import', {
   exec: 'bash imports/import.sh',
 });
 
+// Core Kubernetes schemas for SchemaValidator, from the kubernetes-models devDependency (see imports/README.md).
+project.addTask('import:k8s', {
+  description: 'Regenerate src/imports/k8s-schemas.ts from the type declarations of kubernetes-models',
+  exec: 'node imports/k8s-schemas.js src/imports/k8s-schemas.ts',
+});
+
 // The example apps type-check (eslint, ts-node) against the library sources.
 new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the L1 Istio bindings (src/imports/*.ts) from the pinned CRDs.
+# Regenerates the L1 Istio bindings (src/imports/*.ts) and the CRD schemas used by
+# src/analysis/schema.ts (src/imports/istio-schemas.ts) from the pinned CRDs.
 # Source: $ISTIO_CRDS (a local file or URL) or else the pinned URL; the sha256 must match the pin.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,3 +22,4 @@ out="$here/../src/imports"
 rm -rf "$out"
 cdk8s import "$tmp/crds.yaml" --no-save -l typescript -o "$out"
 echo "import: Istio $ISTIO_VERSION bindings written to src/imports"
+node "$here/istio-schemas.js" "$tmp/crds.yaml" "$out/istio-schemas.ts" "$ISTIO_VERSION"

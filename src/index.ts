@@ -28,3 +28,4 @@ export * as extensions from './imports/extensions.istio.io';
 export * from './analysis/finding';
 export * from './principal';
 export * from './mesh-diagram';
+export { SchemaValidator } from './analysis/schema';

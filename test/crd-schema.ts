@@ -1,6 +1,6 @@
-// Structural-schema check against the pinned Istio 1.30.3 CRDs (../shared/istio/1.30.3/crds.yaml,
-// or $ISTIO_CRDS): every Istio object must match its v1 openAPIV3Schema, and unknown fields are
-// errors, as with `kubectl apply --validate=strict`.
+// Independent oracle for src/analysis/schema.ts (test/schema.test.ts): ajv over the raw pinned
+// Istio 1.30.3 CRDs (../shared/istio/1.30.3/crds.yaml, or $ISTIO_CRDS), with unknown fields
+// rejected as by `kubectl apply --validate=strict`. Structural schema only, no CEL rules.
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
@@ -34,11 +34,6 @@ function load(): Map<string, ValidateFunction> {
     }
   }
   return map;
-}
-
-/** Whether the object is an Istio kind (validated here). */
-export function isIstio(obj: any): boolean {
-  return /\.istio\.io\//.test(obj.apiVersion);
 }
 
 /** Throws unless the Istio object matches its CRD's structural schema (unknown fields included). */

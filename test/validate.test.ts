@@ -10,7 +10,10 @@ describe('the independent validator', () => {
     expect(() => validateObjects([vs({ hosts: 'a' })])).toThrow(/VirtualService \/x is invalid/);
   });
   test('rejects an unknown Istio field (CRD schema, strict)', () => {
-    expect(() => validateObjects([vs({ hosts: ['a'], bogus: 1 })])).toThrow(/does not match the Istio 1.30.3 CRD: \/spec must NOT have additional properties \(bogus\)/);
+    expect(() => validateObjects([vs({ hosts: ['a'], bogus: 1 })])).toThrow('VirtualService /x is invalid: spec.bogus: unknown field');
+  });
+  test('rejects a violated CRD CEL rule', () => {
+    expect(() => validateObjects([vs({ hosts: ['a'], http: [{ timeout: '0s' }] })])).toThrow(/spec.http\[0\].timeout: must be a valid duration greater than 1ms/);
   });
   test('rejects a Deployment without containers', () => {
     expect(() => validateObjects([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: { spec: {} } } }]))

@@ -1,6 +1,7 @@
-// Independent validation of synthesized objects: every object is checked against the JSON schemas
-// of kubernetes-models (Kubernetes API) and @kubernetes-models/istio (Istio CRDs), and Istio objects
-// also against the pinned 1.30.3 CRDs with unknown fields rejected.
+// Validation of synthesized objects: every object is checked against the JSON schemas of
+// kubernetes-models (Kubernetes API) and @kubernetes-models/istio (Istio CRDs), an independent
+// validator, and by the library's own schemaFindings (pinned 1.30.3 CRDs with unknown fields
+// rejected, and their CEL rules).
 import * as networking from '@kubernetes-models/istio/networking.istio.io/v1';
 import * as security from '@kubernetes-models/istio/security.istio.io/v1';
 import * as telemetry from '@kubernetes-models/istio/telemetry.istio.io/v1';
@@ -8,7 +9,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as apps from 'kubernetes-models/apps/v1';
 import * as rbac from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as core from 'kubernetes-models/v1';
-import { isIstio, validateAgainstCrd } from './crd-schema';
+import { schemaFindings } from '../src/analysis/schema';
 
 interface ModelClass { apiVersion: string; kind: string; new (data: any): { validate(): void } }
 
@@ -27,7 +28,8 @@ export function validateObjects(objects: any[]): void {
     if (!model) throw new Error(`no validator for ${obj.apiVersion} ${obj.kind} (${where})`);
     try {
       new model(obj).validate();
-      if (isIstio(obj)) validateAgainstCrd(obj);
+      const findings = schemaFindings(obj);
+      if (findings.length) throw new Error(findings.map((f) => f.message).join('; '));
     } catch (e) {
       throw new Error(`${where} is invalid: ${(e as Error).message}`);
     }
