@@ -24,8 +24,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@swc/core',
     '@swc/jest',
     'ajv@^8',
-    'yaml@^2',
+    'fast-check@^3',
   ],
+  // The analyzer parses YAML (CLI, proxy.istio.io/config values); jsii bundles non-jsii deps.
+  bundledDeps: ['yaml@^2'],
+  bin: { 'cdk8s-mesh-analyze': 'lib/analysis/cli.js' },
 
   // No GitHub here: CI is .ci/run; releases are not automated yet.
   github: false,

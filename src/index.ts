@@ -17,3 +17,4 @@ export * as security from './imports/security.istio.io';
 export * as telemetry from './imports/telemetry.istio.io';
 export * as extensions from './imports/extensions.istio.io';
 export * from './analysis/finding';
+export { MeshAnalyzer, AnalyzerOptions } from './analysis/analyzer';
