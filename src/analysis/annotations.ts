@@ -12,7 +12,7 @@ const BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FA
 
 const isUint = (bits: number) => (v: string) => /^\d+$/.test(v) && Number(v) < 2 ** bits;
 const list = (item: (v: string) => boolean) => (v: string) => v === '' || v.split(',').every((x) => item(x.trim()));
-const orStar = (check: (v: string) => boolean) => (v: string) => v === '*' || check(v);
+const orStar = (valid: (v: string) => boolean) => (v: string) => v === '*' || valid(v);
 const isCidr = (v: string) => {
   const [ip, bits, extra] = v.split('/');
   const family = isIP(ip);

@@ -13,7 +13,7 @@ export function checkAuthorizationPolicies(index: MeshIndex): void {
       for (const from of rule?.from ?? []) {
         for (const field of ['namespaces', 'notNamespaces']) {
           for (const ns of (from?.source?.[field] ?? []) as string[]) {
-            if (![...index.namespaces.keys()].some((n) => namespaceMatch(ns, n))) {
+            if (!index.namespaceExists(ns) && !(ns.includes('*') && [...index.namespaces.keys()].some((n) => namespaceMatch(ns, n)))) {
               index.report(ap, 'IST0101', Severity.ERROR, `referenced namespace not found: source.${field} "${ns}" matches no Namespace`,
                 'create the Namespace, or fix the name');
             }

@@ -7,6 +7,9 @@ const CLUSTER_SCOPED = new Set([
   'APIService', 'RuntimeClass', 'GatewayClass',
 ]);
 
+/** Namespaces every cluster has. */
+const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
 /** Controllers whose pod template stands in for the live pods Istio's analyzers read. */
 const POD_TEMPLATE_PATHS: Record<string, string[]> = {
   Deployment: ['spec', 'template'],
@@ -95,10 +98,16 @@ export class MeshIndex {
       const namespace = CLUSTER_SCOPED.has(obj.kind) ? '' : String(meta.namespace ?? 'default');
       const name = String(meta.name ?? '');
       const entry: Entry = {
-        obj, kind: obj.kind, name, namespace, spec: obj.spec ?? {},
-        labels: meta.labels ?? {}, annotations: meta.annotations ?? {},
+        obj,
+        kind: obj.kind,
+        name,
+        namespace,
+        spec: obj.spec ?? {},
+        labels: meta.labels ?? {},
+        annotations: meta.annotations ?? {},
         resource: namespace ? `${obj.kind} ${namespace}/${name}` : `${obj.kind} ${name}`,
-        path: source.path, file: source.file,
+        path: source.path,
+        file: source.file,
       };
       this.entries.push(entry);
       push(this.byKind, entry.kind, entry);
@@ -108,6 +117,11 @@ export class MeshIndex {
     for (const e of this.entries) this.indexWorkload(e);
     for (const e of this.of('Service')) this.indexService(e);
     for (const e of this.of('ServiceEntry')) this.indexServiceEntry(e);
+  }
+
+  /** Whether a namespace exists: synthesized, built into every cluster, or the root namespace. */
+  public namespaceExists(name: string): boolean {
+    return this.namespaces.has(name) || BUILT_IN_NAMESPACES.has(name) || name === this.rootNamespace;
   }
 
   /** Objects of a kind, in input order. */

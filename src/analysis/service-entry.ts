@@ -36,7 +36,7 @@ function checkExportTo(index: MeshIndex): void {
   for (const kind of ['VirtualService', 'DestinationRule', 'ServiceEntry']) {
     for (const e of index.of(kind)) {
       for (const ns of (e.spec.exportTo ?? []) as string[]) {
-        if (ns === '.' || ns === '*' || ns === '~' || index.namespaces.has(ns)) continue;
+        if (ns === '.' || ns === '*' || ns === '~' || index.namespaceExists(ns)) continue;
         index.report(e, 'KIA0005', Severity.ERROR, `exportTo namespace "${ns}" is not defined`,
           'create the Namespace, or fix the name in exportTo');
       }

@@ -14,21 +14,36 @@ interface SelectorKind {
 
 const KINDS: SelectorKind[] = [
   {
-    kind: 'Sidecar', selector: (e) => e.spec.workloadSelector?.labels, selectorless: (e) => !hasLabels(e.spec.workloadSelector?.labels),
-    multipleCode: 'IST0111', conflictCode: 'IST0110', notFoundCode: 'IST0101',
+    kind: 'Sidecar',
+    selector: (e) => e.spec.workloadSelector?.labels,
+    selectorless: (e) => !hasLabels(e.spec.workloadSelector?.labels),
+    multipleCode: 'IST0111',
+    conflictCode: 'IST0110',
+    notFoundCode: 'IST0101',
   },
   {
     // Istio counts only a missing selector (not `selector: {}`) as selector-less here.
-    kind: 'Telemetry', selector: (e) => e.spec.selector?.matchLabels, selectorless: (e) => e.spec.selector === undefined,
-    multipleCode: 'IST0160', conflictCode: 'IST0159', notFoundCode: 'IST0101',
+    kind: 'Telemetry',
+    selector: (e) => e.spec.selector?.matchLabels,
+    selectorless: (e) => e.spec.selector === undefined,
+    multipleCode: 'IST0160',
+    conflictCode: 'IST0159',
+    notFoundCode: 'IST0101',
   },
   {
-    kind: 'PeerAuthentication', selector: (e) => e.spec.selector?.matchLabels, selectorless: (e) => !hasLabels(e.spec.selector?.matchLabels),
-    multipleCode: 'KIA0002', conflictCode: 'KIA0003', notFoundCode: 'KIA0004',
+    kind: 'PeerAuthentication',
+    selector: (e) => e.spec.selector?.matchLabels,
+    selectorless: (e) => !hasLabels(e.spec.selector?.matchLabels),
+    multipleCode: 'KIA0002',
+    conflictCode: 'KIA0003',
+    notFoundCode: 'KIA0004',
   },
   {
-    kind: 'RequestAuthentication', selector: (e) => e.spec.selector?.matchLabels, selectorless: () => false,
-    conflictCode: '', notFoundCode: 'KIA0004',
+    kind: 'RequestAuthentication',
+    selector: (e) => e.spec.selector?.matchLabels,
+    selectorless: () => false,
+    conflictCode: '',
+    notFoundCode: 'KIA0004',
   },
 ];
 

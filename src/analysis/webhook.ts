@@ -85,8 +85,7 @@ function gateway(out: Out, gw: Entry): void {
     const tls = s.tls;
     if (isTlsProtocol(protocol) && !tls) out.error(`${where}: protocol ${port.protocol} requires tls settings`, 'add tls (e.g. mode SIMPLE with credentialName)');
     if (tls && protocol && !isTlsProtocol(protocol)) {
-      if (!isHttpProtocol(protocol)) out.error(`${where}: a ${port.protocol} server cannot have tls settings`, 'remove tls, or use protocol HTTPS or TLS');
-      else if ((tls.mode && tls.mode !== 'PASSTHROUGH' && tls.mode !== 'AUTO_PASSTHROUGH') || tls.caCertificates || tls.privateKey || tls.serverCertificate) {
+      if (!isHttpProtocol(protocol)) {out.error(`${where}: a ${port.protocol} server cannot have tls settings`, 'remove tls, or use protocol HTTPS or TLS');} else if ((tls.mode && tls.mode !== 'PASSTHROUGH' && tls.mode !== 'AUTO_PASSTHROUGH') || tls.caCertificates || tls.privateKey || tls.serverCertificate) {
         out.error(`${where}: a plain ${port.protocol} server cannot terminate TLS`, 'use protocol HTTPS for TLS termination');
       }
     }

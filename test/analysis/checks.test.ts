@@ -1,5 +1,5 @@
-import { MeshAnalyzer, Severity } from '../../src';
 import { REVIEWS, ap, baseMesh, deploy, dr, gw, ns, pa, ra, route, se, sidecar, svc, telemetry, vs } from './fixtures';
+import { MeshAnalyzer, Severity } from '../../src';
 
 interface Case {
   readonly code: string;
@@ -34,12 +34,16 @@ const CASES: Case[] = [
   { code: 'IST0101', severity: E, message: '"reviews.app.svc.cluster.local:9999"', bad: [meshVs('a', { http: [route(REVIEWS, { port: { number: 9999 } })] })], good: [meshVs('a', { http: [route(REVIEWS, { port: { number: 9080 } })] })] },
   { code: 'IST0112', severity: E, message: 'has several ports (9080, 9090)', bad: [meshVs('a', { hosts: ['ratings'], http: [route('ratings')] })], good: [meshVs('a', { hosts: ['ratings'], http: [route('ratings', { port: { number: 9080 } })] })] },
   {
-    code: 'IST0101', severity: E, message: 'subset "v2"',
+    code: 'IST0101',
+    severity: E,
+    message: 'subset "v2"',
     bad: [meshVs('a', { http: [route('reviews', { subset: 'v2' })] }), dr('reviews', 'app', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] })],
     good: [meshVs('a', { http: [route('reviews', { subset: 'v1' })] }), dr('reviews', 'app', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] })],
   },
   {
-    code: 'IST0140', severity: W, message: 'without a subset',
+    code: 'IST0140',
+    severity: W,
+    message: 'without a subset',
     bad: [gwVs('ing', { hosts: ['*.example.com'], http: [route(REVIEWS)] }), meshVs('split', { hosts: [REVIEWS], http: [route(REVIEWS, { subset: 'v1' })] }), dr('r', 'app', { host: REVIEWS, subsets: [{ name: 'v1', labels: { version: 'v1' } }] })],
     good: [gwVs('ing', { hosts: ['*.example.com'], http: [route(REVIEWS, { subset: 'v1' })] }), meshVs('split', { hosts: [REVIEWS], http: [route(REVIEWS, { subset: 'v1' })] }), dr('r', 'app', { host: REVIEWS, subsets: [{ name: 'v1', labels: { version: 'v1' } }] })],
   },
@@ -54,7 +58,9 @@ const CASES: Case[] = [
   // JWT claim routing
   { code: 'IST0106', severity: E, message: 'JWT claim based routing', bad: [meshVs('a', { http: [{ match: [{ headers: { '@request.auth.claims.group': { exact: 'x' } } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ headers: { 'x-group': { exact: 'x' } } }], ...route('reviews') }] })] },
   {
-    code: 'IST0149', severity: E, message: 'have no RequestAuthentication',
+    code: 'IST0149',
+    severity: E,
+    message: 'have no RequestAuthentication',
     bad: [gwVs('a', { http: [{ match: [{ headers: { '@request.auth.claims.group': { exact: 'x' } } }], ...route(REVIEWS) }] })],
     good: [gwVs('a', { http: [{ match: [{ headers: { '@request.auth.claims.group': { exact: 'x' } } }], ...route(REVIEWS) }] }), ra('jwt', 'gw', { selector: { matchLabels: { istio: 'ingressgateway' } }, jwtRules: [{ issuer: 'https://issuer.example.com' }] })],
   },
@@ -65,17 +71,23 @@ const CASES: Case[] = [
   { code: 'IST0101', severity: E, message: 'referenced selector not found: no workload has the labels istio=egress', bad: [gw('g2', 'gw', { selector: { istio: 'egress' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.org'] }] })], good: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.org'] }] })] },
   { code: 'IST0162', severity: W, message: 'server port 8443 is not a port or targetPort', bad: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8443, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.org'] }] })], good: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.org'] }] })] },
   {
-    code: 'IST0138', severity: W, message: 'uses the same certificate as a server of gateway gw/g3',
+    code: 'IST0138',
+    severity: W,
+    message: 'uses the same certificate as a server of gateway gw/g3',
     bad: [gwSvc443, gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [tlsServer('https', 'cert')] }), gw('g3', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ ...tlsServer('https', 'cert'), hosts: ['*.example.org'] }] })],
     good: [gwSvc443, gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [tlsServer('https', 'cert')] }), gw('g3', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ ...tlsServer('https', 'other'), hosts: ['*.example.org'] }] })],
   },
   {
-    code: 'IST0145', severity: E, message: 'conflicts with gateway gw/public: same selector, port 80 and host "*.example.com"',
+    code: 'IST0145',
+    severity: E,
+    message: 'conflicts with gateway gw/public: same selector, port 80 and host "*.example.com"',
     bad: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }] })],
     good: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.org'] }] })],
   },
   {
-    code: 'KIA0301', severity: W, message: 'overlaps host "*.example.com"',
+    code: 'KIA0301',
+    severity: W,
+    message: 'overlaps host "*.example.com"',
     bad: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }] })],
     good: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.org'] }] })],
   },

@@ -1,16 +1,20 @@
 // Small plain-object builders for analyzer fixtures: a clean base mesh that each case extends.
 
-export const ns = (name: string, labels: Record<string, string> = { 'istio-injection': 'enabled' }, annotations?: Record<string, string>) =>
-  ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } });
+export const ns = (name: string, labels: Record<string, string> = { 'istio-injection': 'enabled' }) =>
+  ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 
-export const svc = (name: string, namespace: string, ports: any[], extra: { labels?: any; annotations?: any; type?: string; selector?: any } = {}) => ({
-  apiVersion: 'v1', kind: 'Service',
+interface SvcExtra { labels?: any; annotations?: any; type?: string; selector?: any }
+export const svc = (name: string, namespace: string, ports: any[], extra: SvcExtra = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
   metadata: { name, namespace, labels: extra.labels, annotations: extra.annotations },
   spec: { type: extra.type, selector: extra.selector ?? { app: name }, ports },
 });
 
-export const deploy = (name: string, namespace: string, opts: { labels?: any; annotations?: any; ports?: number[]; podSpec?: any; metaAnnotations?: any } = {}) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment',
+interface DeployOptions { labels?: any; annotations?: any; ports?: number[]; podSpec?: any; metaAnnotations?: any }
+export const deploy = (name: string, namespace: string, opts: DeployOptions = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
   metadata: { name, namespace, annotations: opts.metaAnnotations },
   spec: {
     selector: { matchLabels: { app: name } },

@@ -2,7 +2,7 @@ import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol,
-  ReleaseChannel, Severity, Tracing, TracingConfig,
+  ProtocolSelection, ReleaseChannel, Severity, Tracing, TracingConfig,
 } from '../../src';
 import { meshChart } from '../helpers';
 import { validateObjects } from '../validate';
@@ -24,7 +24,8 @@ const meshConfig = fc.record({
   services: fc.uniqueArray(fc.record({
     name: label,
     ns: fc.nat(),
-    ports: fc.uniqueArray(fc.record({ port: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(...PROTOCOLS) }), { minLength: 1, maxLength: 3, selector: (p) => p.port }),
+    ports: fc.uniqueArray(fc.record({ port: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(...PROTOCOLS) }),
+      { minLength: 1, maxLength: 3, selector: (p) => p.port }),
     appProtocol: fc.boolean(),
   }), { minLength: 1, maxLength: 4, selector: (s) => s.name }),
   routes: fc.uniqueArray(fc.record({ prefix: fc.stringMatching(/^\/[a-z]{1,5}$/), to: fc.nat() }), { maxLength: 4, selector: (r) => r.prefix }),
@@ -43,6 +44,7 @@ describe('properties', () => {
         namespace: namespaces[s.ns % namespaces.length],
         image: `${s.name}:1`,
         ports: s.ports.map((p) => ({ port: p.port, protocol: Protocol.of(p.protocol) })),
+        protocolSelection: s.appProtocol ? ProtocolSelection.APP_PROTOCOL : ProtocolSelection.PORT_NAME,
       }));
       const httpServices = services.filter((s) => s.defaultHttpPort);
       if (c.routes.length && httpServices.length) {
