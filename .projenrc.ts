@@ -24,8 +24,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@swc/core',
     '@swc/jest',
     'ajv@^8',
-    'yaml@^2',
+    'fast-check@^3',
   ],
+  // The analyzer parses YAML (CLI, proxy.istio.io/config values); jsii bundles non-jsii deps.
+  bundledDeps: ['yaml@^2'],
+  bin: { 'cdk8s-mesh-analyze': 'lib/analysis/cli.js' },
 
   // jsii targets: `package:code-only` generates every language's bindings in CI; full builds need the
   // language toolchains and registries (see README, "Other languages").
@@ -60,7 +63,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // The validators of kubernetes-models are ESM-only: resolve and transform them for jest.
       resolver: '<rootDir>/test/esm-resolver.js',
       transformIgnorePatterns: ['/node_modules/(?!(@kubernetes-models|kubernetes-models|is-cidr|cidr-regex)/)'],
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      // The consumer end-to-end test runs after packaging, as `test:e2e`.
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '\\.e2e\\.test\\.ts$'],
     },
   },
 });
@@ -107,6 +111,14 @@ project.packageTask.spawn(codeOnly);
 // Locally `package-all` would build every language and needs their toolchains and registries.
 project.tasks.tryFind('package-all')!.reset();
 project.tasks.tryFind('package-all')!.spawn(project.tasks.tryFind('package:js')!);
+
+// A fresh cdk8s app installs the packed library and runs `cdk8s synth` with the validation plugin.
+const e2e = project.addTask('test:e2e', {
+  description: 'Consumer end-to-end test: npm-packed library in a fresh cdk8s app (needs the npm registry)',
+  exec: "jest --ci --json --outputFile=test-reports/jest-e2e.json --testPathIgnorePatterns /node_modules/ --testMatch '<rootDir>/test/**/*.e2e.test.ts'",
+});
+// build = compile, test, package: the e2e test needs the packed tarball, so it runs at the end of package.
+project.packageTask.spawn(e2e);
 
 project.gitignore.addPatterns('/test-reports/', '/examples/*/dist/');
 project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/');

@@ -29,3 +29,5 @@ export * from './analysis/finding';
 export * from './principal';
 export * from './mesh-diagram';
 export { SchemaValidator } from './analysis/schema';
+export { MeshAnalyzer, AnalyzerOptions } from './analysis/analyzer';
+export * from './validation-plugin';

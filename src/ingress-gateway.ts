@@ -200,8 +200,11 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       ? { ...this.selectorLabels }
       : { ...this.selectorLabels, 'sidecar.istio.io/inject': 'true' };
     const replicas = checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000);
+    // The `istio` label marks gateway objects as Istio's own, as Istio's gateway chart does (the
+    // analyzers exempt them from application port-naming rules: IST0118, KIA0601, KIA0701).
+    const labelled = { ...metadata, labels: this.selectorLabels };
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata,
+      metadata: labelled,
       spec: {
         replicas,
         selector: { matchLabels: this.selectorLabels },
@@ -225,7 +228,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
     });
 
     this.service = new k8s.KubeService(this, 'Service', {
-      metadata,
+      metadata: labelled,
       spec: {
         type: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
         selector: this.selectorLabels,
@@ -323,6 +326,13 @@ export class IngressGateway extends Construct implements IMeshIdentity {
         throw new Error(`${this.node.path}: route host "${host}" is not accepted by the gateway (hosts: ${this.hosts.join(', ')}): add it to the gateway's hosts`);
       }
     }
+    hosts.forEach((host, i) => {
+      const other = hosts.slice(0, i).find((h) => hostCovers(h, host) || hostCovers(host, h));
+      if (other !== undefined) {
+        throw new Error(`${this.node.path}: route hosts "${other}" and "${host}" overlap, and istiod rejects a VirtualService whose hosts overlap (IST0106): `
+          + 'pass `hosts` with one of them, or route them separately');
+      }
+    });
     return [...hosts];
   }
 

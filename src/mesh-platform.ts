@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { MeshAnalyzer } from './analysis/analyzer';
 
 /** The managed (Cloud) Service Mesh release channel, which decides the revision. */
 export enum ReleaseChannel {
@@ -145,8 +146,13 @@ export class MeshPlatform {
     return this.kind !== MeshPlatformKind.ISTIO;
   }
 
-  /** Makes this the platform of every construct in `scope` (usually a Chart or the App). */
+  /**
+   * Makes this the platform of every construct in `scope` (usually a Chart or the App), and
+   * turns on the mesh analysis of the whole app at synth (`MeshAnalyzer`; opt out with
+   * `MeshAnalyzer.attach(app, { enabled: false })`).
+   */
   public applyTo(scope: IConstruct): void {
     APPLIED.set(scope, this);
+    MeshAnalyzer._ensure(scope, this.rootNamespace);
   }
 }

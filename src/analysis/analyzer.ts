@@ -1,0 +1,197 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import { checkAnnotations } from './annotations';
+import { checkAuthorizationPolicies } from './authorization';
+import { checkDestinationRules } from './destination-rule';
+import { Finding, Severity } from './finding';
+import { checkGateways } from './gateway';
+import { checkInjection } from './injection';
+import { MeshIndex, Source } from './mesh-index';
+import { checkMtls } from './mtls';
+import { checkServicePorts } from './ports';
+import { schemaFindings } from './schema';
+import { checkServiceEntries } from './service-entry';
+import { checkSelectors } from './sidecar-telemetry';
+import { checkVirtualServices } from './virtual-service';
+import { checkWebhookRules } from './webhook';
+import { checkWorkloads } from './workloads';
+
+/** Istio's per-object suppression annotation: comma-separated codes, or `*` for all. */
+export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+/** Options of the mesh analysis. */
+export interface AnalyzerOptions {
+  /**
+   * Findings to drop: a code (`IST0102`), or a code and a resource as in
+   * `istioctl analyze --suppress` (`IST0102=Namespace default`, `IST0107=Deployment app/*`).
+   * The resource is `Kind name.namespace` (Istio's form) or `Kind namespace/name`; `*` matches anything.
+   * @default - none
+   */
+  readonly suppress?: string[];
+  /**
+   * Fail on warnings too.
+   * @default false
+   */
+  readonly warningsAsErrors?: boolean;
+  /**
+   * Istio's root namespace (mesh-wide policies).
+   * @default - the root namespace of the applied MeshPlatform, else 'istio-system'
+   */
+  readonly rootNamespace?: string;
+  /**
+   * Run the analysis at synth (only for `attach`): `false` turns off the analysis that
+   * `MeshPlatform.applyTo` attaches by default.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Checks over the whole object set, each a linear pass over the shared index. */
+const CROSS_CHECKS: ((index: MeshIndex) => void)[] = [
+  checkVirtualServices, checkGateways, checkServicePorts, checkWorkloads, checkInjection, checkAnnotations,
+  checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkWebhookRules,
+];
+
+/**
+ * Checks of one object at a time: the CRD / Kubernetes schema (admission-equivalent validation).
+ * The analyzer names the object and its origin and applies suppressions.
+ */
+const OBJECT_CHECKS: ((obj: any) => Finding[])[] = [schemaFindings];
+
+const ORDER = [Severity.ERROR, Severity.WARNING, Severity.INFO];
+/** Analyzers by the construct tree root they validate. */
+const ATTACHED = new WeakMap<IConstruct, MeshAnalyzer>();
+
+/**
+ * Static analysis of a mesh: the checks of `istioctl analyze`, istiod's validating webhook and
+ * Kiali that can be decided from the manifests, run over Istio and Kubernetes objects together.
+ * Use `analyze` on plain objects, `analyzeYaml` on manifests, or `attach` to run it when a cdk8s
+ * app synthesizes (errors fail synth, warnings are printed).
+ */
+export class MeshAnalyzer {
+  /** Findings for a set of Kubernetes / Istio objects (plain JSON, e.g. `chart.toJson()`), errors first. */
+  public static analyze(objects: any[], options: AnalyzerOptions = {}): Finding[] {
+    return run(objects.map((obj) => ({ obj })), options);
+  }
+
+  /** Findings for the objects of a multi-document YAML text; throws on YAML syntax errors. */
+  public static analyzeYaml(text: string, file?: string, options: AnalyzerOptions = {}): Finding[] {
+    return run(parseYaml(text, file), options);
+  }
+
+  /**
+   * Runs the analysis when the app containing `scope` synthesizes, over every ApiObject of every
+   * chart (constructs, raw L1 objects and `Include`d YAML alike). Errors fail synth with the code,
+   * the object, its construct path and the fix; warnings are printed. Calling it again replaces the options.
+   */
+  public static attach(scope: IConstruct, options: AnalyzerOptions = {}): MeshAnalyzer {
+    const analyzer = MeshAnalyzer._ensure(scope);
+    analyzer.options = options;
+    return analyzer;
+  }
+
+  /**
+   * The analyzer of `scope`'s app, attached with default options if it is not yet (what
+   * `MeshPlatform.applyTo` calls).
+   * @internal
+   */
+  public static _ensure(scope: IConstruct, rootNamespace?: string): MeshAnalyzer {
+    const root = scope.node.root;
+    let analyzer = ATTACHED.get(root);
+    if (!analyzer) {
+      analyzer = new MeshAnalyzer(root);
+      ATTACHED.set(root, analyzer);
+      const a = analyzer;
+      root.node.addValidation({ validate: () => a.validate() });
+    }
+    if (rootNamespace && !analyzer.defaultRootNamespace) analyzer.defaultRootNamespace = rootNamespace;
+    return analyzer;
+  }
+
+  private options: AnalyzerOptions = {};
+  private defaultRootNamespace?: string;
+  private lastPrinted = '';
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /** Findings for the app as it is now (what synth would check). */
+  public findings(): Finding[] {
+    const sources = this.root.node.findAll().filter(ApiObject.isApiObject)
+      .map((o) => ({ obj: o.toJson(), path: o.node.path }));
+    return run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options });
+  }
+
+  private validate(): string[] {
+    if (this.options.enabled === false) return [];
+    const findings = this.findings();
+    const fatal = (f: Finding) => f.severity === Severity.ERROR || (this.options.warningsAsErrors === true && f.severity === Severity.WARNING);
+    const printed = findings.filter((f) => !fatal(f) && f.severity === Severity.WARNING).map(formatFinding).join('\n');
+    // Validation runs on every chart.toJson(): print each set of warnings once.
+    if (printed && printed !== this.lastPrinted) process.stderr.write(`mesh analysis warnings:\n${printed}\n`);
+    this.lastPrinted = printed;
+    return findings.filter(fatal).map(formatFinding);
+  }
+}
+
+/**
+ * Findings for several YAML files analyzed as one object set (the CLI).
+ * @internal
+ */
+export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions): Finding[] {
+  return run(files.flatMap((f) => parseYaml(f.text, f.file)), options);
+}
+
+/** `CODE Severity Kind ns/name [path]: message. Fix: fix`. */
+export function formatFinding(f: Finding): string {
+  const where = f.path ? ` (${f.path})` : f.file ? ` (${f.file})` : '';
+  return `${f.code} ${f.severity} ${f.resource}${where}: ${f.message}. Fix: ${f.fix}`;
+}
+
+function run(sources: Source[], options: AnalyzerOptions): Finding[] {
+  const index = new MeshIndex(sources, options.rootNamespace ?? 'istio-system');
+  for (const check of CROSS_CHECKS) check(index);
+  for (const e of index.entries) {
+    for (const check of OBJECT_CHECKS) {
+      for (const f of check(e.obj)) index.findings.push({ ...f, resource: e.resource, path: e.path, file: e.file });
+    }
+  }
+  const suppressed = suppression(options.suppress ?? []);
+  const annotationCodes = new Map(index.entries.map((e) => [e.resource, (e.annotations[SUPPRESS_ANNOTATION] ?? '').split(',').map((c) => c.trim())]));
+  return index.findings
+    .filter((f) => {
+      const codes = annotationCodes.get(f.resource) ?? [];
+      return !codes.includes('*') && !codes.includes(f.code) && !suppressed(f);
+    })
+    .sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity)
+      || a.resource.localeCompare(b.resource) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+}
+
+/** A predicate for `--suppress` entries: `CODE` or `CODE=<resource glob>`. */
+function suppression(entries: string[]): (f: Finding) => boolean {
+  const rules = entries.map((entry) => {
+    const [code, resource] = entry.split('=', 2).map((s) => s.trim());
+    const pattern = resource === undefined ? undefined
+      : new RegExp(`^${resource.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+    return { code, pattern };
+  });
+  return (f) => rules.some((r) => r.code === f.code && (!r.pattern || r.pattern.test(f.resource) || r.pattern.test(istioResource(f.resource))));
+}
+
+/** `Kind ns/name` → Istio's `Kind name.ns`. */
+function istioResource(resource: string): string {
+  const m = /^(\S+) ([^/]+)\/(.+)$/.exec(resource);
+  return m ? `${m[1]} ${m[3]}.${m[2]}` : resource;
+}
+
+/** The objects of a YAML stream (documents and `kind: List` items), tagged with the file. */
+function parseYaml(text: string, file?: string): Source[] {
+  const out: Source[] = [];
+  for (const doc of parseAllDocuments(text, { version: '1.1' })) {
+    if (doc.errors.length) throw new Error(`${file ?? 'YAML'}: ${doc.errors[0].message}`);
+    const value = doc.toJS();
+    const items = value?.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+    for (const obj of items) if (obj) out.push({ obj, file });
+  }
+  return out;
+}

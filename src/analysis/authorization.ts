@@ -1,0 +1,75 @@
+import { Severity } from './finding';
+import { Entry, MeshIndex, hasLabels } from './mesh-index';
+
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE']);
+
+/** AuthorizationPolicy workloads (IST0127), source namespaces (IST0101), methods (KIA0102) and hosts (KIA0104). */
+export function checkAuthorizationPolicies(index: MeshIndex): void {
+  const vsHosts = new Set<string>();
+  for (const vs of index.of('VirtualService')) for (const h of vs.spec.hosts ?? []) vsHosts.add(String(h).toLowerCase());
+  for (const ap of index.of('AuthorizationPolicy')) {
+    checkWorkloads(index, ap);
+    for (const rule of ap.spec.rules ?? []) {
+      for (const from of rule?.from ?? []) {
+        for (const field of ['namespaces', 'notNamespaces']) {
+          for (const ns of (from?.source?.[field] ?? []) as string[]) {
+            if (!index.namespaceExists(ns) && !(ns.includes('*') && [...index.namespaces.keys()].some((n) => namespaceMatch(ns, n)))) {
+              index.report(ap, 'IST0101', Severity.ERROR, `referenced namespace not found: source.${field} "${ns}" matches no Namespace`,
+                'create the Namespace, or fix the name');
+            }
+          }
+        }
+      }
+      for (const to of rule?.to ?? []) {
+        for (const method of (to?.operation?.methods ?? []) as string[]) {
+          if (!validMethod(method)) {
+            index.report(ap, 'KIA0102', Severity.WARNING, `operation.methods "${method}" is not an HTTP method`,
+              `use ${[...HTTP_METHODS].join(', ')} (or a * wildcard)`);
+          }
+        }
+        for (const host of (to?.operation?.hosts ?? []) as string[]) {
+          if (!knownHost(index, ap, host, vsHosts)) {
+            index.report(ap, 'KIA0104', Severity.WARNING, `operation.hosts "${host}" matches no Service, ServiceEntry or VirtualService host`,
+              'fix the host, or add the Service or ServiceEntry');
+          }
+        }
+      }
+    }
+  }
+}
+
+/** IST0127: the policy selects no in-mesh workload (its namespace's, or any for a mesh-wide policy). */
+function checkWorkloads(index: MeshIndex, ap: Entry): void {
+  const selector = ap.spec.selector?.matchLabels;
+  const meshWide = ap.namespace === index.rootNamespace;
+  if (meshWide && !hasLabels(selector)) return;
+  const pods = index.selectWorkloads(selector, meshWide ? undefined : ap.namespace).filter((w) => w.inMesh || isAmbientPod(index, w.namespace));
+  if (pods.length === 0) {
+    index.report(ap, 'IST0127', Severity.WARNING,
+      hasLabels(selector) ? `no in-mesh workload matches the selector ${JSON.stringify(selector)}` : `namespace "${ap.namespace}" has no in-mesh workload`,
+      'fix the selector to match the pod labels of a workload with a sidecar, or remove the policy');
+  }
+}
+
+function isAmbientPod(index: MeshIndex, namespace: string): boolean {
+  return index.namespaces.get(namespace)?.labels['istio.io/dataplane-mode'] === 'ambient';
+}
+
+/** Istio's `namespaceMatch`: `*`, `*suffix`, `prefix*`, or case-insensitive equality. */
+function namespaceMatch(pattern: string, ns: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return ns.endsWith(pattern.slice(1));
+  if (pattern.endsWith('*')) return ns.startsWith(pattern.slice(0, -1));
+  return pattern.toLowerCase() === ns.toLowerCase();
+}
+
+/** Kiali: `*`, `X*`, `*X` or an exact HTTP method (upper-cased). */
+function validMethod(method: string): boolean {
+  return method === '*' || method.startsWith('*') || method.endsWith('*') || HTTP_METHODS.has(method.toUpperCase());
+}
+
+function knownHost(index: MeshIndex, ap: Entry, host: string, vsHosts: Set<string>): boolean {
+  if (host.includes('*')) return true;
+  const bare = host.toLowerCase().replace(/:\d+$/, '');
+  return vsHosts.has(bare) || !!index.lookupHost(ap.namespace, undefined, bare);
+}

@@ -1,0 +1,262 @@
+import { Finding, Severity } from './finding';
+
+/** Kinds without a namespace; every other kind defaults to `default` like kubectl does. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'StorageClass', 'PriorityClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'IngressClass',
+  'APIService', 'RuntimeClass', 'GatewayClass',
+]);
+
+/** Namespaces every cluster has. */
+const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/** Controllers whose pod template stands in for the live pods Istio's analyzers read. */
+const POD_TEMPLATE_PATHS: Record<string, string[]> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/**
+ * One analyzed object with where it came from.
+ * @internal
+ */
+export interface Entry {
+  readonly obj: any;
+  readonly kind: string;
+  readonly name: string;
+  /** Empty for cluster-scoped kinds. */
+  readonly namespace: string;
+  readonly spec: any;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  /** `Kind namespace/name` (or `Kind name` when cluster-scoped). */
+  readonly resource: string;
+  readonly path?: string;
+  readonly file?: string;
+}
+
+/**
+ * A pod template (or a Pod) that stands for the pods a workload runs.
+ * @internal
+ */
+export interface Workload {
+  readonly entry: Entry;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly podSpec: any;
+  /** Istio's "in mesh" test (util/in_mesh.go), on the template. */
+  readonly inMesh: boolean;
+}
+
+/**
+ * An object to analyze with its origin.
+ * @internal
+ */
+export interface Source {
+  readonly obj: any;
+  readonly path?: string;
+  readonly file?: string;
+}
+
+/** A port of a Service or ServiceEntry host. */
+interface HostPort { readonly number: number; readonly name?: string; readonly protocol?: string }
+
+/** @internal */
+export interface HostRecord { readonly entry: Entry; readonly ports: HostPort[] }
+
+/**
+ * Every object indexed once (by kind, namespace/name, host, pod labels), so each check is a
+ * linear pass with map look-ups instead of a scan per object.
+ * @internal
+ */
+export class MeshIndex {
+  public readonly entries: Entry[] = [];
+  public readonly findings: Finding[] = [];
+  public readonly namespaces = new Map<string, Entry>();
+  public readonly workloads: Workload[] = [];
+  private readonly byKind = new Map<string, Entry[]>();
+  private readonly byKey = new Map<string, Entry>();
+  private readonly workloadsByNs = new Map<string, Workload[]>();
+  /** `label=value` → workloads carrying it, for selector look-ups. */
+  private readonly workloadsByLabel = new Map<string, Workload[]>();
+  /** `scope/fqdn` → Services and ServiceEntries exporting that host to that scope (`*` or a namespace). */
+  private readonly hosts = new Map<string, HostRecord>();
+  /** ServiceEntry wildcard hosts (`*.example.com`), by scope. */
+  private readonly wildcardHosts: { scope: string; suffix: string; record: HostRecord }[] = [];
+
+  constructor(sources: Source[], public readonly rootNamespace: string) {
+    for (const source of sources) {
+      const obj = source.obj;
+      if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string') continue;
+      const meta = obj.metadata ?? {};
+      const namespace = CLUSTER_SCOPED.has(obj.kind) ? '' : String(meta.namespace ?? 'default');
+      const name = String(meta.name ?? '');
+      const entry: Entry = {
+        obj,
+        kind: obj.kind,
+        name,
+        namespace,
+        spec: obj.spec ?? {},
+        labels: meta.labels ?? {},
+        annotations: meta.annotations ?? {},
+        resource: namespace ? `${obj.kind} ${namespace}/${name}` : `${obj.kind} ${name}`,
+        path: source.path,
+        file: source.file,
+      };
+      this.entries.push(entry);
+      push(this.byKind, entry.kind, entry);
+      this.byKey.set(`${entry.kind}/${namespace}/${name}`, entry);
+      if (entry.kind === 'Namespace') this.namespaces.set(name, entry);
+    }
+    for (const e of this.entries) this.indexWorkload(e);
+    for (const e of this.of('Service')) this.indexService(e);
+    for (const e of this.of('ServiceEntry')) this.indexServiceEntry(e);
+  }
+
+  /** Whether a namespace exists: synthesized, built into every cluster, or the root namespace. */
+  public namespaceExists(name: string): boolean {
+    return this.namespaces.has(name) || BUILT_IN_NAMESPACES.has(name) || name === this.rootNamespace;
+  }
+
+  /** Objects of a kind, in input order. */
+  public of(kind: string): Entry[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The object of this kind, namespace and name. */
+  public get(kind: string, namespace: string, name: string): Entry | undefined {
+    return this.byKey.get(`${kind}/${namespace}/${name}`);
+  }
+
+  /** Records a finding on an object. */
+  public report(entry: Entry, code: string, severity: Severity, message: string, fix: string): void {
+    this.findings.push({ code, severity, message, fix, resource: entry.resource, path: entry.path, file: entry.file });
+  }
+
+  /** Workloads in `namespace` (or anywhere when undefined) whose pod labels contain `selector`. */
+  public selectWorkloads(selector: Record<string, string> | undefined, namespace?: string): Workload[] {
+    const pairs = Object.entries(selector ?? {});
+    let candidates: Workload[];
+    if (pairs.length === 0) {
+      candidates = namespace === undefined ? this.workloads : this.workloadsByNs.get(namespace) ?? [];
+    } else {
+      // Start from the rarest label so a selector costs the size of its smallest match set.
+      candidates = pairs.map(([k, v]) => this.workloadsByLabel.get(`${k}=${v}`) ?? [])
+        .reduce((a, b) => (b.length < a.length ? b : a));
+    }
+    return candidates.filter((w) => (namespace === undefined || w.namespace === namespace) && matchesLabels(selector, w.labels));
+  }
+
+  /** Workloads a Service's selector picks (same namespace, non-empty selector). */
+  public serviceWorkloads(service: Entry): Workload[] {
+    const selector = service.spec.selector;
+    if (!selector || Object.keys(selector).length === 0) return [];
+    return this.selectWorkloads(selector, service.namespace);
+  }
+
+  /**
+   * Istio's destination look-up (`GetDestinationHost`): the Service or ServiceEntry a host
+   * refers to from `namespace`, honouring exportTo.
+   */
+  public lookupHost(namespace: string, exportTo: string[] | undefined, host: string): HostRecord | undefined {
+    const fqdn = toFqdn(namespace, host);
+    const found = this.hosts.get(`*/${fqdn}`);
+    if (found) return found;
+    const scopes = exportTo?.length ? exportTo.map((s) => (s === '.' ? namespace : s)) : [namespace];
+    for (const scope of scopes) {
+      const scoped = this.hosts.get(`${scope}/${fqdn}`);
+      if (scoped) return scoped;
+    }
+    const bare = fqdn.startsWith('*') ? fqdn.slice(1) : fqdn;
+    return this.wildcardHosts.find((w) => (w.scope === '*' || w.scope === namespace) && bare.endsWith(w.suffix))?.record;
+  }
+
+  private indexWorkload(entry: Entry): void {
+    let template: any;
+    if (entry.kind === 'Pod') {
+      template = entry.obj;
+    } else {
+      const path = POD_TEMPLATE_PATHS[entry.kind];
+      if (!path) return;
+      template = path.reduce((o, k) => o?.[k], entry.obj);
+    }
+    if (!template) return;
+    const labels: Record<string, string> = template.metadata?.labels ?? {};
+    const annotations: Record<string, string> = template.metadata?.annotations ?? {};
+    const podSpec = template.spec ?? {};
+    const inject = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+    const hasProxy = (podSpec.containers ?? []).some((c: any) => c?.name === 'istio-proxy' && c.image);
+    // Istio's test ignores `istio.io/rev` namespaces (a false positive on revision-labelled and
+    // managed ASM namespaces); the injector does not, so neither do we.
+    const nsLabels = this.namespaces.get(entry.namespace)?.labels ?? {};
+    const nsInjected = nsLabels['istio-injection'] === 'enabled' || (!!nsLabels['istio.io/rev'] && nsLabels['istio-injection'] !== 'disabled');
+    const inMesh = hasProxy || inject === 'true' || (inject !== 'false' && nsInjected);
+    const workload: Workload = { entry, namespace: entry.namespace, labels, annotations, podSpec, inMesh };
+    this.workloads.push(workload);
+    push(this.workloadsByNs, entry.namespace, workload);
+    for (const [k, v] of Object.entries(labels)) push(this.workloadsByLabel, `${k}=${v}`, workload);
+  }
+
+  private indexService(entry: Entry): void {
+    const exportTo = entry.annotations['networking.istio.io/exportTo'];
+    const scopes = exportTo ? exportTo.split(',').map((s) => s.trim()).map((s) => (s === '.' ? entry.namespace : s)) : ['*'];
+    const ports = (entry.spec.ports ?? []).map((p: any) => ({ number: p?.port, name: p?.name, protocol: p?.protocol }));
+    const fqdn = `${entry.name}.${entry.namespace}.svc.cluster.local`;
+    for (const scope of scopes) this.hosts.set(`${scope}/${fqdn}`, { entry, ports });
+  }
+
+  private indexServiceEntry(entry: Entry): void {
+    const exportTo: string[] = entry.spec.exportTo ?? [];
+    const scopes = exportTo.length === 0 || exportTo.includes('*') ? ['*'] : exportTo.map((s) => (s === '.' ? entry.namespace : s));
+    const record = { entry, ports: entry.spec.ports ?? [] };
+    for (const host of entry.spec.hosts ?? []) {
+      if (typeof host !== 'string') continue;
+      for (const scope of scopes) {
+        this.hosts.set(`${scope}/${host}`, record);
+        if (host.startsWith('*')) this.wildcardHosts.push({ scope, suffix: host.slice(1), record });
+      }
+    }
+  }
+}
+
+/** Istio's `ConvertHostToFQDN`: a short name (no dot, no wildcard) is a Service in `namespace`. */
+export function toFqdn(namespace: string, host: string): string {
+  return host.includes('.') || host.startsWith('*') ? host : `${host}.${namespace}.svc.cluster.local`;
+}
+
+/** Istio's `host.Name.Matches`: equality, or wildcard suffix match in either direction. */
+export function hostMatches(a: string, b: string): boolean {
+  const aw = a.startsWith('*');
+  const bw = b.startsWith('*');
+  if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
+  if (aw) return b.endsWith(a.slice(1));
+  if (bw) return a.endsWith(b.slice(1));
+  return a === b;
+}
+
+/** Whether every `selector` label is in `labels` (an empty selector matches everything). */
+export function matchesLabels(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** Whether `selector` has at least one label. */
+export function hasLabels(selector: Record<string, string> | undefined): selector is Record<string, string> {
+  return !!selector && Object.keys(selector).length > 0;
+}
+
+/** `k=v,k2=v2` with sorted keys (Kubernetes' `labels.SelectorFromSet(...).String()`). */
+export function selectorKey(selector: Record<string, string> | undefined): string {
+  return Object.keys(selector ?? {}).sort().map((k) => `${k}=${selector![k]}`).join(',');
+}
+
+/** Appends to a list in a map of lists. */
+export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value); else map.set(key, [value]);
+}

@@ -1,0 +1,73 @@
+import { Severity } from './finding';
+import { Entry, MeshIndex, hasLabels, push } from './mesh-index';
+
+const MUTUAL = new Set(['ISTIO_MUTUAL', 'MUTUAL']);
+
+/**
+ * Kiali's PeerAuthentication ↔ DestinationRule mTLS consistency (KIA0204, KIA0207, KIA0208,
+ * KIA0505, KIA0506), for a mesh with auto mTLS on (Istio's default).
+ */
+export function checkMtls(index: MeshIndex): void {
+  const root = index.rootNamespace;
+  const modes = new Map<string, string>();
+  for (const p of index.of('PeerAuthentication')) {
+    if (!hasLabels(p.spec.selector?.matchLabels)) modes.set(p.namespace, p.spec.mtls?.mode);
+  }
+  const wideDrs = new Map<string, Entry[]>();
+  for (const d of index.of('DestinationRule')) {
+    const ns = namespaceOfWildcard(d.spec.host);
+    if (ns !== undefined) push(wideDrs, ns, d);
+  }
+  const meshPa = modes.get(root);
+  const meshDr = index.of('DestinationRule').find((d) => d.spec.host === '*.local');
+  const meshDrMode = meshDr?.spec.trafficPolicy?.tls?.mode;
+
+  for (const dr of index.of('DestinationRule')) {
+    const mode = dr.spec.trafficPolicy?.tls?.mode;
+    const nsWide = namespaceOfWildcard(dr.spec.host);
+    if (mode === 'DISABLE' && nsWide !== undefined && modes.get(nsWide) === 'STRICT') {
+      index.report(dr, 'KIA0207', Severity.ERROR, `disables mTLS for namespace "${nsWide}", whose PeerAuthentication is STRICT: its services refuse the plaintext traffic`,
+        'remove tls.mode DISABLE, or make the namespace PeerAuthentication PERMISSIVE');
+    }
+    if (mode === 'DISABLE' && (nsWide !== undefined || dr.spec.host === '*.local') && meshPa === 'STRICT') {
+      index.report(dr, 'KIA0208', Severity.ERROR, 'disables mTLS while the mesh-wide PeerAuthentication is STRICT: the servers refuse the plaintext traffic',
+        'remove tls.mode DISABLE, or make the mesh PeerAuthentication PERMISSIVE');
+    }
+  }
+
+  const wideMutual = index.of('DestinationRule').filter((d) => typeof d.spec.host === 'string' && d.spec.host.startsWith('*') && d.spec.trafficPolicy?.tls?.mode === 'ISTIO_MUTUAL');
+  for (const dr of index.of('DestinationRule')) {
+    if (typeof dr.spec.host !== 'string' || dr.spec.host.startsWith('*')) continue;
+    const fqdn = dr.spec.host;
+    const wide = wideMutual.find((w) => w.spec.host === '*.local' || fqdn.endsWith(w.spec.host.slice(1)));
+    const hasTls = dr.spec.trafficPolicy?.tls || (dr.spec.trafficPolicy?.portLevelSettings ?? []).some((p: any) => p?.tls);
+    if (wide && !hasTls) {
+      index.report(dr, 'KIA0204', Severity.WARNING, `has no tls settings, so it overrides the ISTIO_MUTUAL of DestinationRule ${wide.namespace}/${wide.name} for "${fqdn}"`,
+        'add trafficPolicy.tls.mode: ISTIO_MUTUAL');
+    }
+  }
+
+  for (const pa of index.of('PeerAuthentication')) {
+    if (hasLabels(pa.spec.selector?.matchLabels) || pa.spec.mtls?.mode !== 'DISABLE') continue;
+    if (pa.namespace === root) {
+      if (MUTUAL.has(meshDrMode)) {
+        index.report(pa, 'KIA0506', Severity.ERROR, `disables mTLS mesh-wide, but DestinationRule ${meshDr!.namespace}/${meshDr!.name} (*.local) sends ${meshDrMode}`,
+          'remove the mesh-wide mTLS DestinationRule, or set its tls mode to DISABLE');
+      }
+      continue;
+    }
+    const nsDrs = wideDrs.get(pa.namespace) ?? [];
+    if (nsDrs.some((d) => d.spec.trafficPolicy?.tls?.mode === 'DISABLE')) continue;
+    const mutual = nsDrs.find((d) => MUTUAL.has(d.spec.trafficPolicy?.tls?.mode)) ?? (MUTUAL.has(meshDrMode) ? meshDr : undefined);
+    if (mutual) {
+      index.report(pa, 'KIA0505', Severity.ERROR, `disables mTLS for namespace "${pa.namespace}", but DestinationRule ${mutual.namespace}/${mutual.name} sends it mTLS`,
+        `add a DestinationRule for *.${pa.namespace}.svc.cluster.local with tls mode DISABLE`);
+    }
+  }
+}
+
+/** `ns` for a namespace-wide host `*.ns.svc.cluster.local`. */
+function namespaceOfWildcard(host: unknown): string | undefined {
+  const m = typeof host === 'string' ? /^\*\.([^.]+)\.svc\.cluster\.local$/.exec(host) : null;
+  return m?.[1];
+}

@@ -1,0 +1,262 @@
+import { isIP } from 'net';
+import { Severity } from './finding';
+import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
+import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
+import { isMeshBound } from './virtual-service';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const DURATION_KEYS = new Set(['timeout', 'perTryTimeout', 'backoff', 'fixedDelay', 'connectTimeout', 'maxConnectionDuration', 'time',
+  'interval', 'idleTimeout', 'baseEjectionTime', 'reportingInterval', 'duration']);
+const GO_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/**
+ * What istiod's validating webhook (Go validation, IST0106 errors / IST0133 warnings) rejects
+ * in the kinds this library emits and the CRD schema lets through: port ranges, unique gateway
+ * port names, whole-millisecond durations, protocol/TLS consistency, host forms, policy shapes.
+ */
+export function checkWebhookRules(index: MeshIndex): void {
+  const w = new Reporter(index);
+  for (const gw of index.of('Gateway')) gateway(w.on(gw), gw);
+  for (const vs of index.of('VirtualService')) virtualService(w.on(vs), vs);
+  for (const dr of index.of('DestinationRule')) destinationRule(w.on(dr), dr);
+  for (const se of index.of('ServiceEntry')) serviceEntry(w.on(se), se);
+  for (const pa of index.of('PeerAuthentication')) peerAuthentication(w.on(pa), pa);
+  for (const ap of index.of('AuthorizationPolicy')) authorizationPolicy(w.on(ap), ap);
+  for (const t of index.of('Telemetry')) telemetry(w.on(t), t);
+  for (const kind of ['VirtualService', 'DestinationRule', 'Sidecar', 'RequestAuthentication', 'Telemetry']) {
+    for (const e of index.of(kind)) durations(w.on(e), e.spec, 'spec');
+  }
+}
+
+type Out = { error(msg: string, fix: string): void; warn(msg: string, fix: string): void };
+
+class Reporter {
+  constructor(private readonly index: MeshIndex) {}
+  public on(e: Entry): Out {
+    return {
+      error: (msg, fix) => this.index.report(e, 'IST0106', Severity.ERROR, `${msg} (rejected by istiod's validating webhook)`, fix),
+      warn: (msg, fix) => this.index.report(e, 'IST0133', Severity.WARNING, msg, fix),
+    };
+  }
+}
+
+function validPort(n: unknown): boolean {
+  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65535;
+}
+
+/** Istio's `ValidateFQDN` (labels, length, non-numeric TLD); with `wildcard`, the first label may be `*`, `*foo` or `*-foo`. */
+function validHost(host: string, wildcard: boolean): boolean {
+  if (wildcard && host === '*') return true;
+  if (host.length === 0 || host.length > 255) return false;
+  const labels = host.replace(/\.$/, '').split('.');
+  if (wildcard && /^\*[-a-zA-Z0-9]*$/.test(labels[0])) labels.shift();
+  return labels.length > 0 && labels.every((l) => l.length <= 63 && FQDN_LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
+}
+
+function gateway(out: Out, gw: Entry): void {
+  if (!DNS_LABEL.test(gw.name)) out.error(`Gateway name "${gw.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-" (no dots)');
+  const servers: any[] = gw.spec.servers ?? [];
+  if (servers.length === 0) out.error('the Gateway has no servers', 'add at least one server');
+  const portNames = new Map<string, number>();
+  servers.forEach((s, i) => {
+    const where = `servers[${i}]`;
+    const port = s?.port;
+    if (!port) { out.error(`${where}: port is required`, 'set port.number, port.name and port.protocol'); return; }
+    const unix = String(s.bind ?? '').startsWith('unix://');
+    if (!(validPort(port.number) || (unix && port.number === 0))) out.error(`${where}: port number ${port.number} is out of range`, 'use 1-65535');
+    if (port.targetPort !== undefined) out.error(`${where}: port.targetPort must not be set on a Gateway`, 'remove targetPort');
+    if (!port.name) out.error(`${where}: port.name is required`, 'name the port');
+    else if (portNames.has(port.name)) out.error(`${where}: port name "${port.name}" is already used by servers[${portNames.get(port.name)}]`, 'give every server port a unique name');
+    else portNames.set(port.name, i);
+    const protocol = parseProtocol(port.protocol);
+    if (!protocol) out.error(`${where}: protocol "${port.protocol}" is not one Istio knows`, 'use HTTP, HTTPS, HTTP2, GRPC, GRPC-WEB, TCP, TLS, MONGO, REDIS or MYSQL');
+    if (s.bind !== undefined && !unix && !isIP(s.bind)) out.error(`${where}: bind "${s.bind}" is not an IP address or unix:// path`, 'use an IP address');
+    const hosts: string[] = s.hosts ?? [];
+    if (hosts.length === 0) out.error(`${where}: at least one host is required`, 'add a host such as "*" or "example.com"');
+    for (const h of hosts) {
+      const slash = h.indexOf('/');
+      const ns = slash < 0 ? undefined : h.slice(0, slash);
+      const name = slash < 0 ? h : h.slice(slash + 1);
+      if (ns !== undefined && ns !== '*' && ns !== '.' && !DNS_LABEL.test(ns)) out.error(`${where}: host "${h}" has an invalid namespace part`, 'use "*/", "./" or "<namespace>/"');
+      const ok = name === '*' || isIP(name) || (name.includes('.') && (name.startsWith('*.') ? validHost(name.slice(2), false) : !name.includes('*') && validHost(name, false)));
+      if (!ok) out.error(`${where}: host "${h}" is not valid`, 'use "*", a domain with a dot (example.com) or "*.<domain>"');
+    }
+    const tls = s.tls;
+    if (isTlsProtocol(protocol) && !tls) out.error(`${where}: protocol ${port.protocol} requires tls settings`, 'add tls (e.g. mode SIMPLE with credentialName)');
+    if (tls && protocol && !isTlsProtocol(protocol)) {
+      if (!isHttpProtocol(protocol)) {out.error(`${where}: a ${port.protocol} server cannot have tls settings`, 'remove tls, or use protocol HTTPS or TLS');} else if ((tls.mode && tls.mode !== 'PASSTHROUGH' && tls.mode !== 'AUTO_PASSTHROUGH') || tls.caCertificates || tls.privateKey || tls.serverCertificate) {
+        out.error(`${where}: a plain ${port.protocol} server cannot terminate TLS`, 'use protocol HTTPS for TLS termination');
+      }
+    }
+    if (tls?.httpsRedirect && protocol && !isHttpProtocol(protocol)) out.warn(`${where}: tls.httpsRedirect only works on HTTP servers`, 'remove httpsRedirect');
+    if (tls) gatewayTls(out, where, tls);
+  });
+}
+
+function gatewayTls(out: Out, where: string, tls: any): void {
+  const sources = [tls.serverCertificate || tls.privateKey ? 'serverCertificate/privateKey' : '', tls.credentialName ? 'credentialName' : '',
+    tls.credentialNames?.length ? 'credentialNames' : '', tls.tlsCertificates?.length ? 'tlsCertificates' : ''].filter((x) => x);
+  if (tls.mode === 'ISTIO_MUTUAL') {
+    if (sources.length || tls.caCertificates) out.error(`${where}: tls mode ISTIO_MUTUAL uses the mesh certificates, but ${sources.join(', ') || 'caCertificates'} is set`, 'remove the certificate fields');
+    return;
+  }
+  if (sources.length > 1) out.error(`${where}: tls sets several certificate sources (${sources.join(', ')})`, 'keep exactly one');
+  const terminating = tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL' || tls.mode === 'OPTIONAL_MUTUAL';
+  if (terminating && !tls.credentialName && !tls.credentialNames?.length) {
+    if (tls.mode !== 'SIMPLE' && !tls.caCertificates) out.error(`${where}: tls mode ${tls.mode} without credentialName needs caCertificates`, 'set caCertificates or credentialName');
+    if (!tls.tlsCertificates?.length && (!tls.serverCertificate || !tls.privateKey)) {
+      out.error(`${where}: tls mode ${tls.mode} needs a certificate`, 'set credentialName (a Secret), or serverCertificate and privateKey');
+    }
+  }
+}
+
+function virtualService(out: Out, vs: Entry): void {
+  const hosts: string[] = vs.spec.hosts ?? [];
+  const meshBound = isMeshBound(vs);
+  if (hosts.length === 0 && ((vs.spec.gateways ?? []).length || vs.spec.tcp || vs.spec.tls)) {
+    out.error('a VirtualService without hosts (a delegate) cannot have gateways, tcp or tls routes', 'add hosts, or remove gateways/tcp/tls');
+  }
+  hosts.forEach((h, i) => {
+    if (h === '*' && meshBound) out.error('host "*" is not allowed for VirtualServices bound to the mesh', 'name the hosts, or bind the VirtualService to a gateway only');
+    else if (!isIP(h) && !validHost(h, true)) out.error(`host "${h}" is not a valid domain`, 'use a service name, an FQDN or "*.<domain>"');
+    const dup = hosts.slice(0, i).find((o) => hostMatches(o, h));
+    if (dup !== undefined) out.error(`host "${h}" overlaps host "${dup}" of the same VirtualService`, 'list each host once');
+  });
+  if (!vs.spec.http?.length && !vs.spec.tcp?.length && !vs.spec.tls?.length) out.error('the VirtualService has no http, tcp or tls routes', 'add at least one route');
+  ((vs.spec.http ?? []) as any[]).forEach((r, i) => {
+    const where = `http[${i}]`;
+    if (r?.redirect && (r.route || r.fault || r.rewrite || r.directResponse)) out.error(`${where}: redirect cannot be combined with route, fault, rewrite or directResponse`, 'keep either the redirect or the route');
+    else if (r?.directResponse && (r.route || r.fault || r.rewrite)) out.error(`${where}: directResponse cannot be combined with route, fault or rewrite`, 'keep either the directResponse or the route');
+    else if (!r?.redirect && !r?.directResponse && !r?.delegate && !(r?.route ?? []).length) out.error(`${where}: a route, redirect or directResponse is required`, 'add a route destination');
+    if (r?.mirror && r.mirrors) out.error(`${where}: mirror and mirrors cannot both be set`, 'use mirrors only');
+    if (r?.retries?.attempts === 0 && (r.retries.perTryTimeout || r.retries.retryOn)) out.error(`${where}: retries.attempts 0 cannot have perTryTimeout or retryOn`, 'set attempts > 0, or remove the other retry fields');
+    if (typeof r?.corsPolicy?.maxAge === 'string' && !wholeUnits(r.corsPolicy.maxAge, 1e9)) out.error(`${where}: corsPolicy.maxAge "${r.corsPolicy.maxAge}" is not a whole number of seconds`, 'use e.g. "24h" or "600s"');
+    for (const m of r?.match ?? []) if (m?.port !== undefined && !validPort(m.port)) out.error(`${where}: match port ${m.port} is out of range`, 'use 1-65535');
+  });
+  for (const kind of ['http', 'tcp', 'tls']) {
+    ((vs.spec[kind] ?? []) as any[]).forEach((r, i) => {
+      const route: any[] = r?.route ?? [];
+      route.forEach((d, j) => {
+        const where = `${kind}[${i}].route[${j}]`;
+        const dest = d?.destination;
+        if (!dest) { out.error(`${where}: destination is required`, 'set destination.host'); return; }
+        if (dest.host === '*') out.error(`${where}: destination host "*" is not allowed`, 'name the destination service');
+        if (dest.subset !== undefined && !DNS_LABEL.test(dest.subset)) out.error(`${where}: subset "${dest.subset}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-"');
+        if (dest.port?.number !== undefined && !validPort(dest.port.number)) out.error(`${where}: destination port ${dest.port.number} is out of range`, 'use 1-65535');
+        if (typeof d.weight === 'number' && d.weight < 0) out.error(`${where}: weight ${d.weight} is negative`, 'use a weight from 0 to 100');
+      });
+      if (route.length > 1 && route.reduce((sum, d) => sum + (d?.weight ?? 0), 0) === 0) {
+        out.error(`${kind}[${i}]: several destinations and a total weight of 0`, 'give the destinations weights that add up to 100');
+      }
+    });
+  }
+}
+
+function destinationRule(out: Out, dr: Entry): void {
+  const names = new Set<string>();
+  for (const s of dr.spec.subsets ?? []) {
+    if (!DNS_LABEL.test(String(s?.name))) out.error(`subset name "${s?.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-"');
+    if (names.has(s?.name)) out.error(`subset name "${s.name}" is used twice`, 'give each subset a unique name');
+    names.add(s?.name);
+  }
+  for (const [where, policy] of [['trafficPolicy', dr.spec.trafficPolicy], ...(dr.spec.subsets ?? []).map((s: any) => [`subset ${s?.name} trafficPolicy`, s?.trafficPolicy])]) {
+    if (policy && typeof policy === 'object' && Object.keys(policy).length === 0) out.error(`${where} is empty`, 'set at least one policy field, or remove it');
+  }
+}
+
+function serviceEntry(out: Out, se: Entry): void {
+  const hosts: string[] = se.spec.hosts ?? [];
+  if (hosts.length === 0) out.error('a ServiceEntry needs at least one host', 'add hosts');
+  if (hosts.includes('*')) out.error('host "*" is not allowed in a ServiceEntry', 'name the external hosts');
+  const names = new Set<string>();
+  const numbers = new Set<number>();
+  for (const p of se.spec.ports ?? []) {
+    if (!validPort(p?.number)) out.error(`port ${p?.number} is out of range`, 'use 1-65535');
+    if (p?.targetPort !== undefined && !validPort(p.targetPort)) out.error(`port ${p?.number} targetPort ${p.targetPort} is out of range`, 'use 1-65535');
+    if (names.has(p?.name)) out.error(`port name "${p.name}" is used twice`, 'give each port a unique name');
+    if (numbers.has(p?.number)) out.error(`port number ${p.number} is used twice`, 'list each port once');
+    if (p?.protocol && !parseProtocol(p.protocol)) out.error(`port ${p.number} protocol "${p.protocol}" is not one Istio knows`, 'use HTTP, HTTPS, HTTP2, GRPC, TCP, TLS, MONGO, REDIS or MYSQL');
+    names.add(p?.name);
+    numbers.add(p?.number);
+  }
+}
+
+function peerAuthentication(out: Out, pa: Entry): void {
+  const plm = pa.spec.portLevelMtls;
+  if (plm === undefined) return;
+  if (!hasLabels(pa.spec.selector?.matchLabels)) out.error('portLevelMtls needs a workload selector (mesh and namespace policies cannot set port-level mTLS)', 'add spec.selector.matchLabels, or remove portLevelMtls');
+  if (Object.keys(plm).length === 0) out.error('portLevelMtls is empty', 'remove it, or list ports');
+  for (const port of Object.keys(plm)) if (!validPort(Number(port))) out.error(`portLevelMtls port ${port} is out of range`, 'use 1-65535');
+}
+
+function authorizationPolicy(out: Out, ap: Entry): void {
+  const action = ap.spec.action ?? 'ALLOW';
+  const rules = ap.spec.rules;
+  if (action === 'DENY' && rules === undefined) out.error('a DENY policy needs rules', 'add rules (a DENY policy without rules is an error, not deny-all)');
+  if (action === 'CUSTOM' && rules !== undefined && !ap.spec.provider?.name) out.error('a CUSTOM policy needs provider.name', 'set provider.name');
+  if (action !== 'CUSTOM' && ap.spec.provider) out.error(`provider is only for CUSTOM policies, not ${action}`, 'remove provider or use action CUSTOM');
+  ((rules ?? []) as any[]).forEach((rule, i) => {
+    if (rule?.from && rule.from.length === 0) out.error(`rules[${i}].from is empty`, 'remove from, or add a source');
+    if (rule?.to && rule.to.length === 0) out.error(`rules[${i}].to is empty`, 'remove to, or add an operation');
+    for (const f of rule?.from ?? []) {
+      const src = f?.source ?? {};
+      if (Object.keys(src).length === 0) out.error(`rules[${i}].from has an empty source`, 'set principals, namespaces, ipBlocks, ...');
+      if ((src.serviceAccounts || src.notServiceAccounts) && (src.principals || src.notPrincipals || src.namespaces || src.notNamespaces)) {
+        out.error(`rules[${i}]: serviceAccounts cannot be combined with principals or namespaces`, 'use either serviceAccounts or principals/namespaces');
+      }
+      emptyStrings(out, `rules[${i}].from.source`, src);
+    }
+    for (const t of rule?.to ?? []) {
+      const op = t?.operation ?? {};
+      if (Object.keys(op).length === 0) out.error(`rules[${i}].to has an empty operation`, 'set paths, methods, ports, ...');
+      for (const p of [...(op.ports ?? []), ...(op.notPorts ?? [])]) {
+        if (!/^\d+$/.test(String(p)) || Number(p) > 65535) out.error(`rules[${i}]: port "${p}" is not a port number`, 'use 0-65535');
+      }
+      emptyStrings(out, `rules[${i}].to.operation`, op);
+    }
+  });
+}
+
+function emptyStrings(out: Out, where: string, fields: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(fields)) {
+    if (Array.isArray(v) && v.some((x) => x === '')) out.error(`${where}.${k} has an empty string`, 'remove the empty value');
+  }
+}
+
+function telemetry(out: Out, t: Entry): void {
+  const tracing: any[] = t.spec.tracing ?? [];
+  if (tracing.length > 1) out.warn('more than one tracing entry: only the first is used', 'merge them into one');
+  for (const tr of tracing) {
+    const p = tr?.randomSamplingPercentage;
+    if (p !== undefined && (typeof p !== 'number' || p < 0 || p > 100)) out.error(`tracing randomSamplingPercentage ${p} is out of range`, 'use 0-100');
+    if ((tr?.providers ?? []).length > 1) out.warn('a tracing entry lists several providers: only one is used', 'keep one provider');
+  }
+  for (const group of ['tracing', 'accessLogging', 'metrics']) {
+    for (const x of t.spec[group] ?? []) for (const p of x?.providers ?? []) if (!p?.name) out.error(`${group} provider name is empty`, 'name the provider');
+  }
+}
+
+/** Durations must be whole milliseconds and at least 1ms (Istio's `ValidateDuration`). */
+function durations(out: Out, node: any, path: string): void {
+  if (Array.isArray(node)) { node.forEach((v, i) => durations(out, v, `${path}[${i}]`)); return; }
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (typeof v === 'string' && DURATION_KEYS.has(k) && !wholeUnits(v, 1e6)) {
+      out.error(`${path}.${k} "${v}" is not a duration of whole milliseconds, at least 1ms`, 'use e.g. "250ms", "5s" or "1m"');
+    } else if (typeof v === 'object') {
+      durations(out, v, `${path}.${k}`);
+    }
+  }
+}
+
+/** Whether a Go duration string is a positive whole multiple of `unitNs` nanoseconds. */
+export function wholeUnits(value: string, unitNs: number): boolean {
+  const parts = /^((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(value) ? value.match(/(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)! : undefined;
+  if (!parts) return false;
+  const ns = parts.reduce((sum, p) => {
+    const [, num, , unit] = /^(\d+(\.\d*)?|\.\d+)(.+)$/.exec(p)!;
+    return sum + Math.round(Number(num) * GO_UNITS[unit]);
+  }, 0);
+  return ns >= unitNs && ns % unitNs === 0;
+}

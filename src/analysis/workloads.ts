@@ -1,0 +1,91 @@
+import { Severity } from './finding';
+import { Entry, MeshIndex, Workload, push } from './mesh-index';
+import { isControlPlane } from './ports';
+
+/** The proxy's UID: an application running as it bypasses traffic capture. */
+const PROXY_UID = 1337;
+
+/** Deployment ↔ Service association (IST0116, IST0137, KIA0701) and the proxy UID (IST0144). */
+export function checkWorkloads(index: MeshIndex): void {
+  const servicesOf = new Map<Workload, Entry[]>();
+  for (const svc of index.of('Service')) {
+    for (const w of index.serviceWorkloads(svc)) push(servicesOf, w, svc);
+    checkContainerPorts(index, svc);
+  }
+  for (const w of index.workloads) {
+    if (w.entry.kind !== 'Deployment') continue;
+    checkProxyUid(index, w);
+    if (!w.inMesh || w.entry.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
+    const services = servicesOf.get(w) ?? [];
+    checkProtocols(index, w, services);
+    checkTargetPorts(index, w, services);
+  }
+}
+
+/** IST0116: the Services of one Deployment give the same port number different protocols. */
+function checkProtocols(index: MeshIndex, w: Workload, services: Entry[]): void {
+  const byPort = new Map<number, Map<string, string>>();
+  for (const svc of services) {
+    for (const p of svc.spec.ports ?? []) {
+      const protocols = byPort.get(p?.port) ?? new Map<string, string>();
+      protocols.set(p?.protocol ?? 'TCP', svc.name);
+      byPort.set(p?.port, protocols);
+    }
+  }
+  for (const [port, protocols] of byPort) {
+    if (protocols.size < 2) continue;
+    const detail = [...protocols].map(([proto, svc]) => `${svc}: ${proto}`).join(', ');
+    index.report(w.entry, 'IST0116', Severity.WARNING, `the Services selecting this Deployment use port ${port} with different protocols (${detail})`,
+      'use one protocol per port number across the Services of a workload');
+  }
+}
+
+/** IST0137: one container port is reached through several Service port numbers. */
+function checkTargetPorts(index: MeshIndex, w: Workload, services: Entry[]): void {
+  const byTarget = new Map<string, Set<number>>();
+  for (const svc of services) {
+    for (const p of svc.spec.ports ?? []) {
+      const target = p?.targetPort === undefined || p.targetPort === 0 || p.targetPort === '' ? String(p?.port) : String(p.targetPort);
+      const ports = byTarget.get(target) ?? new Set<number>();
+      ports.add(p?.port);
+      byTarget.set(target, ports);
+    }
+  }
+  for (const [target, ports] of byTarget) {
+    if (ports.size < 2) continue;
+    index.report(w.entry, 'IST0137', Severity.WARNING, `container port ${target} is the target of several Service ports (${[...ports].join(', ')}): the sidecar cannot tell their protocols apart`,
+      'give each Service port its own targetPort, or use one Service port');
+  }
+}
+
+/** IST0144: the application runs as the proxy's UID 1337. */
+function checkProxyUid(index: MeshIndex, w: Workload): void {
+  if (isControlPlane(w.entry)) return;
+  const offenders: string[] = [];
+  if (w.podSpec.securityContext?.runAsUser === PROXY_UID) offenders.push('the pod');
+  for (const c of w.podSpec.containers ?? []) {
+    if (c?.name !== 'istio-proxy' && c?.name !== 'istio-operator' && c?.securityContext?.runAsUser === PROXY_UID) offenders.push(`container "${c.name}"`);
+  }
+  if (offenders.length) {
+    index.report(w.entry, 'IST0144', Severity.WARNING, `${offenders.join(' and ')} run(s) as UID ${PROXY_UID}, the proxy's UID: its traffic bypasses the sidecar`,
+      'run the application as another UID');
+  }
+}
+
+/** KIA0701: a Service port whose target the selected Deployment does not expose. */
+function checkContainerPorts(index: MeshIndex, svc: Entry): void {
+  if (isControlPlane(svc) || svc.namespace === index.rootNamespace) return;
+  const deployment = index.serviceWorkloads(svc).find((w) => w.entry.kind === 'Deployment');
+  if (!deployment) return;
+  const exposed = ((deployment.podSpec.containers ?? []) as any[]).flatMap((c) => c?.ports ?? []);
+  for (const p of svc.spec.ports ?? []) {
+    const target = p?.targetPort ?? p?.port;
+    const found = typeof target === 'string'
+      ? exposed.some((cp: any) => cp?.name === target)
+      : exposed.some((cp: any) => cp?.containerPort === target);
+    if (!found) {
+      index.report(svc, 'KIA0701', Severity.WARNING, `port ${p?.port} targets ${typeof target === 'string' ? `"${target}"` : target}, which no container of ${deployment.entry.resource} exposes`,
+        'add the containerPort to the Deployment, or fix targetPort');
+    }
+  }
+}

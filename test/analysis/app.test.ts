@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
+import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
+import { HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService, Severity, networking } from '../../src';
+import { runCli } from '../../src/analysis/cli';
+import { validateObjects } from '../validate';
+
+function app(): { app: App; chart: Chart; front: MeshService; gateway: IngressGateway } {
+  const a = Testing.app();
+  const chart = new Chart(a, 'mesh');
+  MeshPlatform.asmManaged().applyTo(chart);
+  const ns = new MeshNamespace(chart, 'app');
+  const front = new MeshService(chart, 'front', { namespace: ns, image: 'front:1', port: 3000 });
+  const gateway = new IngressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'istio-gateway') });
+  gateway.route({ match: HttpMatch.prefix('/'), to: front });
+  return { app: a, chart, front, gateway };
+}
+
+function tmpFile(name: string, text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'mesh-analyze-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const BROKEN_VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: broken, namespace: app }
+spec:
+  hosts: [front]
+  http:
+    - route: [{ destination: { host: backend } }]
+`;
+
+describe('MeshAnalyzer at synth', () => {
+  test('schema checks run with the analysis: an unknown field in a raw object fails synth', () => {
+    const { app: a, chart } = app();
+    new ApiObject(chart, 'raw', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'raw', namespace: 'app' },
+      spec: { hosts: ['front'], http: [{ route: [{ destination: { host: 'front' } }] }], timeoutt: '5s' },
+    });
+    expect(() => a.synthYaml()).toThrow(/SCHEMA Error VirtualService app\/raw \(mesh\/raw\): spec.timeoutt: unknown field/);
+  });
+
+  test('the reference example analyzes clean (no findings at all)', () => {
+    const a = new App();
+    new AsmQuickstart(a, 'asm-quickstart');
+    expect(MeshAnalyzer.attach(a).findings()).toEqual([]);
+  });
+
+  test('is on by default once a platform is applied: an error fails synth with code, object, path and fix', () => {
+    const { chart } = app();
+    new networking.VirtualService(chart, 'raw', { metadata: { name: 'raw', namespace: 'app' }, spec: { hosts: ['front'], gateways: ['nope'], http: [{ route: [{ destination: { host: 'front' } }] }] } });
+    expect(() => Testing.synth(chart)).toThrow(/IST0101 Error VirtualService app\/raw \(mesh\/raw\): referenced gateway not found: "nope".*Fix: create the Gateway/);
+  });
+
+  test('covers raw L1 objects and Included YAML, with their construct paths', () => {
+    const { app: a, chart } = app();
+    const other = new Chart(a, 'other');
+    new Include(other, 'manual', { url: tmpFile('manual.yaml', BROKEN_VS) });
+    new ApiObject(other, 'plain-ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } });
+    const findings = MeshAnalyzer.attach(a).findings();
+    expect(findings.map((f) => [f.code, f.severity, f.resource, f.path])).toEqual([
+      ['IST0101', Severity.ERROR, 'VirtualService app/broken', 'other/manual/broken-virtualservice-app'],
+      ['IST0102', Severity.INFO, 'Namespace plain', 'other/plain-ns'],
+    ]);
+    expect(() => a.synthYaml()).toThrow('referenced host not found: "backend"');
+    expect(chart).toBeDefined();
+  });
+
+  test('suppression: per object by annotation, per code or code=resource by option; opt-out', () => {
+    const { app: a, chart } = app();
+    const vs = new networking.VirtualService(chart, 'raw', { metadata: { name: 'raw', namespace: 'app' }, spec: { hosts: ['front'], http: [{ route: [{ destination: { host: 'nope' } }] }] } });
+    expect(MeshAnalyzer.attach(a).findings().map((f) => f.code)).toEqual(['IST0101']);
+    vs.metadata.addAnnotation('galley.istio.io/analyze-suppress', 'IST0102, IST0101');
+    expect(MeshAnalyzer.attach(a).findings()).toEqual([]);
+    vs.metadata.addAnnotation('galley.istio.io/analyze-suppress', '*');
+    expect(MeshAnalyzer.attach(a).findings()).toEqual([]);
+    vs.metadata.addAnnotation('galley.istio.io/analyze-suppress', 'IST0102');
+    expect(MeshAnalyzer.attach(a, { suppress: ['IST0101'] }).findings()).toEqual([]);
+    expect(MeshAnalyzer.attach(a, { suppress: ['IST0101=VirtualService raw.app'] }).findings()).toEqual([]);
+    expect(MeshAnalyzer.attach(a, { suppress: ['IST0101=VirtualService app/*'] }).findings()).toEqual([]);
+    expect(MeshAnalyzer.attach(a, { suppress: ['IST0101=VirtualService other.app'] }).findings()).toHaveLength(1);
+    MeshAnalyzer.attach(a, { enabled: false });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('warnings print, and fail synth with warningsAsErrors', () => {
+    const { app: a, chart } = app();
+    new networking.DestinationRule(chart, 'dr', { metadata: { name: 'front', namespace: 'app' }, spec: { host: 'fron' } });
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      validateObjects(Testing.synth(chart));
+      expect(write).toHaveBeenCalledWith(expect.stringContaining('IST0174 Warning DestinationRule app/front (mesh/dr): host "fron" matches no Service'));
+    } finally {
+      write.mockRestore();
+    }
+    MeshAnalyzer.attach(a, { warningsAsErrors: true });
+    expect(() => Testing.synth(chart)).toThrow('IST0174 Warning DestinationRule app/front');
+  });
+});
+
+describe('analyzeYaml and the CLI', () => {
+  test('analyzeYaml tags findings with the file; List items are objects; syntax errors name the file', () => {
+    const list = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: { name: app, labels: { istio-injection: enabled } }\n---\n${BROKEN_VS}`;
+    expect(MeshAnalyzer.analyzeYaml(list, 'm.yaml').map((f) => [f.file, f.code, f.message])).toEqual([
+      ['m.yaml', 'IST0101', 'http[0].route[0]: referenced host not found: "backend"'],
+    ]);
+    expect(() => MeshAnalyzer.analyzeYaml('a: [1', 'bad.yaml')).toThrow(/^bad.yaml: /);
+  });
+
+  test('CLI: findings per file, exit codes, --suppress, --warnings-as-errors, usage', () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = [(l: string) => out.push(l), (l: string) => err.push(l)] as const;
+    const file = tmpFile('vs.yaml', BROKEN_VS);
+    expect(runCli([file], ...io)).toBe(1);
+    expect(err).toEqual([`${file}: VirtualService app/broken: IST0101 Error: http[0].route[0]: referenced host not found: "backend" (fix: create the Service (or a ServiceEntry for an external host), or fix the host name (<service>.<namespace>.svc.cluster.local))`]);
+    expect(runCli(['--suppress', 'IST0101', file], ...io)).toBe(0);
+    const dr = tmpFile('dr.yaml', 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: d, namespace: app }\nspec: { host: nope }\n');
+    expect(runCli([dr], ...io)).toBe(0);
+    expect(runCli(['--warnings-as-errors', dr], ...io)).toBe(1);
+    expect(runCli(['--suppress=IST0174=DestinationRule d.app', '--warnings-as-errors', dr], ...io)).toBe(0);
+    err.length = 0;
+    expect(runCli([], ...io)).toBe(2);
+    expect(err[0]).toBe('cdk8s-mesh-analyze: no files given');
+    expect(runCli(['--bogus', file], ...io)).toBe(2);
+    expect(runCli([join(tmpdir(), 'does-not-exist.yaml')], ...io)).toBe(2);
+    expect(runCli(['--help'], ...io)).toBe(0);
+  });
+});

@@ -1,0 +1,90 @@
+import { Testing, Yaml } from 'cdk8s';
+import * as fc from 'fast-check';
+import {
+  HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol,
+  ProtocolSelection, ReleaseChannel, Severity, Tracing, TracingConfig,
+} from '../../src';
+import { meshChart } from '../helpers';
+import { validateObjects } from '../validate';
+
+const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp'];
+const PLATFORMS = [
+  () => MeshPlatform.asmManaged({ channel: ReleaseChannel.RAPID }),
+  () => MeshPlatform.cloudServiceMesh(),
+  () => MeshPlatform.istio(),
+  () => MeshPlatform.istio({ revision: '1-30' }),
+];
+const MODES = [MtlsMode.STRICT, MtlsMode.PERMISSIVE, MtlsMode.DISABLE];
+const label = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+
+/** A random valid mesh: namespaces, services (ports with protocols), gateway routes, allowFrom, mTLS. */
+const meshConfig = fc.record({
+  platform: fc.integer({ min: 0, max: PLATFORMS.length - 1 }),
+  namespaces: fc.uniqueArray(label, { minLength: 1, maxLength: 3 }),
+  services: fc.uniqueArray(fc.record({
+    name: label,
+    ns: fc.nat(),
+    ports: fc.uniqueArray(fc.record({ port: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(...PROTOCOLS) }),
+      { minLength: 1, maxLength: 3, selector: (p) => p.port }),
+    appProtocol: fc.boolean(),
+  }), { minLength: 1, maxLength: 4, selector: (s) => s.name }),
+  routes: fc.uniqueArray(fc.record({ prefix: fc.stringMatching(/^\/[a-z]{1,5}$/), to: fc.nat() }), { maxLength: 4, selector: (r) => r.prefix }),
+  allow: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }),
+  meshMtls: fc.option(fc.constantFrom(...MODES)),
+  namespaceMtls: fc.option(fc.constantFrom(...MODES)),
+});
+
+describe('properties', () => {
+  test('random valid configurations synthesize to schema-valid objects the analyzer finds clean', () => {
+    fc.assert(fc.property(meshConfig, (c) => {
+      const chart = meshChart(PLATFORMS[c.platform]());
+      const namespaces = c.namespaces.map((n) => new MeshNamespace(chart, `ns-${n}`, { name: n }));
+      const services = c.services.map((s) => new MeshService(chart, `svc-${s.name}`, {
+        name: s.name,
+        namespace: namespaces[s.ns % namespaces.length],
+        image: `${s.name}:1`,
+        ports: s.ports.map((p) => ({ port: p.port, protocol: Protocol.of(p.protocol) })),
+        protocolSelection: s.appProtocol ? ProtocolSelection.APP_PROTOCOL : ProtocolSelection.PORT_NAME,
+      }));
+      const httpServices = services.filter((s) => s.defaultHttpPort);
+      if (c.routes.length && httpServices.length) {
+        const gateway = new IngressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'gw-ns', { name: 'istio-gateway' }) });
+        for (const r of c.routes) gateway.route({ match: HttpMatch.prefix(r.prefix), to: httpServices[r.to % httpServices.length] });
+      }
+      for (const [to, from] of c.allow) services[to % services.length].allowFrom(services[from % services.length]);
+      if (c.meshMtls) new MtlsPolicy(chart, 'mesh-mtls', { mode: c.meshMtls });
+      if (c.namespaceMtls) new MtlsPolicy(chart, 'ns-mtls', { mode: c.namespaceMtls, namespace: namespaces[0] });
+
+      const objects = Testing.synth(chart); // the attached analysis would throw on errors
+      validateObjects(objects);
+      const serious = MeshAnalyzer.analyze(objects).filter((f) => f.severity !== Severity.INFO);
+      expect(serious).toEqual([]);
+      expect(Yaml.stringify(...objects)).not.toContain('undefined');
+    }), { numRuns: 50 });
+  });
+
+  test('random invalid inputs fail with a clear Error (never a TypeError), naming the problem', () => {
+    const badName = fc.oneof(fc.stringMatching(/^[A-Z][A-Za-z]{0,5}$/), fc.stringMatching(/^-[a-z]{1,4}$/), fc.constant('a'.repeat(64)), fc.constant('a.b'));
+    const badPort = fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double({ min: 1.1, max: 100, noInteger: true }));
+    const badSampling = fc.oneof(fc.double({ min: 100.01, max: 1e6, noNaN: true }), fc.double({ max: -0.01, min: -1e6, noNaN: true }));
+    const badProtocol = fc.stringMatching(/^[a-z]{2,8}$/).filter((p) => !PROTOCOLS.includes(p));
+    const cases = fc.oneof(
+      badName.map((name) => ({ make: () => new MeshNamespace(meshChart(), 'x', { name }), expect: 'is not a valid DNS label' })),
+      badName.map((name) => ({ make: () => new MeshService(meshChart(), 'x', { name, namespace: new MeshNamespace(meshChart(), 'app'), image: 'i', port: 80 }), expect: 'is not a valid DNS label' })),
+      badPort.map((port) => ({ make: () => new MeshService(meshChart(), 'x', { namespace: new MeshNamespace(meshChart(), 'app'), image: 'i', port }), expect: 'is out of range' })),
+      badProtocol.map((p) => ({ make: () => Protocol.of(p), expect: `Unknown protocol "${p}"` })),
+      badSampling.map((samplingPercent) => ({ make: () => new TracingConfig(meshChart(), 't', { tracing: Tracing.cloudTrace({ samplingPercent }) }), expect: 'samplingPercent' })),
+    );
+    fc.assert(fc.property(cases, (c) => {
+      let error: unknown;
+      try {
+        c.make();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect((error as Error).message).toContain(c.expect);
+    }), { numRuns: 100 });
+  });
+});
