@@ -13,6 +13,7 @@ import { checkServicePorts } from './ports';
 import { schemaFindings } from './schema';
 import { checkServiceEntries } from './service-entry';
 import { checkSelectors } from './sidecar-telemetry';
+import { checkTelemetryAndDeprecations } from './telemetry';
 import { checkVirtualServices } from './virtual-service';
 import { checkWebhookRules } from './webhook';
 import { checkWorkloads } from './workloads';
@@ -51,6 +52,7 @@ export interface AnalyzerOptions {
 const CROSS_CHECKS: ((index: MeshIndex) => void)[] = [
   checkVirtualServices, checkGateways, checkServicePorts, checkWorkloads, checkInjection, checkAnnotations,
   checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkWebhookRules,
+  checkTelemetryAndDeprecations,
 ];
 
 /**

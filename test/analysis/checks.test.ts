@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { REVIEWS, ap, baseMesh, deploy, dr, gw, ns, pa, ra, route, se, sidecar, svc, telemetry, vs } from './fixtures';
 import { MeshAnalyzer, Severity } from '../../src';
 
@@ -14,6 +16,7 @@ interface Case {
   readonly alone?: boolean;
 }
 
+const meshConfigMap = (mesh: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh } });
 const E = Severity.ERROR;
 const W = Severity.WARNING;
 const I = Severity.INFO;
@@ -129,6 +132,19 @@ const CASES: Case[] = [
   { code: 'IST0110', severity: E, message: 'Deployment app/reviews is selected by several Sidecars (a, b)', bad: [sidecar('a', 'app', { workloadSelector: { labels: { app: 'reviews' } }, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }), sidecar('b', 'app', { workloadSelector: { labels: { version: 'v1' } }, outboundTrafficPolicy: { mode: 'ALLOW_ANY' } })], good: [sidecar('a', 'app', { workloadSelector: { labels: { app: 'reviews' } }, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }), sidecar('b', 'app', { workloadSelector: { labels: { app: 'ratings' } }, outboundTrafficPolicy: { mode: 'ALLOW_ANY' } })] },
   { code: 'IST0101', severity: E, message: 'referenced selector not found: no workload in "app"', bad: [sidecar('a', 'app', { workloadSelector: { labels: { app: 'nope' } }, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } })], good: [sidecar('a', 'app', { workloadSelector: { labels: { app: 'reviews' } }, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } })] },
   { code: 'IST0167', severity: W, message: 'is in ambient mode', bad: [ns('amb', { 'istio.io/dataplane-mode': 'ambient' }), sidecar('a', 'amb', { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } })], good: [ns('amb', { 'istio.io/dataplane-mode': 'ambient' })] },
+  // Telemetry providers and deprecations
+  { code: 'IST0157', severity: W, message: 'accessLogging[0] names no provider', bad: [telemetry('t', 'app', { accessLogging: [{}] })], good: [telemetry('t', 'app', { accessLogging: [{ providers: [{ name: 'envoy' }] }] })] },
+  { code: 'IST0157', severity: W, message: 'no defaultProviders.accessLogging', bad: [telemetry('t', 'app', { accessLogging: [{}] })], good: [telemetry('t', 'app', { accessLogging: [{}] }), meshConfigMap('defaultProviders:\n  accessLogging: [envoy]\n')] },
+  { code: 'IST0002', severity: W, message: 'http[0].fault.delay.percent is deprecated', bad: [meshVs('a', { http: [{ ...route('reviews'), fault: { delay: { percent: 10, fixedDelay: '1s' } } }] })], good: [meshVs('a', { http: [{ ...route('reviews'), fault: { delay: { percentage: { value: 10 }, fixedDelay: '1s' } } }] })] },
+  { code: 'IST0002', severity: W, message: 'egressProxy is deprecated', bad: [sidecar('s', 'app', { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY', egressProxy: { host: 'egress.example.com' } } })], good: [sidecar('s', 'app', { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } })] },
+  { code: 'IST0002', severity: W, message: 'ServiceRole (rbac.istio.io) was removed', bad: [{ apiVersion: 'rbac.istio.io/v1alpha1', kind: 'ServiceRole', metadata: { name: 'r', namespace: 'app' }, spec: {} }], good: [] },
+  {
+    code: 'IST0002',
+    severity: W,
+    message: 'tracing provider "ls" is a Lightstep extension provider',
+    bad: [meshConfigMap('extensionProviders:\n  - name: ls\n    lightstep: { address: ls:8080 }\n'), telemetry('t', 'app', { tracing: [{ providers: [{ name: 'ls' }] }] })],
+    good: [meshConfigMap('extensionProviders:\n  - name: otel\n    opentelemetry: { service: otel.obs.svc.cluster.local, port: 4317 }\n'), telemetry('t', 'app', { tracing: [{ providers: [{ name: 'otel' }] }] })],
+  },
   { code: 'IST0160', severity: E, message: 'several Telemetrys without a workload selector', bad: [telemetry('a', 'app', { tracing: [{ randomSamplingPercentage: 1 }] }), telemetry('b', 'app', { tracing: [{ randomSamplingPercentage: 2 }] })], good: [telemetry('a', 'app', { tracing: [{ randomSamplingPercentage: 1 }] }), telemetry('b', 'app', { selector: { matchLabels: { app: 'reviews' } }, tracing: [{ randomSamplingPercentage: 2 }] })] },
   { code: 'IST0159', severity: E, message: 'selected by several Telemetrys', bad: [telemetry('a', 'app', { selector: { matchLabels: { app: 'reviews' } } }), telemetry('b', 'app', { selector: { matchLabels: { version: 'v1' } } })], good: [telemetry('a', 'app', { selector: { matchLabels: { app: 'reviews' } } }), telemetry('b', 'app', { selector: { matchLabels: { app: 'ratings' } } })] },
   { code: 'KIA0002', severity: E, message: 'several PeerAuthentications without a workload selector', bad: [pa('a', 'app', { mtls: { mode: 'STRICT' } }), pa('b', 'app', { mtls: { mode: 'STRICT' } })], good: [pa('a', 'app', { mtls: { mode: 'STRICT' } })] },
@@ -177,5 +193,18 @@ describe('MeshAnalyzer checks', () => {
     expect(hit!.fix.length).toBeGreaterThan(0);
     const after = MeshAnalyzer.analyze([...baseMesh(), ...c.good]);
     expect(after.filter((f) => f.code === c.code)).toEqual([]);
+  });
+
+  test('the README tables are true: every code marked checked has a firing case here, and every code with a case is marked checked', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const marked = new Map<string, string>();
+    for (const m of readme.matchAll(/^\| ((?:IST|KIA)\d{4}(?:(?:, | \/ )(?:IST|KIA)\d{4})*)[^|]*\| ([^|]+) \|/gm)) {
+      for (const code of m[1].split(/, | \/ /)) marked.set(code, m[2].trim());
+    }
+    expect(marked.size).toBeGreaterThan(90); // the tables were parsed
+    const tested = new Set(CASES.map((c) => c.code));
+    const checked = (v?: string) => v === 'yes' || v === 'partly';
+    expect([...marked].filter(([code, v]) => checked(v) && !tested.has(code)).map(([code]) => code)).toEqual([]);
+    expect([...tested].filter((code) => !checked(marked.get(code)))).toEqual([]);
   });
 });
