@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkAnnotations } from './annotations';
 import { checkAuthorizationPolicies } from './authorization';
 import { checkDestinationRules } from './destination-rule';
+import { checkDuplicateObjects } from './duplicates';
 import { Finding, Severity } from './finding';
 import { checkGateways } from './gateway';
 import { checkInjection } from './injection';
@@ -52,7 +53,7 @@ export interface AnalyzerOptions {
 const CROSS_CHECKS: ((index: MeshIndex) => void)[] = [
   checkVirtualServices, checkGateways, checkServicePorts, checkWorkloads, checkInjection, checkAnnotations,
   checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkWebhookRules,
-  checkTelemetryAndDeprecations,
+  checkTelemetryAndDeprecations, checkDuplicateObjects,
 ];
 
 /**

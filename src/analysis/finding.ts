@@ -12,7 +12,8 @@ export enum Severity {
 export interface Finding {
   /**
    * Istio analyzer code (`IST0101`), Kiali code (`KIA0101`), or this library's code for checks
-   * Istio has no code for (`SCHEMA` for CRD / Kubernetes schema, `WEBHOOK` for istiod's validation).
+   * Istio has no code for (`SCHEMA` for the CRD / Kubernetes schema, `DUPLICATE` for two objects
+   * with the same kind, namespace and name).
    */
   readonly code: string;
   /** Severity. */

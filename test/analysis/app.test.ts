@@ -34,6 +34,14 @@ spec:
 `;
 
 describe('MeshAnalyzer at synth', () => {
+  test('two objects with one name fail synth (DUPLICATE), naming both constructs', () => {
+    const { app: a, chart, front } = app();
+    new MeshService(chart, 'front2', { name: 'front', namespace: front.namespace, image: 'other:1', port: 3000 });
+    expect(() => a.synthYaml()).toThrow(/DUPLICATE Error Deployment app\/front \(mesh\/front2\/Deployment[^)]*\): 2 objects are named Deployment app\/front \(mesh\/front\/Deployment\S*, mesh\/front2\/Deployment\S*\)/);
+    expect(MeshAnalyzer.analyze([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'other' } }]))
+      .toEqual([]);
+  });
+
   test('schema checks run with the analysis: an unknown field in a raw object fails synth', () => {
     const { app: a, chart } = app();
     new ApiObject(chart, 'raw', {
