@@ -34,7 +34,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
     ignorePatterns: ['src/imports/', 'examples/*/dist/', 'lib/', '*.d.ts', '*.js'],
   },
   jestOptions: {
@@ -86,6 +86,24 @@ for (const submodule of ['networking', 'security', 'telemetry', 'extensions']) {
 }
 
 project.gitignore.addPatterns('/test-reports/', '/examples/*/dist/');
-project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/');
+
+// Synth benchmark (issue #5): bench/*.ts compiled with tsc (library sources included, same
+// compiler options as the jsii build) and timed as plain JS with node, never ts-node.
+new javascript.TypescriptConfig(project, {
+  fileName: 'bench/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  include: ['**/*.ts'],
+  exclude: ['lib/**'],
+  compilerOptions: { rootDir: '..', outDir: 'lib', declaration: false },
+});
+project.addTask('bench', {
+  description: 'Synth benchmark: library vs raw L1 vs floor at N = 100, 1000, 5000 services; writes bench/results.json (args: --quick, --check N)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node --expose-gc bench/lib/bench/bench.js', receiveArgs: true },
+  ],
+});
+project.gitignore.addPatterns('/bench/lib/', '/bench/results.json');
+project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/', '/bench/');
 
 project.synth();
