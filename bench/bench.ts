@@ -22,7 +22,7 @@ interface Stats { median: number; min: number; max: number; spreadPct: number; s
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
+  const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const [min, max] = [sorted[0], sorted[sorted.length - 1]];
   return { median, min, max, spreadPct: (100 * (max - min)) / median, samples };
@@ -35,7 +35,7 @@ function gc(): void {
 }
 
 function child(args: string[]): { ms: number; bytes: number; maxRssMiB: number } {
-  return JSON.parse(execFileSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  return JSON.parse(execFileSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 }));
 }
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -55,7 +55,7 @@ function main(): void {
   if (args[0] === '--check') return selfCheck(Number(args[1] ?? 20));
   const quick = args.includes('--quick');
   const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-  const reps: Record<number, number> = quick ? { 100: 5, 1000: 3 } : { 100: 10, 1000: 5, 5000: 3 };
+  const reps: Record<number, number> = quick ? { 100: 5, 1000: 3 } : { 100: 10, 1000: 7, 5000: 5 };
   const coldReps = quick ? 3 : 5;
   const names = VARIANTS.map((v) => v.name);
   const began = performance.now();

@@ -2,10 +2,8 @@
 import { parseAllDocuments } from 'yaml';
 import { VARIANTS } from './variants';
 
-/** Fields the variants may legitimately differ in; stripped before comparing. */
+/** The one field the variants may legitimately differ in; normalized before comparing. */
 function normalize(obj: any): any {
-  // cdk8s-plus labels pod templates with a hash of the construct path.
-  delete obj.spec?.template?.metadata?.labels?.['cdk8s.io/metadata.addr'];
   // The mesh ConfigMap: the library's access-log format lists all of Istio's fields; the
   // hand-written variants a few. Compare the document without that one string.
   if (obj.kind === 'ConfigMap' && typeof obj.data?.mesh === 'string') {

@@ -8,6 +8,7 @@ const [mode, arg, n] = process.argv.slice(2);
 const start = performance.now();
 let bytes = 0;
 if (mode === 'synth') bytes = variant(arg).synth(Number(n)).length;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module under measurement
 else if (mode === 'require') require(arg);
 else throw new Error(`usage: child.js synth <variant> <n> | child.js require <module> (got "${mode}")`);
 const ms = performance.now() - start;

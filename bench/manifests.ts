@@ -3,12 +3,12 @@
 // into plain JS objects. Type-only imports: the floor variant must not load cdk8s.
 import type { k8s } from 'cdk8s-plus-27';
 import { stringify } from 'yaml';
+import { benchMesh, fqdn, GATEWAY_NAMESPACE, IMAGE, PORT } from './shape';
+import { destinationRuleSpec, virtualServiceSpec } from './traffic';
 import type { GatewayProps, VirtualServiceProps, VirtualServiceSpecHttp, DestinationRuleProps } from '../src/imports/networking.istio.io';
 import type {
   AuthorizationPolicyProps, AuthorizationPolicySpecAction, PeerAuthenticationProps, PeerAuthenticationSpecMtlsMode,
 } from '../src/imports/security.istio.io';
-import { benchMesh, fqdn, GATEWAY_NAMESPACE, IMAGE, PORT } from './shape';
-import { destinationRuleSpec, virtualServiceSpec } from './traffic';
 
 /** Where the objects go; `quantity` and `intOrString` make the L1 wrapper types (or plain values). */
 export interface ManifestSink {

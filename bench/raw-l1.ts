@@ -2,9 +2,9 @@
 // `k8s` and the Istio bindings), no L2 constructs.
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { emitMesh } from './manifests';
 import { DestinationRule, Gateway, VirtualService } from '../src/imports/networking.istio.io';
 import { AuthorizationPolicy, PeerAuthentication } from '../src/imports/security.istio.io';
-import { emitMesh } from './manifests';
 
 export function rawL1App(n: number): App {
   const app = new App();

@@ -1,8 +1,8 @@
 // The per-service VirtualService and DestinationRule specs, as plain data (types only: the floor
 // variant must not load cdk8s). Every variant emits exactly these, so they use only fields whose
 // L1 property name is also their JSON name.
-import type { DestinationRuleSpec, DestinationRuleSpecTrafficPolicyTlsMode, VirtualServiceSpec } from '../src/imports/networking.istio.io';
 import { BenchService, fqdn, PORT } from './shape';
+import type { DestinationRuleSpec, DestinationRuleSpecTrafficPolicyTlsMode, VirtualServiceSpec } from '../src/imports/networking.istio.io';
 
 export function virtualServiceSpec(s: BenchService): VirtualServiceSpec {
   const host = fqdn(s);

@@ -1,12 +1,12 @@
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import { ApiObject, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction } from './imports/security.istio.io';
 import { MeshNamespace } from './mesh-namespace';
 import { checkDnsLabel, checkRange, sortedRecord } from './names';
 import { servicePrincipal } from './principal';
 import { Protocol } from './protocol';
-import { ContainerResources } from './resources';
+import { ContainerResources, kubeResources } from './resources';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
 
 /** How a Service port tells Istio its protocol. */
@@ -137,11 +137,11 @@ export class MeshService extends Construct {
   /** The Service ports, defaults resolved. */
   public readonly ports: ResolvedMeshServicePort[];
   /** The ServiceAccount (escape hatch). */
-  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly serviceAccount: ApiObject;
   /** The Deployment (escape hatch). */
-  public readonly deployment: kplus.Deployment;
+  public readonly deployment: ApiObject;
   /** The Service (escape hatch). */
-  public readonly service: kplus.Service;
+  public readonly service: ApiObject;
   /** Labels that select this workload's pods. */
   public readonly selectorLabels: { [key: string]: string };
   private policy?: AuthorizationPolicy;
@@ -163,56 +163,81 @@ export class MeshService extends Construct {
       }
       saAnnotations['iam.gke.io/gcp-service-account'] = sa.gcpServiceAccount;
     }
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+    // Plain L1 objects with the hardening cdk8s-plus applies spelled out: cdk8s-plus workloads cost
+    // about twice as much to synthesize (extra constructs, lazy rendering, a path-hash pod label
+    // that would roll every pod when the construct tree is refactored).
+    const saName = checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: {
-        name: checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`),
+        name: saName,
         namespace: ns,
         annotations: Object.keys(saAnnotations).length ? sortedRecord(saAnnotations) : undefined,
       },
+      automountServiceAccountToken: false,
     });
 
     const replicas = checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000);
-    const res = props.resources ?? {};
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
+    const env = props.env ?? {};
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
-      select: false,
-      replicas,
-      serviceAccount: this.serviceAccount,
-      podMetadata: {
-        labels: this.selectorLabels,
-        annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
-      },
-      containers: [{
-        name: this.name,
-        image: props.image,
-        ports: uniqueTargets(this.ports).map((number) => ({ number })),
-        envVariables: Object.fromEntries(Object.keys(props.env ?? {}).sort()
-          .map((k) => [k, kplus.EnvValue.fromValue(props.env![k])])),
-        resources: {
-          cpu: { request: res.cpuRequest ?? kplus.Cpu.millis(100), limit: res.cpuLimit ?? kplus.Cpu.millis(500) },
-          memory: { request: res.memoryRequest ?? Size.mebibytes(128), limit: res.memoryLimit ?? Size.mebibytes(512) },
+      spec: {
+        replicas,
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
+        selector: { matchLabels: this.selectorLabels },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') },
         },
-      }],
+        template: {
+          metadata: {
+            labels: this.selectorLabels,
+            annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
+          },
+          spec: {
+            serviceAccountName: saName,
+            automountServiceAccountToken: false,
+            containers: [{
+              name: this.name,
+              image: props.image,
+              imagePullPolicy: 'Always',
+              ports: uniqueTargets(this.ports).map((containerPort) => ({ containerPort })),
+              env: Object.keys(env).length ? Object.keys(env).sort().map((name) => ({ name, value: env[name] })) : undefined,
+              resources: kubeResources(props.resources, {
+                cpuRequest: Cpu.millis(100),
+                cpuLimit: Cpu.millis(500),
+                memoryRequest: Size.mebibytes(128),
+                memoryLimit: Size.mebibytes(512),
+              }),
+              securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+            }],
+            securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+            dnsPolicy: 'ClusterFirst',
+            hostNetwork: false,
+            restartPolicy: 'Always',
+            setHostnameAsFqdn: false,
+            terminationGracePeriodSeconds: 30,
+          },
+        },
+      },
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
 
     const byAppProtocol = props.protocolSelection === ProtocolSelection.APP_PROTOCOL;
-    this.service = new kplus.Service(this, 'Service', {
+    this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
-      type: kplus.ServiceType.CLUSTER_IP,
-      ports: this.ports.map((p) => ({
-        port: p.port,
-        targetPort: p.targetPort,
-        name: p.name,
-        protocol: p.protocol.name === 'udp' ? kplus.Protocol.UDP : kplus.Protocol.TCP,
-      })),
+      spec: {
+        type: 'ClusterIP',
+        externalIPs: [],
+        selector: this.selectorLabels,
+        ports: this.ports.map((p) => ({
+          port: p.port,
+          targetPort: k8s.IntOrString.fromNumber(p.targetPort),
+          name: p.name,
+          protocol: p.protocol.name === 'udp' ? 'UDP' : 'TCP',
+          appProtocol: byAppProtocol ? p.protocol.name : undefined,
+        })),
+      },
     });
-    this.service.selectLabel('app', this.name);
-    if (byAppProtocol) {
-      // cdk8s+ has no appProtocol field; patch it onto the rendered ports.
-      this.ports.forEach((p, i) => ApiObject.of(this.service).addJsonPatch(
-        JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol.name)));
-    }
   }
 
   /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
