@@ -44,7 +44,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
     ignorePatterns: ['src/imports/', 'examples/*/dist/', 'lib/', '*.d.ts', '*.js'],
   },
   jestOptions: {
@@ -121,7 +121,25 @@ const e2e = project.addTask('test:e2e', {
 project.packageTask.spawn(e2e);
 
 project.gitignore.addPatterns('/test-reports/', '/examples/*/dist/');
-project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/');
+
+// Synth benchmark (issue #5): bench/*.ts compiled with tsc (library sources included, same
+// compiler options as the jsii build) and timed as plain JS with node, never ts-node.
+new javascript.TypescriptConfig(project, {
+  fileName: 'bench/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  include: ['**/*.ts'],
+  exclude: ['lib/**'],
+  compilerOptions: { rootDir: '..', outDir: 'lib', declaration: false },
+});
+project.addTask('bench', {
+  description: 'Synth benchmark: library vs raw L1 vs floor at N = 100, 1000, 5000 services; writes bench/results.json (args: --quick, --check N)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node --expose-gc bench/lib/bench/bench.js', receiveArgs: true },
+  ],
+});
+project.gitignore.addPatterns('/bench/lib/', '/bench/results.json');
+project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/', '/bench/');
 
 // jsii 5.9 tools print a Node 20 end-of-life banner on every run; the machines here run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');

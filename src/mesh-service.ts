@@ -1,5 +1,5 @@
-import { ApiObject, JsonPatch, Lazy, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import { ApiObject, Lazy, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { HttpRouteOptions, renderHttpRoute } from './http-route';
@@ -9,7 +9,7 @@ import { MeshNamespace } from './mesh-namespace';
 import { checkDnsLabel, checkRange, sortedRecord } from './names';
 import { IMeshIdentity, servicePrincipal } from './principal';
 import { Protocol } from './protocol';
-import { ContainerResources } from './resources';
+import { ContainerResources, kubeResources } from './resources';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
 import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from './traffic-policy';
 
@@ -168,11 +168,11 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
   /** The Service ports, defaults resolved. */
   public readonly ports: ResolvedMeshServicePort[];
   /** The ServiceAccount (escape hatch). */
-  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly serviceAccount: ApiObject;
   /** The Deployment (escape hatch). */
-  public readonly deployment: kplus.Deployment;
+  public readonly deployment: ApiObject;
   /** The Service (escape hatch). */
-  public readonly service: kplus.Service;
+  public readonly service: ApiObject;
   /** Labels that select this workload's pods. */
   public readonly selectorLabels: { [key: string]: string };
   private policy?: AuthorizationPolicy;
@@ -200,12 +200,14 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
       }
       saAnnotations['iam.gke.io/gcp-service-account'] = sa.gcpServiceAccount;
     }
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+    const saName = checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: {
-        name: checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`),
+        name: saName,
         namespace: ns,
         annotations: Object.keys(saAnnotations).length ? sortedRecord(saAnnotations) : undefined,
       },
+      automountServiceAccountToken: false,
     });
 
     this.props = props;
@@ -214,22 +216,21 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
     if (props.trafficPolicy || props.version !== undefined) this.ensureDestinationRule();
 
     const byAppProtocol = props.protocolSelection === ProtocolSelection.APP_PROTOCOL;
-    this.service = new kplus.Service(this, 'Service', {
+    this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
-      type: kplus.ServiceType.CLUSTER_IP,
-      ports: this.ports.map((p) => ({
-        port: p.port,
-        targetPort: p.targetPort,
-        name: p.name,
-        protocol: p.protocol.name === 'udp' ? kplus.Protocol.UDP : kplus.Protocol.TCP,
-      })),
+      spec: {
+        type: 'ClusterIP',
+        externalIPs: [],
+        selector: this.selectorLabels,
+        ports: this.ports.map((p) => ({
+          port: p.port,
+          targetPort: k8s.IntOrString.fromNumber(p.targetPort),
+          name: p.name,
+          protocol: p.protocol.name === 'udp' ? 'UDP' : 'TCP',
+          appProtocol: byAppProtocol ? p.protocol.name : undefined,
+        })),
+      },
     });
-    this.service.selectLabel('app', this.name);
-    if (byAppProtocol) {
-      // cdk8s+ has no appProtocol field; patch it onto the rendered ports.
-      this.ports.forEach((p, i) => ApiObject.of(this.service).addJsonPatch(
-        JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol.name)));
-    }
   }
 
   /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
@@ -257,7 +258,7 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
    * Service, and a subset of the same name in the service's DestinationRule. Route to it with
    * `addRoute({ destinations: [{ version, weight }] })`.
    */
-  public addVersion(version: string, options: MeshServiceVersionOptions): kplus.Deployment {
+  public addVersion(version: string, options: MeshServiceVersionOptions): ApiObject {
     if (this.props.version === undefined) {
       throw new Error(`${this.node.path}: set \`version\` (e.g. 'v1') on the service before addVersion('${version}'), so that every pod belongs to a subset`);
     }
@@ -344,32 +345,55 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
     this.allowedPrincipals!.splice(0, Infinity, ...[...principals].sort());
   }
 
-  private createDeployment(id: string, name: string, version: string | undefined, props: MeshServiceProps): kplus.Deployment {
+  private createDeployment(id: string, name: string, version: string | undefined, props: MeshServiceProps): ApiObject {
     const labels = version === undefined ? this.selectorLabels : { ...this.selectorLabels, version: checkLabelValue(this, version) };
-    const res = props.resources ?? {};
-    const deployment = new kplus.Deployment(this, id, {
+    const env = props.env ?? {};
+    // Plain L1 objects with the hardening cdk8s-plus applies spelled out: cdk8s-plus workloads cost
+    // about twice as much to synthesize (extra constructs, lazy rendering, a path-hash pod label
+    // that would roll every pod when the construct tree is refactored).
+    return new k8s.KubeDeployment(this, id, {
       metadata: { name, namespace: this.namespace.name, labels },
-      select: false,
-      replicas: checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000),
-      serviceAccount: this.serviceAccount,
-      podMetadata: {
-        labels,
-        annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
-      },
-      containers: [{
-        name: this.name,
-        image: props.image,
-        ports: uniqueTargets(this.ports).map((number) => ({ number })),
-        envVariables: Object.fromEntries(Object.keys(props.env ?? {}).sort()
-          .map((k) => [k, kplus.EnvValue.fromValue(props.env![k])])),
-        resources: {
-          cpu: { request: res.cpuRequest ?? kplus.Cpu.millis(100), limit: res.cpuLimit ?? kplus.Cpu.millis(500) },
-          memory: { request: res.memoryRequest ?? Size.mebibytes(128), limit: res.memoryLimit ?? Size.mebibytes(512) },
+      spec: {
+        replicas: checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000),
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
+        selector: { matchLabels: labels },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') },
         },
-      }],
+        template: {
+          metadata: {
+            labels,
+            annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
+          },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: false,
+            containers: [{
+              name: this.name,
+              image: props.image,
+              imagePullPolicy: 'Always',
+              ports: uniqueTargets(this.ports).map((containerPort) => ({ containerPort })),
+              env: Object.keys(env).length ? Object.keys(env).sort().map((n) => ({ name: n, value: env[n] })) : undefined,
+              resources: kubeResources(props.resources, {
+                cpuRequest: Cpu.millis(100),
+                cpuLimit: Cpu.millis(500),
+                memoryRequest: Size.mebibytes(128),
+                memoryLimit: Size.mebibytes(512),
+              }),
+              securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+            }],
+            securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+            dnsPolicy: 'ClusterFirst',
+            hostNetwork: false,
+            restartPolicy: 'Always',
+            setHostnameAsFqdn: false,
+            terminationGracePeriodSeconds: 30,
+          },
+        },
+      },
     });
-    deployment.select(kplus.LabelSelector.of({ labels }));
-    return deployment;
   }
 
   private ensureDestinationRule(): void {
