@@ -113,6 +113,8 @@ export class MeshAnalyzer {
   }
 
   private options: AnalyzerOptions = {};
+  /** The findings of the last app-level validation (see `findingsOfThisSynth`). */
+  private cached?: { options: AnalyzerOptions; findings: Finding[] };
   private defaultRootNamespace?: string;
   private lastPrinted = '';
 
@@ -125,9 +127,21 @@ export class MeshAnalyzer {
     return run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options });
   }
 
+  /**
+   * The findings for this validation. cdk8s's `App.synth()` / `synthYaml()` validate the whole app,
+   * then serialize each chart through `App._synthChart`, which validates the whole app again with no
+   * user code in between: those nested validations reuse the findings of the first.
+   */
+  private findingsOfThisSynth(): Finding[] {
+    if (this.cached?.options === this.options && insideAppSynthOfChart()) return this.cached.findings;
+    const findings = this.findings();
+    this.cached = { options: this.options, findings };
+    return findings;
+  }
+
   private validate(): string[] {
     if (this.options.enabled === false) return [];
-    const findings = this.findings();
+    const findings = this.findingsOfThisSynth();
     const fatal = (f: Finding) => f.severity === Severity.ERROR || (this.options.warningsAsErrors === true && f.severity === Severity.WARNING);
     const printed = findings.filter((f) => !fatal(f) && f.severity === Severity.WARNING).map(formatFinding).join('\n');
     // Validation runs on every chart.toJson(): print each set of warnings once.
@@ -145,6 +159,15 @@ export function analyzeFiles(files: { file: string; text: string }[], options: A
   return run(files.flatMap((f) => parseYaml(f.text, f.file)), options);
 }
 
+/** Whether the current call runs inside `App._synthChart` called by `App.synth()` / `synthYaml()`. */
+function insideAppSynthOfChart(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return /\._synthChart \(/.test(stack) && /\bApp\.synth(Yaml)? \(/.test(stack);
+}
+
 /** `CODE Severity Kind ns/name [path]: message. Fix: fix`. */
 export function formatFinding(f: Finding): string {
   const where = f.path ? ` (${f.path})` : f.file ? ` (${f.file})` : '';
@@ -160,7 +183,9 @@ function run(sources: Source[], options: AnalyzerOptions): Finding[] {
     }
   }
   const suppressed = suppression(options.suppress ?? []);
-  const annotationCodes = new Map(index.entries.map((e) => [e.resource, (e.annotations[SUPPRESS_ANNOTATION] ?? '').split(',').map((c) => c.trim())]));
+  // Only objects that carry the annotation can suppress (most carry none).
+  const annotationCodes = new Map(index.entries.filter((e) => SUPPRESS_ANNOTATION in e.annotations)
+    .map((e) => [e.resource, e.annotations[SUPPRESS_ANNOTATION].split(',').map((c) => c.trim())]));
   return index.findings
     .filter((f) => {
       const codes = annotationCodes.get(f.resource) ?? [];

@@ -133,7 +133,18 @@ function virtualService(out: Out, vs: Entry): void {
     if (r?.retries?.attempts === 0 && (r.retries.perTryTimeout || r.retries.retryOn)) out.error(`${where}: retries.attempts 0 cannot have perTryTimeout or retryOn`, 'set attempts > 0, or remove the other retry fields');
     if (typeof r?.corsPolicy?.maxAge === 'string' && !wholeUnits(r.corsPolicy.maxAge, 1e9)) out.error(`${where}: corsPolicy.maxAge "${r.corsPolicy.maxAge}" is not a whole number of seconds`, 'use e.g. "24h" or "600s"');
     for (const m of r?.match ?? []) if (m?.port !== undefined && !validPort(m.port)) out.error(`${where}: match port ${m.port} is out of range`, 'use 1-65535');
+    if (r) httpRouteDetails(out, where, r);
   });
+  ((vs.spec.tls ?? []) as any[]).forEach((r, i) => {
+    if (!(r?.match ?? []).length || (r.match as any[]).some((m) => !(m?.sniHosts ?? []).length)) {
+      out.error(`tls[${i}]: a TLS route needs at least one match, each with sniHosts`, 'list the SNI host names in match[].sniHosts');
+    }
+  });
+  for (const kind of ['tcp', 'tls']) {
+    ((vs.spec[kind] ?? []) as any[]).forEach((r, i) => {
+      if (!(r?.route ?? []).length) out.error(`${kind}[${i}]: a ${kind.toUpperCase()} route needs at least one destination`, 'add route[].destination');
+    });
+  }
   for (const kind of ['http', 'tcp', 'tls']) {
     ((vs.spec[kind] ?? []) as any[]).forEach((r, i) => {
       const route: any[] = r?.route ?? [];
@@ -150,6 +161,48 @@ function virtualService(out: Out, vs: Entry): void {
         out.error(`${kind}[${i}]: several destinations and a total weight of 0`, 'give the destinations weights that add up to 100');
       }
     });
+  }
+}
+
+const RETRY_ON = new Set(['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream',
+  'retriable-status-codes', 'retriable-headers', 'envoy-ratelimited', 'http3-post-connect-failure', 'cancelled', 'deadline-exceeded',
+  'internal', 'resource-exhausted', 'unavailable']);
+const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
+
+/** The retries, fault, redirect, directResponse, CORS and rewrite rules of one HTTP route. */
+function httpRouteDetails(out: Out, where: string, r: any): void {
+  for (const cond of typeof r.retries?.retryOn === 'string' ? r.retries.retryOn.split(',') : []) {
+    const c = cond.trim();
+    if (!RETRY_ON.has(c) && !/^\d{3}$/.test(c)) out.error(`${where}: retries.retryOn "${c}" is not a retry condition`, `use an HTTP status code or one of ${[...RETRY_ON].join(', ')}`);
+  }
+  const fault = r.fault;
+  if (fault) {
+    if (!fault.abort && !fault.delay) out.error(`${where}: fault needs an abort or a delay`, 'add fault.abort or fault.delay, or remove fault');
+    for (const [kind, f] of [['abort', fault.abort], ['delay', fault.delay]] as const) {
+      const pct = f?.percentage?.value;
+      if (typeof pct === 'number' && pct !== 0 && (pct < 0.0001 || pct > 100)) out.error(`${where}: fault ${kind} percentage ${pct} is out of range`, 'use 0, or 0.0001 to 100');
+    }
+    const status = fault.abort?.httpStatus;
+    if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 600)) out.error(`${where}: fault abort httpStatus ${status} is out of range`, 'use 200-600');
+    if (fault.delay?.exponentialDelay) out.error(`${where}: fault delay exponentialDelay is not supported`, 'use fixedDelay');
+  }
+  const redirect = r.redirect;
+  if (redirect) {
+    if (!redirect.uri && !redirect.authority && redirect.port === undefined && !redirect.derivePort && !redirect.scheme) {
+      out.error(`${where}: a redirect needs a uri, authority, port or scheme`, 'say where to redirect');
+    }
+    if (redirect.redirectCode !== undefined && !(redirect.redirectCode >= 300 && redirect.redirectCode <= 399)) out.error(`${where}: redirectCode ${redirect.redirectCode} is not a 3xx code`, 'use 301, 302, 303, 307 or 308');
+    if (redirect.scheme !== undefined && !['http', 'https'].includes(redirect.scheme)) out.error(`${where}: redirect scheme "${redirect.scheme}"`, 'use http or https');
+  }
+  const status = r.directResponse?.status;
+  if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 600)) out.error(`${where}: directResponse status ${status} is out of range`, 'use 200-600');
+  const cors = r.corsPolicy;
+  for (const m of cors?.allowMethods ?? []) if (!CORS_METHODS.has(m)) out.error(`${where}: corsPolicy.allowMethods "${m}" is not an HTTP method`, `use ${[...CORS_METHODS].join(', ')}`);
+  for (const o of cors?.allowOrigins ?? []) if (!o?.exact && !o?.prefix && !o?.regex) out.error(`${where}: corsPolicy.allowOrigins has an empty origin`, 'set exact, prefix or regex');
+  const rewrite = r.rewrite;
+  if (rewrite) {
+    if (rewrite.uri !== undefined && rewrite.uriRegexRewrite) out.error(`${where}: rewrite has both uri and uriRegexRewrite`, 'keep one of them');
+    if (rewrite.uri === undefined && !rewrite.uriRegexRewrite && !rewrite.authority) out.error(`${where}: rewrite needs a uri, uriRegexRewrite or authority`, 'say what to rewrite, or remove rewrite');
   }
 }
 

@@ -96,6 +96,25 @@ describe('MeshAnalyzer at synth', () => {
     expect(() => Testing.synth(chart)).not.toThrow();
   });
 
+  test('one analysis per synth, however many charts cdk8s validates for; a tree changed in the same tick is analyzed again', () => {
+    const { app: a, chart } = app();
+    const second = new Chart(a, 'second');
+    new ApiObject(second, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'app' } });
+    const objects = a.node.findAll().filter(ApiObject.isApiObject).length;
+    const toJson = jest.spyOn(ApiObject.prototype, 'toJson');
+    a.synthYaml();
+    // cdk8s validates the app three times here (once, then per chart); the analysis serializes once.
+    expect(toJson.mock.calls.length).toBe(2 * objects);
+    toJson.mockRestore();
+    new ApiObject(chart, 'late', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'late', namespace: 'app' },
+      spec: { hosts: ['front'], gateways: ['nowhere'], http: [{ route: [{ destination: { host: 'front' } }] }] },
+    });
+    expect(() => a.synthYaml()).toThrow(/IST0101 Error VirtualService app\/late/);
+  });
+
   test('warnings print, and fail synth with warningsAsErrors', () => {
     const { app: a, chart } = app();
     new networking.DestinationRule(chart, 'dr', { metadata: { name: 'front', namespace: 'app' }, spec: { host: 'fron' } });
