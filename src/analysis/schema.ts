@@ -70,15 +70,25 @@ function checkScalar(s: any, v: any, path: string, out: Problem[]): void {
     if (s.format === 'int32' && (v < -INT32 || v >= INT32)) out.push({ path, message: `${v} is out of the int32 range`, fix: `use a value from ${-INT32} to ${INT32 - 1}` });
   }
   if (typeof v === 'string') {
-    const length = [...v].length;
-    if (s.maxLength !== undefined && length > s.maxLength) out.push({ path, message: `is ${length} characters long, more than ${s.maxLength}`, fix: `shorten it to ${s.maxLength} characters` });
-    if (s.minLength !== undefined && length < s.minLength) out.push({ path, message: `is ${length} characters long, less than ${s.minLength}`, fix: `use at least ${s.minLength} characters` });
-    if (s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(v)) {
+    if (s.maxLength !== undefined || s.minLength !== undefined) {
+      const length = [...v].length; // code points, as Kubernetes counts
+      if (s.maxLength !== undefined && length > s.maxLength) out.push({ path, message: `is ${length} characters long, more than ${s.maxLength}`, fix: `shorten it to ${s.maxLength} characters` });
+      if (s.minLength !== undefined && length < s.minLength) out.push({ path, message: `is ${length} characters long, less than ${s.minLength}`, fix: `use at least ${s.minLength} characters` });
+    }
+    if (s.pattern !== undefined && !patternOf(s.pattern).test(v)) {
       out.push({ path, message: `${JSON.stringify(v)} does not match ${s.pattern}`, fix: `use a value matching ${s.pattern}` });
     }
     if (s.format === 'date-time' && !DATE_TIME.test(v)) out.push({ path, message: `${JSON.stringify(v)} is not an RFC 3339 date-time`, fix: 'use a timestamp such as 2024-01-31T12:00:00Z' });
     if (s.format === 'byte' && !BASE64.test(v)) out.push({ path, message: 'is not base64', fix: 'base64-encode the value' });
   }
+}
+
+/** Compiled `pattern` regexes, by source (a schema has few). */
+const PATTERNS = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let re = PATTERNS.get(source);
+  if (!re) PATTERNS.set(source, re = new RegExp(source, 'u'));
+  return re;
 }
 
 function checkObject(s: any, v: any, path: string, out: Problem[]): void {
