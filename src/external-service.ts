@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from './imports/networking.istio.io';
 import { MeshNamespace } from './mesh-namespace';
-import { checkDnsLabel, checkRange, isCidr, isIp } from './names';
-import { Protocol } from './protocol';
+import { checkDnsLabel, isCidr, isIp } from './names';
+import { Protocol, resolveNamedPorts } from './protocol';
 
 /** How the proxies find the addresses of an external service. */
 export enum Resolution {
@@ -111,15 +111,8 @@ export class ExternalService extends Construct implements IEgressTarget {
       throw new Error(`${where}: Resolution.DNS_ROUND_ROBIN takes at most one endpoint`);
     }
 
-    const seen = new Set<string>();
-    const ports = (props.ports ?? [{ port: 443 }]).map((p) => {
-      const protocol = p.protocol ?? Protocol.https();
-      const port = checkRange(this, 'port', p.port, 1, 65535);
-      const name = checkDnsLabel(this, 'port name', p.name ?? `${protocol.name}-${port}`);
-      if (seen.has(name)) throw new Error(`${where}: duplicate port name "${name}": give each port a unique name`);
-      seen.add(name);
-      return { number: port, name, protocol: protocol.name.toUpperCase() };
-    });
+    const ports = resolveNamedPorts(this, props.ports ?? [{ port: 443 }], Protocol.https())
+      .map((p) => ({ number: p.port, name: p.name, protocol: p.protocol.name.toUpperCase() }));
 
     this.serviceEntry = new ServiceEntry(this, 'Resource', {
       metadata: { name: checkDnsLabel(this, 'name', props.name ?? id), namespace: this.namespace.name },

@@ -8,7 +8,7 @@ import { AuthorizationPolicy, AuthorizationPolicySpecAction } from './imports/se
 import { MeshNamespace } from './mesh-namespace';
 import { checkDnsLabel, checkRange, sortedRecord } from './names';
 import { IMeshIdentity, servicePrincipal } from './principal';
-import { Protocol } from './protocol';
+import { Protocol, resolveNamedPorts } from './protocol';
 import { ContainerResources, kubeResources } from './resources';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
 import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from './traffic-policy';
@@ -417,19 +417,12 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
     const specs = props.ports ?? [{ port: props.port! }];
     if (specs.length === 0) throw new Error(`${this.node.path}: \`ports\` is empty: a MeshService needs at least one port`);
     const byName = props.protocolSelection !== ProtocolSelection.APP_PROTOCOL;
-    const seen = new Set<string>();
-    return specs.map((spec) => {
-      const protocol = spec.protocol ?? Protocol.http();
-      const port = checkRange(this, 'port', spec.port, 1, 65535);
-      const targetPort = checkRange(this, 'targetPort', spec.targetPort ?? port, 1, 65535);
-      const name = checkDnsLabel(this, 'port name', spec.name ?? `${protocol.name}-${port}`);
+    return resolveNamedPorts(this, specs, Protocol.http()).map(({ port, protocol, name, targetPort }) => {
       if (byName && name !== protocol.name && !name.startsWith(`${protocol.name}-`)) {
         throw new Error(`${this.node.path}: port name "${name}" does not carry protocol "${protocol.name}" (IST0118): `
           + `name it "${protocol.name}" or "${protocol.name}-<suffix>", or use ProtocolSelection.APP_PROTOCOL`);
       }
-      if (seen.has(name)) throw new Error(`${this.node.path}: duplicate port name "${name}": give each port a unique name`);
-      seen.add(name);
-      return { port, targetPort, protocol, name };
+      return { port, targetPort: checkRange(this, 'targetPort', targetPort ?? port, 1, 65535), protocol, name };
     });
   }
 }

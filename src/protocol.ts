@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import { checkDnsLabel, checkRange } from './names';
+
 /**
  * An application protocol as Istio reads it from a Service port's name prefix
  * (`http-web`) or its `appProtocol` field.
@@ -52,3 +55,21 @@ const ALL = [
   Protocol.http(), Protocol.http2(), Protocol.https(), Protocol.grpc(), Protocol.grpcWeb(), Protocol.tcp(),
   Protocol.tls(), Protocol.mongo(), Protocol.mysql(), Protocol.redis(), Protocol.udp(),
 ];
+
+/**
+ * Ports with their protocol and name resolved: the protocol defaults to `defaultProtocol`, the
+ * name to `<protocol>-<port>`; ports must be 1–65535, names DNS labels and unique.
+ * @internal
+ */
+export function resolveNamedPorts<T extends { readonly port: number; readonly protocol?: Protocol; readonly name?: string }>(
+  scope: IConstruct, specs: T[], defaultProtocol: Protocol): (T & { protocol: Protocol; name: string })[] {
+  const seen = new Set<string>();
+  return specs.map((spec) => {
+    const protocol = spec.protocol ?? defaultProtocol;
+    const port = checkRange(scope, 'port', spec.port, 1, 65535);
+    const name = checkDnsLabel(scope, 'port name', spec.name ?? `${protocol.name}-${port}`);
+    if (seen.has(name)) throw new Error(`${scope.node.path}: duplicate port name "${name}": give each port a unique name`);
+    seen.add(name);
+    return { ...spec, protocol, name };
+  });
+}
