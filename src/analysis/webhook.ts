@@ -24,6 +24,8 @@ export function checkWebhookRules(index: MeshIndex): void {
   for (const pa of index.of('PeerAuthentication')) peerAuthentication(w.on(pa), pa);
   for (const ap of index.of('AuthorizationPolicy')) authorizationPolicy(w.on(ap), ap);
   for (const t of index.of('Telemetry')) telemetry(w.on(t), t);
+  for (const sc of index.of('Sidecar')) sidecar(w.on(sc), sc);
+  for (const ra of index.of('RequestAuthentication')) requestAuthentication(w.on(ra), ra);
   for (const kind of ['VirtualService', 'DestinationRule', 'Sidecar', 'RequestAuthentication', 'Telemetry']) {
     for (const e of index.of(kind)) durations(w.on(e), e.spec, 'spec');
   }
@@ -215,7 +217,96 @@ function destinationRule(out: Out, dr: Entry): void {
   }
   for (const [where, policy] of [['trafficPolicy', dr.spec.trafficPolicy], ...(dr.spec.subsets ?? []).map((s: any) => [`subset ${s?.name} trafficPolicy`, s?.trafficPolicy])]) {
     if (policy && typeof policy === 'object' && Object.keys(policy).length === 0) out.error(`${where} is empty`, 'set at least one policy field, or remove it');
+    if (policy && typeof policy === 'object') {
+      trafficPolicy(out, where, policy);
+      if (policy.tunnel && policy.proxyProtocol) out.error(`${where}: tunnel and proxyProtocol cannot both be set`, 'keep one of them');
+      ((policy.portLevelSettings ?? []) as any[]).forEach((p, i) => {
+        const at = `${where}.portLevelSettings[${i}]`;
+        if (!p?.port) out.error(`${at}: port is required`, 'set port.number');
+        if (!p?.outlierDetection && !p?.connectionPool && !p?.loadBalancer && !p?.tls) out.error(`${at} sets no policy`, 'set outlierDetection, connectionPool, loadBalancer or tls, or remove the entry');
+        if (p) trafficPolicy(out, at, p);
+      });
+    }
   }
+}
+
+/** The outlier detection, connection pool, load balancer and client TLS rules of one traffic policy. */
+function trafficPolicy(out: Out, where: string, p: any): void {
+  const od = p.outlierDetection;
+  if (od) {
+    if (od.consecutiveErrors !== undefined) out.warn(`${where}: outlierDetection.consecutiveErrors is deprecated`, 'use consecutive5xxErrors or consecutiveGatewayErrors');
+    if (od.consecutiveLocalOriginFailures > 0 && !od.splitExternalLocalOriginErrors) {
+      out.error(`${where}: outlierDetection.consecutiveLocalOriginFailures needs splitExternalLocalOriginErrors`, 'set splitExternalLocalOriginErrors: true');
+    }
+    for (const f of ['maxEjectionPercent', 'minHealthPercent']) {
+      if (od[f] !== undefined && !(od[f] >= 0 && od[f] <= 100)) out.error(`${where}: outlierDetection.${f} ${od[f]} is out of range`, 'use 0-100');
+    }
+  }
+  const pool = p.connectionPool;
+  if (pool) {
+    if (!pool.http && !pool.tcp) out.error(`${where}: connectionPool sets neither http nor tcp`, 'set connectionPool.http or connectionPool.tcp, or remove it');
+    if (pool.http?.h2UpgradePolicy === 'UPGRADE' && pool.http.useClientProtocol) out.error(`${where}: connectionPool.http cannot both upgrade to HTTP/2 and use the client protocol`, 'drop h2UpgradePolicy or useClientProtocol');
+  }
+  const lb = p.loadBalancer;
+  if (lb?.consistentHash?.httpCookie && !lb.consistentHash.httpCookie.name) out.error(`${where}: loadBalancer.consistentHash.httpCookie needs a name`, 'name the cookie');
+  const locality = lb?.localityLbSetting;
+  if (locality?.distribute && locality.failover) out.error(`${where}: localityLbSetting cannot set both distribute and failover`, 'keep one of them');
+  for (const d of locality?.distribute ?? []) {
+    const weights = Object.values(d?.to ?? {}) as number[];
+    if (weights.some((w) => !(w >= 1 && w <= 100)) || weights.reduce((a, b) => a + b, 0) !== 100) {
+      out.error(`${where}: localityLbSetting.distribute from "${d?.from}" has weights that are not 1-100 summing to 100`, 'make the weights of each distribute entry add up to 100');
+    }
+  }
+  const tls = p.tls;
+  if (tls && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL')) {
+    if (tls.insecureSkipVerify && (tls.caCertificates || tls.subjectAltNames || (tls.mode === 'SIMPLE' && tls.credentialName))) {
+      out.error(`${where}: tls.insecureSkipVerify cannot be combined with caCertificates, subjectAltNames${tls.mode === 'SIMPLE' ? ' or credentialName' : ''}`, 'remove insecureSkipVerify, or the verification settings');
+    }
+    if (tls.credentialName && (tls.clientCertificate || tls.caCertificates || tls.privateKey || tls.caCrl)) {
+      out.error(`${where}: tls.credentialName cannot be combined with file-based certificates`, 'use either credentialName or clientCertificate/privateKey/caCertificates');
+    }
+    if (tls.mode === 'MUTUAL' && !tls.credentialName && (!tls.clientCertificate || !tls.privateKey)) {
+      out.error(`${where}: tls MUTUAL needs credentialName, or clientCertificate and privateKey`, 'name the client certificate');
+    }
+  }
+}
+
+function sidecar(out: Out, sc: Entry): void {
+  const spec = sc.spec;
+  if (!spec.egress && !spec.ingress && !spec.outboundTrafficPolicy && !spec.inboundConnectionPool) {
+    out.error('the Sidecar configures nothing', 'set egress, ingress, outboundTrafficPolicy or inboundConnectionPool');
+  }
+  const egress: any[] = spec.egress ?? [];
+  egress.forEach((e, i) => {
+    if (!e?.port && i !== egress.length - 1) out.error(`egress[${i}]: only the last egress listener may have no port`, 'move the catch-all listener to the end');
+    const hosts: string[] = e?.hosts ?? [];
+    if (hosts.length === 0) out.error(`egress[${i}]: hosts is empty`, 'list hosts as <namespace>/<dns name>');
+    const seen = new Set<string>();
+    for (const h of hosts) {
+      const [ns, dns, extra] = String(h).split('/');
+      const nsOk = ns === '*' || ns === '.' || ns === '~' || DNS_LABEL.test(ns ?? '');
+      const dnsOk = dns !== undefined && extra === undefined && (dns === '*' || (dns.includes('.') && !isIP(dns) && validHost(dns, true)));
+      if (!nsOk || !dnsOk) out.error(`egress[${i}]: host "${h}" is not <namespace>/<dns name>`, 'use e.g. "istio-system/*", "./*" or "shop/api.shop.svc.cluster.local"');
+      if (seen.has(h)) out.warn(`egress[${i}]: host "${h}" is listed twice`, 'list each host once');
+      seen.add(h);
+    }
+    if (hosts.includes('*/*') && hosts.length > 1) out.warn(`egress[${i}]: "*/*" makes the other hosts redundant`, 'remove "*/*" or the other hosts');
+  });
+  const otp = spec.outboundTrafficPolicy;
+  if (otp?.egressProxy && otp.mode !== 'ALLOW_ANY') out.error('outboundTrafficPolicy.egressProxy needs mode ALLOW_ANY', 'set mode: ALLOW_ANY or remove egressProxy');
+}
+
+function requestAuthentication(out: Out, ra: Entry): void {
+  ((ra.spec.jwtRules ?? []) as any[]).forEach((r, i) => {
+    const where = `jwtRules[${i}]`;
+    if (!r?.issuer && !r?.jwksUri) out.error(`${where}: issuer or jwksUri must be set`, 'set the issuer');
+    if ((r?.audiences ?? []).some((a: unknown) => !a)) out.error(`${where}: an audience is empty`, 'remove the empty audience');
+    if ((r?.fromHeaders ?? []).some((h: any) => !h?.name)) out.error(`${where}: a fromHeaders entry has no name`, 'name the header');
+    if ((r?.fromParams ?? []).some((p: unknown) => !p)) out.error(`${where}: a fromParams entry is empty`, 'name the query parameter');
+    for (const c of r?.outputClaimToHeaders ?? []) {
+      if (!c?.claim || !/^[-_A-Za-z0-9]+$/.test(String(c?.header ?? ''))) out.error(`${where}: outputClaimToHeaders needs a claim and a header of letters, digits, "-" or "_"`, 'fix the claim or header name');
+    }
+  });
 }
 
 function serviceEntry(out: Out, se: Entry): void {
