@@ -1,0 +1,23 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import * as ts from 'typescript';
+import * as mesh from '../src';
+import { validateObjects } from './validate';
+
+/** The README's quick-start app runs as written against this library and synthesizes valid, analyzed objects. */
+test('the README quick-start snippet works', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const snippet = /```ts\n(import \{ App, Chart \} from 'cdk8s';[\s\S]*?)```/.exec(readme)?.[1];
+  expect(snippet).toBeDefined();
+  const js = ts.transpileModule(snippet!.replace('app.synth();', 'result.app = app;'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const result: { app?: App } = {};
+  const modules: Record<string, unknown> = { 'cdk8s': require('cdk8s'), 'cdk8s-mesh': mesh };
+  new Function('require', 'exports', 'result', js)((m: string) => modules[m], {}, result);
+  const objects = result.app!.charts.flatMap((c) => c.toJson());
+  validateObjects(objects);
+  expect(mesh.MeshAnalyzer.analyze(objects)).toEqual([]);
+  expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['AuthorizationPolicy', 'Gateway', 'VirtualService', 'PeerAuthentication', 'ConfigMap']));
+});
