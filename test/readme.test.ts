@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as cdk8s from 'cdk8s';
 import { App } from 'cdk8s';
 import * as ts from 'typescript';
 import * as mesh from '../src';
@@ -14,7 +15,7 @@ test('the README quick-start snippet works', () => {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   }).outputText;
   const result: { app?: App } = {};
-  const modules: Record<string, unknown> = { 'cdk8s': require('cdk8s'), 'cdk8s-mesh': mesh };
+  const modules: Record<string, unknown> = { 'cdk8s': cdk8s, 'cdk8s-mesh': mesh };
   new Function('require', 'exports', 'result', js)((m: string) => modules[m], {}, result);
   const objects = result.app!.charts.flatMap((c) => c.toJson());
   validateObjects(objects);
