@@ -103,7 +103,6 @@ export function emitMesh(n: number, sink: ManifestSink): void {
     sink.service(`${id}-service`, {
       metadata,
       spec: {
-        externalIPs: [],
         ports: [{ name: `http-${PORT}`, port: PORT, protocol: 'TCP', targetPort: sink.intOrString(PORT) }],
         selector: labels,
         type: 'ClusterIP',

@@ -220,7 +220,6 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
       metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
       spec: {
         type: 'ClusterIP',
-        externalIPs: [],
         selector: this.selectorLabels,
         ports: this.ports.map((p) => ({
           port: p.port,
