@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from './imports/networking.istio.io';
 import { MeshNamespace } from './mesh-namespace';
-import { checkDnsLabel, isCidr, isIp } from './names';
+import { checkDnsLabel, isCidr, isDnsName, isIp } from './names';
 import { Protocol, resolveNamedPorts } from './protocol';
 
 /** How the proxies find the addresses of an external service. */
@@ -86,7 +86,7 @@ export class ExternalService extends Construct implements IEgressTarget {
     const resolution = props.resolution ?? Resolution.DNS;
     if (this.hosts.length === 0) throw new Error(`${where}: \`hosts\` is empty: list the external host names`);
     for (const host of this.hosts) {
-      if (!/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)) {
+      if (!isDnsName(host, true)) {
         throw new Error(`${where}: host "${host}" is not a DNS name (a bare "*" is not allowed): use e.g. "api.example.com" or "*.example.com"`);
       }
       if (host.startsWith('*.') && (resolution === Resolution.DNS || resolution === Resolution.DNS_ROUND_ROBIN) && !props.endpoints) {

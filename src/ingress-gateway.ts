@@ -9,7 +9,7 @@ import {
 } from './imports/networking.istio.io';
 import { MeshNamespace } from './mesh-namespace';
 import { MeshService } from './mesh-service';
-import { checkDnsLabel, checkRange, hostSlug } from './names';
+import { checkDnsLabel, checkRange, hostSlug, isDnsName } from './names';
 import { IMeshIdentity, servicePrincipal } from './principal';
 import { ContainerResources, kubeResources } from './resources';
 
@@ -363,7 +363,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
 }
 
 function checkHost(scope: Construct, host: string): void {
-  if (!/^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/.test(host)) {
+  if (host !== '*' && !isDnsName(host, true)) {
     throw new Error(`${scope.node.path}: host "${host}" is not a valid host: use "*", a DNS name, or "*.<domain>"`);
   }
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { MeshAnalyzer } from './analysis/analyzer';
+import { isDnsLabel } from './names';
 
 /** The managed (Cloud) Service Mesh release channel, which decides the revision. */
 export enum ReleaseChannel {
@@ -92,7 +93,7 @@ export class MeshPlatform {
   /** Open-source Istio, default revision or a named one. */
   public static istio(options: IstioOptions = {}): MeshPlatform {
     const rev = options.revision;
-    if (rev !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rev)) {
+    if (rev !== undefined && !isDnsLabel(rev)) {
       throw new Error(`MeshPlatform.istio: revision "${rev}" is not a valid label value: use lowercase letters, digits and '-' (e.g. "1-30")`);
     }
     return new MeshPlatform(MeshPlatformKind.ISTIO, options.trustDomain, options.rootNamespace ?? 'istio-system', rev,

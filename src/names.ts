@@ -1,6 +1,24 @@
+import { isIP } from 'net';
 import { IConstruct } from 'constructs';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Whether `value` is an RFC 1123 DNS label (lowercase, at most 63 characters).
+ * @internal
+ */
+export function isDnsLabel(value: string): boolean {
+  return DNS_LABEL.test(value) && String(value).length <= 63;
+}
+
+/**
+ * Whether `value` is a lowercase DNS name (labels joined by dots); with `wildcard`, `*.` may lead.
+ * @internal
+ */
+export function isDnsName(value: string, wildcard: boolean): boolean {
+  const name = wildcard && value.startsWith('*.') ? value.slice(2) : value;
+  return name.length > 0 && name.length <= 253 && name.split('.').every(isDnsLabel);
+}
 
 /**
  * Throws unless `value` is an RFC 1123 DNS label (what Kubernetes requires of
@@ -8,7 +26,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * @internal
  */
 export function checkDnsLabel(scope: IConstruct, what: string, value: string): string {
-  if (value.length > 63 || !DNS_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     throw new Error(`${scope.node.path}: ${what} "${value}" is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
   }
   return value;
@@ -48,7 +66,7 @@ export function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
  * @internal
  */
 export function isIp(a: string): boolean {
-  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(a) && a.split('.').every((o) => Number(o) <= 255) || /^[0-9a-f:]+$/i.test(a) && a.includes(':');
+  return isIP(a) !== 0;
 }
 
 /**
@@ -57,5 +75,6 @@ export function isIp(a: string): boolean {
  */
 export function isCidr(a: string): boolean {
   const [ip, bits, extra] = a.split('/');
-  return extra === undefined && bits !== undefined && isIp(ip) && /^\d+$/.test(bits) && Number(bits) <= (ip.includes(':') ? 128 : 32);
+  const family = isIP(ip);
+  return extra === undefined && family !== 0 && /^\d+$/.test(bits ?? '') && Number(bits) <= (family === 4 ? 32 : 128);
 }

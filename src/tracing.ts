@@ -1,3 +1,5 @@
+import { isDnsLabel, isDnsName } from './names';
+
 /** Options of `Tracing.cloudTrace()`. */
 export interface CloudTraceOptions {
   /**
@@ -48,7 +50,9 @@ export class Tracing {
 
   /** An OpenTelemetry collector (MeshConfig extension provider + Telemetry). */
   public static openTelemetry(options: OpenTelemetryOptions): Tracing {
-    if (!/^([a-z0-9-]+\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(options.service)) {
+    const [first, host, extra] = options.service.split('/');
+    // `[<namespace>/]<host>`, as MeshConfig extension providers accept.
+    if (extra !== undefined || (host === undefined ? !isDnsName(first, false) : !isDnsLabel(first) || !isDnsName(host, false))) {
       throw new Error(`Tracing.openTelemetry: service "${options.service}" is not a host name: use e.g. "otel-collector.observability.svc.cluster.local"`);
     }
     const port = options.port ?? 4317;
@@ -56,7 +60,7 @@ export class Tracing {
       throw new Error(`Tracing.openTelemetry: port ${port} is out of range: use a whole number from 1 to 65535`);
     }
     const name = options.providerName ?? 'otel-tracing';
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+    if (!isDnsLabel(name)) {
       throw new Error(`Tracing.openTelemetry: providerName "${name}" must be lowercase letters, digits and '-'`);
     }
     return new Tracing(TracingBackend.OPEN_TELEMETRY, checkSampling(options.samplingPercent ?? 1), options.service, port, name);

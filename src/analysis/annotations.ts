@@ -1,8 +1,8 @@
-import { isIP } from 'net';
 import { parse } from 'yaml';
 import { ISTIO_ANNOTATIONS } from './annotation-table';
 import { Severity } from './finding';
 import { Entry, MeshIndex } from './mesh-index';
+import { isCidr } from '../names';
 
 const KNOWN = new Map(ISTIO_ANNOTATIONS.map(([name, resources, deprecated]) => [name, { resources: resources.split(','), deprecated }]));
 /** Written by Istio itself: never reported. */
@@ -13,11 +13,6 @@ const BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FA
 const isUint = (bits: number) => (v: string) => /^\d+$/.test(v) && Number(v) < 2 ** bits;
 const list = (item: (v: string) => boolean) => (v: string) => v === '' || v.split(',').every((x) => item(x.trim()));
 const orStar = (valid: (v: string) => boolean) => (v: string) => v === '*' || valid(v);
-const isCidr = (v: string) => {
-  const [ip, bits, extra] = v.split('/');
-  const family = isIP(ip);
-  return extra === undefined && family !== 0 && /^\d+$/.test(bits ?? '') && Number(bits) <= (family === 4 ? 32 : 128);
-};
 const isInterface = (v: string) => v.length > 0 && v.length <= 15 && !/[\s/]/.test(v);
 const isProxyConfig = (v: string) => {
   try {

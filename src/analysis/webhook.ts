@@ -3,8 +3,8 @@ import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
 import { isMeshBound } from './virtual-service';
+import { isDnsLabel } from '../names';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const DURATION_KEYS = new Set(['timeout', 'perTryTimeout', 'backoff', 'fixedDelay', 'connectTimeout', 'maxConnectionDuration', 'time',
   'interval', 'idleTimeout', 'baseEjectionTime', 'reportingInterval', 'duration']);
@@ -57,7 +57,7 @@ function validHost(host: string, wildcard: boolean): boolean {
 }
 
 function gateway(out: Out, gw: Entry): void {
-  if (!DNS_LABEL.test(gw.name)) out.error(`Gateway name "${gw.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-" (no dots)');
+  if (!isDnsLabel(gw.name)) out.error(`Gateway name "${gw.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-" (no dots)');
   const servers: any[] = gw.spec.servers ?? [];
   if (servers.length === 0) out.error('the Gateway has no servers', 'add at least one server');
   const portNames = new Map<string, number>();
@@ -80,7 +80,7 @@ function gateway(out: Out, gw: Entry): void {
       const slash = h.indexOf('/');
       const ns = slash < 0 ? undefined : h.slice(0, slash);
       const name = slash < 0 ? h : h.slice(slash + 1);
-      if (ns !== undefined && ns !== '*' && ns !== '.' && !DNS_LABEL.test(ns)) out.error(`${where}: host "${h}" has an invalid namespace part`, 'use "*/", "./" or "<namespace>/"');
+      if (ns !== undefined && ns !== '*' && ns !== '.' && !isDnsLabel(ns)) out.error(`${where}: host "${h}" has an invalid namespace part`, 'use "*/", "./" or "<namespace>/"');
       const ok = name === '*' || isIP(name) || (name.includes('.') && (name.startsWith('*.') ? validHost(name.slice(2), false) : !name.includes('*') && validHost(name, false)));
       if (!ok) out.error(`${where}: host "${h}" is not valid`, 'use "*", a domain with a dot (example.com) or "*.<domain>"');
     }
@@ -155,7 +155,7 @@ function virtualService(out: Out, vs: Entry): void {
         const dest = d?.destination;
         if (!dest) { out.error(`${where}: destination is required`, 'set destination.host'); return; }
         if (dest.host === '*') out.error(`${where}: destination host "*" is not allowed`, 'name the destination service');
-        if (dest.subset !== undefined && !DNS_LABEL.test(dest.subset)) out.error(`${where}: subset "${dest.subset}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-"');
+        if (dest.subset !== undefined && !isDnsLabel(dest.subset)) out.error(`${where}: subset "${dest.subset}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-"');
         if (dest.port?.number !== undefined && !validPort(dest.port.number)) out.error(`${where}: destination port ${dest.port.number} is out of range`, 'use 1-65535');
         if (typeof d.weight === 'number' && d.weight < 0) out.error(`${where}: weight ${d.weight} is negative`, 'use a weight from 0 to 100');
       });
@@ -211,7 +211,7 @@ function httpRouteDetails(out: Out, where: string, r: any): void {
 function destinationRule(out: Out, dr: Entry): void {
   const names = new Set<string>();
   for (const s of dr.spec.subsets ?? []) {
-    if (!DNS_LABEL.test(String(s?.name))) out.error(`subset name "${s?.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-"');
+    if (!isDnsLabel(String(s?.name))) out.error(`subset name "${s?.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-"');
     if (names.has(s?.name)) out.error(`subset name "${s.name}" is used twice`, 'give each subset a unique name');
     names.add(s?.name);
   }
@@ -284,7 +284,7 @@ function sidecar(out: Out, sc: Entry): void {
     const seen = new Set<string>();
     for (const h of hosts) {
       const [ns, dns, extra] = String(h).split('/');
-      const nsOk = ns === '*' || ns === '.' || ns === '~' || DNS_LABEL.test(ns ?? '');
+      const nsOk = ns === '*' || ns === '.' || ns === '~' || isDnsLabel(ns ?? '');
       const dnsOk = dns !== undefined && extra === undefined && (dns === '*' || (dns.includes('.') && !isIP(dns) && validHost(dns, true)));
       if (!nsOk || !dnsOk) out.error(`egress[${i}]: host "${h}" is not <namespace>/<dns name>`, 'use e.g. "istio-system/*", "./*" or "shop/api.shop.svc.cluster.local"');
       if (seen.has(h)) out.warn(`egress[${i}]: host "${h}" is listed twice`, 'list each host once');
