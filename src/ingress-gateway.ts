@@ -1,6 +1,7 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { hostMatches } from './analysis/mesh-index';
 import { HttpMatch } from './http-match';
 import { HttpRouteOptions, checkInMesh, renderHttpRoute } from './http-route';
 import {
@@ -327,7 +328,8 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       }
     }
     hosts.forEach((host, i) => {
-      const other = hosts.slice(0, i).find((h) => hostCovers(h, host) || hostCovers(host, h));
+      // The same overlap rule as the analyzer's (istiod's host matching).
+      const other = hosts.slice(0, i).find((h) => hostMatches(h, host));
       if (other !== undefined) {
         throw new Error(`${this.node.path}: route hosts "${other}" and "${host}" overlap, and istiod rejects a VirtualService whose hosts overlap (IST0106): `
           + 'pass `hosts` with one of them, or route them separately');
