@@ -13,6 +13,7 @@ import { checkMtls } from './mtls';
 import { checkServicePorts } from './ports';
 import { schemaFindings } from './schema';
 import { checkServiceEntries } from './service-entry';
+import { render, Rendering, synthPhase } from './shared-rendering';
 import { checkSelectors } from './sidecar-telemetry';
 import { checkTelemetryAndDeprecations } from './telemetry';
 import { checkVirtualServices } from './virtual-service';
@@ -113,8 +114,8 @@ export class MeshAnalyzer {
   }
 
   private options: AnalyzerOptions = {};
-  /** The findings of the last app-level validation (see `findingsOfThisSynth`). */
-  private cached?: { options: AnalyzerOptions; findings: Finding[] };
+  /** The findings and rendering of the last app-level validation (see `findingsOfThisSynth`). */
+  private cached?: { options: AnalyzerOptions; findings: Finding[]; rendering: Rendering };
   private defaultRootNamespace?: string;
   private lastPrinted = '';
 
@@ -122,21 +123,27 @@ export class MeshAnalyzer {
 
   /** Findings for the app as it is now (what synth would check). */
   public findings(): Finding[] {
-    const sources = this.root.node.findAll().filter(ApiObject.isApiObject)
-      .map((o) => ({ obj: o.toJson(), path: o.node.path }));
-    return run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options });
+    return this.analyzeApp().findings;
+  }
+
+  private analyzeApp(): { findings: Finding[]; rendering: Rendering } {
+    const objects = this.root.node.findAll().filter(ApiObject.isApiObject);
+    const { json, rendering } = render(objects);
+    const sources = objects.map((o, i) => ({ obj: json[i], path: o.node.path }));
+    return { findings: run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options }), rendering };
   }
 
   /**
    * The findings for this validation. cdk8s's `App.synth()` / `synthYaml()` validate the whole app,
    * then serialize each chart through `App._synthChart`, which validates the whole app again with no
-   * user code in between: those nested validations reuse the findings of the first.
+   * user code in between: those nested validations reuse the findings of the first. A validation
+   * inside `_synthChart` lends the analysis's rendering to the chart render that follows it.
    */
   private findingsOfThisSynth(): Finding[] {
-    if (this.cached?.options === this.options && insideAppSynthOfChart()) return this.cached.findings;
-    const findings = this.findings();
-    this.cached = { options: this.options, findings };
-    return findings;
+    const phase = synthPhase();
+    if (!(this.cached?.options === this.options && phase.appSynth)) this.cached = { options: this.options, ...this.analyzeApp() };
+    if (phase.chartSynth) this.cached.rendering.lend();
+    return this.cached.findings;
   }
 
   private validate(): string[] {
@@ -157,15 +164,6 @@ export class MeshAnalyzer {
  */
 export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions): Finding[] {
   return run(files.flatMap((f) => parseYaml(f.text, f.file)), options);
-}
-
-/** Whether the current call runs inside `App._synthChart` called by `App.synth()` / `synthYaml()`. */
-function insideAppSynthOfChart(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 40;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  return /\._synthChart \(/.test(stack) && /\bApp\.synth(Yaml)? \(/.test(stack);
 }
 
 /** `CODE Severity Kind ns/name [path]: message. Fix: fix`. */

@@ -37,15 +37,63 @@ function typeOf(v: any): string {
   return typeof v;
 }
 
-function hasType(s: any, v: any): boolean {
-  const t = typeOf(v);
-  if (s['x-kubernetes-int-or-string']) return t === 'integer' || t === 'string';
-  if (!s.type) return true;
-  return s.type === t || (s.type === 'number' && t === 'integer');
+const isObject = (v: any) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A test of a value's JSON type against a schema's `type` (and int-or-string). */
+function typeTest(s: any): (v: any) => boolean {
+  if (s['x-kubernetes-int-or-string']) return (v) => typeof v === 'string' || Number.isInteger(v);
+  switch (s.type) {
+    case undefined: return () => true;
+    case 'object': return isObject;
+    case 'array': return Array.isArray;
+    case 'integer': return Number.isInteger;
+    case 'number': return (v) => typeof v === 'number';
+    default: return (v) => typeof v === s.type;
+  }
+}
+
+// Paths are kept as a stack of segments while the validator descends and turned into text
+// (`spec.http[0].route`, `metadata.labels[app]`) only for a problem.
+type Segment = string | number | { readonly key: string };
+type Path = Segment[];
+
+function pathText(path: Path): string {
+  let text = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') text += `[${seg}]`;
+    else if (typeof seg === 'object') text += `[${seg.key}]`;
+    else text = text ? `${text}.${seg}` : seg;
+  }
+  return text;
 }
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 const quoteList = (xs: any[]) => xs.map((x) => JSON.stringify(x)).join(', ');
+
+/** A schema compiled into a function: appends the problems of `v` at `path` to `out`. */
+type Validate = (v: any, path: Path, out: Problem[]) => void;
+
+/** Compiled schemas, by schema object: each sub-schema is compiled once, on first use. */
+const COMPILED = new Map<any, Validate>();
+
+function compile(schema: any): Validate {
+  let validate = COMPILED.get(schema);
+  if (!validate) {
+    // A placeholder first, for schemas that refer to themselves through $ref.
+    let built: Validate | undefined;
+    COMPILED.set(schema, (v, path, out) => built!(v, path, out));
+    built = schema.$ref ? compile(K8S_SCHEMAS.defs[schema.$ref]) : build(schema);
+    COMPILED.set(schema, validate = built);
+  }
+  return validate;
+}
+
+/** Whether `v` matches a compiled schema. */
+function matches(validate: Validate, v: any, path: Path): boolean {
+  const out: Problem[] = [];
+  validate(v, path, out);
+  return out.length === 0;
+}
 
 /** The field names of a proto-oneof pattern (`oneOf: [not anyOf required..., required...]`), else undefined. */
 function oneofFields(branches: any[]): string[] | undefined {
@@ -54,127 +102,198 @@ function oneofFields(branches: any[]): string[] | undefined {
   return isOneof ? fields : undefined;
 }
 
-function matches(s: any, v: any, path: string): boolean {
-  const out: Problem[] = [];
-  check(s, v, path, out);
-  return out.length === 0;
-}
-
-function checkScalar(s: any, v: any, path: string, out: Problem[]): void {
-  if (s.enum && !s.enum.includes(v)) {
-    out.push({ path, message: `${JSON.stringify(v)} is not one of ${quoteList(s.enum)}`, fix: `set ${path} to one of ${quoteList(s.enum)}` });
-  }
-  if (typeof v === 'number') {
-    if (s.minimum !== undefined && v < s.minimum) out.push({ path, message: `${v} is less than the minimum ${s.minimum}`, fix: `use a value of at least ${s.minimum}` });
-    if (s.maximum !== undefined && v > s.maximum) out.push({ path, message: `${v} is greater than the maximum ${s.maximum}`, fix: `use a value of at most ${s.maximum}` });
-    if (s.format === 'int32' && (v < -INT32 || v >= INT32)) out.push({ path, message: `${v} is out of the int32 range`, fix: `use a value from ${-INT32} to ${INT32 - 1}` });
-  }
-  if (typeof v === 'string') {
-    if (s.maxLength !== undefined || s.minLength !== undefined) {
-      const length = [...v].length; // code points, as Kubernetes counts
-      if (s.maxLength !== undefined && length > s.maxLength) out.push({ path, message: `is ${length} characters long, more than ${s.maxLength}`, fix: `shorten it to ${s.maxLength} characters` });
-      if (s.minLength !== undefined && length < s.minLength) out.push({ path, message: `is ${length} characters long, less than ${s.minLength}`, fix: `use at least ${s.minLength} characters` });
+function build(s: any): Validate {
+  const steps = [...scalarSteps(s), ...objectSteps(s), ...arraySteps(s), ...combinatorSteps(s), ...ruleSteps(s)];
+  const nullOk = Boolean(s.nullable || (!s.type && s['x-kubernetes-preserve-unknown-fields']));
+  const hasType = typeTest(s);
+  const want = s['x-kubernetes-int-or-string'] ? 'integer or string' : s.type;
+  return (v, path, out) => {
+    if (v === null && nullOk) return;
+    if (!hasType(v)) {
+      const at = pathText(path);
+      out.push({ path: at, message: `must be ${want}, got ${typeOf(v)}`, fix: `set ${at} to ${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}` });
+      return;
     }
-    if (s.pattern !== undefined && !patternOf(s.pattern).test(v)) {
-      out.push({ path, message: `${JSON.stringify(v)} does not match ${s.pattern}`, fix: `use a value matching ${s.pattern}` });
-    }
-    if (s.format === 'date-time' && !DATE_TIME.test(v)) out.push({ path, message: `${JSON.stringify(v)} is not an RFC 3339 date-time`, fix: 'use a timestamp such as 2024-01-31T12:00:00Z' });
-    if (s.format === 'byte' && !BASE64.test(v)) out.push({ path, message: 'is not base64', fix: 'base64-encode the value' });
-  }
+    for (const step of steps) step(v, path, out);
+  };
 }
 
-/** Compiled `pattern` regexes, by source (a schema has few). */
-const PATTERNS = new Map<string, RegExp>();
-function patternOf(source: string): RegExp {
-  let re = PATTERNS.get(source);
-  if (!re) PATTERNS.set(source, re = new RegExp(source, 'u'));
-  return re;
-}
-
-function checkObject(s: any, v: any, path: string, out: Problem[]): void {
-  for (const name of s.required ?? []) {
-    if (v[name] === undefined) out.push({ path, message: `required field "${name}" is missing`, fix: `set ${join(path, name)}` });
-  }
-  const count = Object.keys(v).length;
-  if (s.maxProperties !== undefined && count > s.maxProperties) out.push({ path, message: `has ${count} entries, more than ${s.maxProperties}`, fix: `keep at most ${s.maxProperties} entries` });
-  if (s.minProperties !== undefined && count < s.minProperties) out.push({ path, message: `has ${count} entries, less than ${s.minProperties}`, fix: `set at least ${s.minProperties} entries` });
-  for (const [key, value] of Object.entries(v)) {
-    if (value === undefined) continue;
-    const prop = s.properties?.[key];
-    if (prop) {
-      check(prop, value, join(path, key), out);
-    } else if (typeof s.additionalProperties === 'object') {
-      check(s.additionalProperties, value, `${path}[${key}]`, out);
-    } else if (s.type === 'object' && !s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true) {
-      const known = Object.keys(s.properties ?? {}).sort();
-      out.push({
-        path: join(path, key),
-        message: 'unknown field',
-        fix: `remove ${JSON.stringify(key)} or correct its name; ${path || 'the object'} has ${known.length ? known.join(', ') : 'no fields'}`,
-      });
-    }
-  }
-}
-
-function checkArray(s: any, v: any[], path: string, out: Problem[]): void {
-  if (s.maxItems !== undefined && v.length > s.maxItems) out.push({ path, message: `has ${v.length} items, more than ${s.maxItems}`, fix: `keep at most ${s.maxItems} items` });
-  if (s.minItems !== undefined && v.length < s.minItems) out.push({ path, message: `has ${v.length} items, less than ${s.minItems}`, fix: `set at least ${s.minItems} items` });
-  v.forEach((item, i) => s.items && check(s.items, item, `${path}[${i}]`, out));
-  const keys: string[] | undefined = s['x-kubernetes-list-type'] === 'map' ? s['x-kubernetes-list-map-keys'] : undefined;
-  if (keys) {
-    const seen = new Set<string>();
-    v.forEach((item, i) => {
-      const key = JSON.stringify(keys.map((k) => item?.[k]));
-      if (seen.has(key)) {
-        const desc = keys.map((k) => `${k}=${JSON.stringify(item?.[k])}`).join(', ');
-        out.push({ path: `${path}[${i}]`, message: `duplicate entry with ${desc}`, fix: `give every item of ${path} a distinct ${keys.join(' + ')}` });
+function scalarSteps(s: any): Validate[] {
+  const steps: Validate[] = [];
+  if (s.enum) {
+    const values = new Set(s.enum);
+    steps.push((v, path, out) => {
+      if (!values.has(v)) {
+        const at = pathText(path);
+        out.push({ path: at, message: `${JSON.stringify(v)} is not one of ${quoteList(s.enum)}`, fix: `set ${at} to one of ${quoteList(s.enum)}` });
       }
-      seen.add(key);
     });
   }
+  const number = (test: (v: number) => boolean, problem: (v: number) => Omit<Problem, 'path'>): Validate =>
+    (v, path, out) => {
+      if (typeof v === 'number' && test(v)) out.push({ path: pathText(path), ...problem(v) });
+    };
+  const { minimum, maximum, minLength, maxLength } = s;
+  if (minimum !== undefined) steps.push(number((v) => v < minimum, (v) => ({ message: `${v} is less than the minimum ${minimum}`, fix: `use a value of at least ${minimum}` })));
+  if (maximum !== undefined) steps.push(number((v) => v > maximum, (v) => ({ message: `${v} is greater than the maximum ${maximum}`, fix: `use a value of at most ${maximum}` })));
+  if (s.format === 'int32') steps.push(number((v) => v < -INT32 || v >= INT32, (v) => ({ message: `${v} is out of the int32 range`, fix: `use a value from ${-INT32} to ${INT32 - 1}` })));
+  const string = (test: (v: string) => boolean, problem: (v: string) => Omit<Problem, 'path'>): Validate =>
+    (v, path, out) => {
+      if (typeof v === 'string' && test(v)) out.push({ path: pathText(path), ...problem(v) });
+    };
+  const length = (v: string) => [...v].length; // code points, as Kubernetes counts
+  if (maxLength !== undefined) steps.push(string((v) => length(v) > maxLength, (v) => ({ message: `is ${length(v)} characters long, more than ${maxLength}`, fix: `shorten it to ${maxLength} characters` })));
+  if (minLength !== undefined) steps.push(string((v) => length(v) < minLength, (v) => ({ message: `is ${length(v)} characters long, less than ${minLength}`, fix: `use at least ${minLength} characters` })));
+  if (s.pattern !== undefined) {
+    const re = new RegExp(s.pattern, 'u');
+    steps.push(string((v) => !re.test(v), (v) => ({ message: `${JSON.stringify(v)} does not match ${s.pattern}`, fix: `use a value matching ${s.pattern}` })));
+  }
+  if (s.format === 'date-time') steps.push(string((v) => !DATE_TIME.test(v), (v) => ({ message: `${JSON.stringify(v)} is not an RFC 3339 date-time`, fix: 'use a timestamp such as 2024-01-31T12:00:00Z' })));
+  if (s.format === 'byte') steps.push(string((v) => !BASE64.test(v), () => ({ message: 'is not base64', fix: 'base64-encode the value' })));
+  return steps;
 }
 
-function checkCombinators(s: any, v: any, path: string, out: Problem[]): void {
-  if (s.oneOf && s.oneOf.filter((b: any) => matches(b, v, path)).length !== 1) {
+function objectSteps(s: any): Validate[] {
+  const steps: Validate[] = [];
+  const required: string[] = s.required ?? [];
+  if (required.length) {
+    steps.push((v, path, out) => {
+      if (!isObject(v)) return;
+      for (const name of required) {
+        if (v[name] === undefined) {
+          const at = pathText(path);
+          out.push({ path: at, message: `required field "${name}" is missing`, fix: `set ${join(at, name)}` });
+        }
+      }
+    });
+  }
+  const { minProperties, maxProperties } = s;
+  if (minProperties !== undefined || maxProperties !== undefined) {
+    steps.push((v, path, out) => {
+      if (!isObject(v)) return;
+      const count = Object.keys(v).length;
+      if (maxProperties !== undefined && count > maxProperties) out.push({ path: pathText(path), message: `has ${count} entries, more than ${maxProperties}`, fix: `keep at most ${maxProperties} entries` });
+      if (minProperties !== undefined && count < minProperties) out.push({ path: pathText(path), message: `has ${count} entries, less than ${minProperties}`, fix: `set at least ${minProperties} entries` });
+    });
+  }
+  // A Map, not the properties object: a key such as "constructor" must not find Object's.
+  const properties = new Map(Object.entries(s.properties ?? {}).map(([key, sub]) => [key, sub]));
+  const compiled = new Map<string, Validate>();
+  const additional = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  const closed = s.type === 'object' && !s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true;
+  if (!properties.size && !additional && !closed) return steps;
+  steps.push((v, path, out) => {
+    if (!isObject(v)) return;
+    for (const key of Object.keys(v)) {
+      const value = v[key];
+      if (value === undefined) continue;
+      const prop = properties.get(key);
+      if (prop) {
+        let validate = compiled.get(key);
+        if (!validate) compiled.set(key, validate = compile(prop));
+        path.push(key);
+        validate(value, path, out);
+        path.pop();
+      } else if (additional) {
+        path.push({ key });
+        compile(additional)(value, path, out);
+        path.pop();
+      } else if (closed) {
+        const at = pathText(path);
+        const known = [...properties.keys()].sort();
+        out.push({
+          path: join(at, key),
+          message: 'unknown field',
+          fix: `remove ${JSON.stringify(key)} or correct its name; ${at || 'the object'} has ${known.length ? known.join(', ') : 'no fields'}`,
+        });
+      }
+    }
+  });
+  return steps;
+}
+
+function arraySteps(s: any): Validate[] {
+  const steps: Validate[] = [];
+  const { minItems, maxItems, items } = s;
+  if (minItems !== undefined || maxItems !== undefined) {
+    steps.push((v, path, out) => {
+      if (!Array.isArray(v)) return;
+      if (maxItems !== undefined && v.length > maxItems) out.push({ path: pathText(path), message: `has ${v.length} items, more than ${maxItems}`, fix: `keep at most ${maxItems} items` });
+      if (minItems !== undefined && v.length < minItems) out.push({ path: pathText(path), message: `has ${v.length} items, less than ${minItems}`, fix: `set at least ${minItems} items` });
+    });
+  }
+  if (items) {
+    steps.push((v, path, out) => {
+      if (!Array.isArray(v)) return;
+      const validate = compile(items);
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        validate(v[i], path, out);
+        path.pop();
+      }
+    });
+  }
+  const keys: string[] | undefined = s['x-kubernetes-list-type'] === 'map' ? s['x-kubernetes-list-map-keys'] : undefined;
+  if (keys) {
+    steps.push((v, path, out) => {
+      if (!Array.isArray(v)) return;
+      const seen = new Set<string>();
+      v.forEach((item, i) => {
+        const key = JSON.stringify(keys.map((k) => item?.[k]));
+        if (seen.has(key)) {
+          const at = pathText(path);
+          const desc = keys.map((k) => `${k}=${JSON.stringify(item?.[k])}`).join(', ');
+          out.push({ path: `${at}[${i}]`, message: `duplicate entry with ${desc}`, fix: `give every item of ${at} a distinct ${keys.join(' + ')}` });
+        }
+        seen.add(key);
+      });
+    });
+  }
+  return steps;
+}
+
+function combinatorSteps(s: any): Validate[] {
+  const steps: Validate[] = [];
+  if (s.oneOf) {
     const fields = oneofFields(s.oneOf);
-    out.push(fields
-      ? { path, message: `only one of ${fields.join(', ')} may be set`, fix: `keep one of ${fields.join(', ')}` }
-      : { path, message: 'must match exactly one of the schemas in oneOf', fix: `change ${path} to match exactly one alternative of the CRD` });
+    steps.push((v, path, out) => {
+      if (s.oneOf.filter((b: any) => matches(compile(b), v, path)).length === 1) return;
+      const at = pathText(path);
+      out.push(fields
+        ? { path: at, message: `only one of ${fields.join(', ')} may be set`, fix: `keep one of ${fields.join(', ')}` }
+        : { path: at, message: 'must match exactly one of the schemas in oneOf', fix: `change ${at} to match exactly one alternative of the CRD` });
+    });
   }
-  if (s.anyOf && !s.anyOf.some((b: any) => matches(b, v, path))) {
-    out.push({ path, message: 'must match at least one of the schemas in anyOf', fix: `change ${path} to match an alternative of the CRD` });
+  if (s.anyOf) {
+    steps.push((v, path, out) => {
+      if (s.anyOf.some((b: any) => matches(compile(b), v, path))) return;
+      const at = pathText(path);
+      out.push({ path: at, message: 'must match at least one of the schemas in anyOf', fix: `change ${at} to match an alternative of the CRD` });
+    });
   }
-  for (const sub of s.allOf ?? []) check(sub, v, path, out);
-  if (s.not && matches(s.not, v, path)) out.push({ path, message: 'must not match the schema in not', fix: `change ${path}` });
+  for (const sub of s.allOf ?? []) steps.push((v, path, out) => compile(sub)(v, path, out));
+  if (s.not) {
+    steps.push((v, path, out) => {
+      if (matches(compile(s.not), v, path)) out.push({ path: pathText(path), message: 'must not match the schema in not', fix: `change ${pathText(path)}` });
+    });
+  }
+  return steps;
 }
 
-function checkRules(s: any, v: any, path: string, out: Problem[]): void {
-  for (const { rule, message } of s['x-kubernetes-validations'] ?? []) {
+function ruleSteps(s: any): Validate[] {
+  return (s['x-kubernetes-validations'] ?? []).map(({ rule, message }: { rule: string; message: string }): Validate => {
     const known = CEL_RULES[rule];
     if (!known) throw new Error(`schema: no predicate for the CRD rule ${JSON.stringify(rule)} (update src/analysis/cel-rules.ts)`);
-    let ok: boolean;
-    try {
-      ok = known.test(v);
-    } catch {
-      ok = false;
-    }
-    if (!ok) out.push({ path, message: `${message} (CRD rule: ${rule.replace(/\n/g, ' ')})`, fix: known.fix });
-  }
-}
-
-function check(schema: any, v: any, path: string, out: Problem[]): void {
-  const s = schema.$ref ? K8S_SCHEMAS.defs[schema.$ref] : schema;
-  if (v === null && (s.nullable || (!s.type && s['x-kubernetes-preserve-unknown-fields']))) return;
-  if (!hasType(s, v)) {
-    const want = s['x-kubernetes-int-or-string'] ? 'integer or string' : s.type;
-    out.push({ path, message: `must be ${want}, got ${typeOf(v)}`, fix: `set ${path} to ${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}` });
-    return;
-  }
-  checkScalar(s, v, path, out);
-  if (typeOf(v) === 'object') checkObject(s, v, path, out);
-  if (Array.isArray(v)) checkArray(s, v, path, out);
-  checkCombinators(s, v, path, out);
-  checkRules(s, v, path, out);
+    return (v, path, out) => {
+      let ok: boolean;
+      try {
+        ok = known.test(v);
+      } catch {
+        ok = false;
+      }
+      if (!ok) out.push({ path: pathText(path), message: `${message} (CRD rule: ${rule.replace(/\n/g, ' ')})`, fix: known.fix });
+    };
+  });
 }
 
 /** `Kind namespace/name` (`Kind name` when cluster-scoped). */
@@ -199,7 +318,7 @@ export function schemaFindings(obj: any): Finding[] {
   if (!obj.metadata?.name && !obj.metadata?.generateName) out.push({ path: 'metadata', message: 'required field "name" is missing', fix: 'set metadata.name' });
   const core = K8S_SCHEMAS.kinds[`${obj.apiVersion}/${obj.kind}`];
   if (core) {
-    check({ $ref: core }, obj, '', out);
+    compile(K8S_SCHEMAS.defs[core])(obj, [], out);
     return out.map(finding);
   }
   const group = obj.apiVersion.split('/')[0];
@@ -213,7 +332,7 @@ export function schemaFindings(obj: any): Finding[] {
       fix: kinds.length ? `use apiVersion ${kinds.join(' or ')}` : `use a kind of ${group}`,
     })];
   }
-  check(schema, obj, '', out);
+  compile(schema)(obj, [], out);
   return out.map(finding);
 }
 

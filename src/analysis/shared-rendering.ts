@@ -1,0 +1,94 @@
+import { ApiObject, Chart } from 'cdk8s';
+
+// The analysis needs every object rendered (`toJson`), and so does cdk8s right after it when it
+// writes a chart: rendering twice was most of the analysis's cost at synth. cdk8s gives
+// validations no access to the JSON it renders, so the analysis lends its rendering to cdk8s:
+// each object it renders gets a `toJson` of its own that returns that rendering once, and only
+// when cdk8s calls it to write a chart (`App._synthChart`, read from the call stack) in the
+// synthesis the analysis validated. Any other call (the user's code, even right after a synth)
+// renders anew, so no stale JSON escapes. The one assumption, as for cdk8s's own repeated
+// validations: validations do not change API objects.
+
+/** The renderings lent to cdk8s's chart renders. */
+let lent: WeakMap<ApiObject, unknown> | undefined;
+/** The chart that cdk8s is rendering now, once checked (its objects' calls follow each other). */
+let rendering: Chart | undefined;
+
+/** Where in cdk8s's synthesis the current call is (read from the call stack: cdk8s has no hooks). */
+export interface SynthPhase {
+  /** Inside `App._synthChart` (a chart's `toJson()`), which validates the app, then renders the chart. */
+  readonly chartSynth: boolean;
+  /** ... called by `App.synth()` / `synthYaml()`, which validated the app just before. */
+  readonly appSynth: boolean;
+}
+
+export function synthPhase(): SynthPhase {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const chartSynth = CHART_SYNTH.test(stack);
+  return { chartSynth, appSynth: chartSynth && /\bApp\.synth(Yaml)? \(/.test(stack) };
+}
+
+const CHART_SYNTH = /\._synthChart \(/;
+
+/** Renders API objects (their `toJson()`, in order); the rendering can be lent to cdk8s's chart renders. */
+export function render(objects: ApiObject[]): { json: any[]; rendering: Rendering } {
+  lent = undefined; // a new rendering supersedes any lent one
+  const result = new Rendering();
+  const json = objects.map((o) => {
+    const rendered = o.toJson();
+    // An own `toJson` that is not ours (e.g. a jsii override from another language) keeps its say.
+    if (!Object.prototype.hasOwnProperty.call(o, 'toJson')) {
+      Object.defineProperty(o, 'toJson', { value: lentToJson, configurable: true, writable: true });
+    }
+    if ((o as { toJson: unknown }).toJson === lentToJson) result.memo.set(o, rendered);
+    return rendered;
+  });
+  return { json, rendering: result };
+}
+
+/** The renderings of one `render`, lendable until the synchronous synthesis that made them ends. */
+export class Rendering {
+  public memo = new WeakMap<ApiObject, unknown>();
+
+  constructor() {
+    queueMicrotask(() => {
+      if (lent === this.memo) lent = undefined;
+      this.memo = new WeakMap();
+    });
+  }
+
+  /** Lends the renderings to the chart render that follows (call it from a validation inside `App._synthChart`). */
+  public lend(): void {
+    lent = this.memo;
+    rendering = undefined;
+  }
+}
+
+/**
+ * The `toJson` of a rendered object: its lent rendering when cdk8s renders its chart, else a new
+ * rendering. The call stack is checked on the first object of a chart; the chart's other objects
+ * follow in the same loop, and each rendering is used once, so none is left after the loop.
+ */
+function lentToJson(this: ApiObject): unknown {
+  const rendered = lent?.get(this);
+  if (rendered !== undefined) {
+    if (this.chart !== rendering) rendering = calledByChartRender() ? this.chart : undefined;
+    if (rendering) {
+      lent!.delete(this);
+      return rendered;
+    }
+  }
+  return Object.getPrototypeOf(this).toJson.call(this);
+}
+
+/** Whether the caller of `lentToJson` is `App._synthChart`'s render loop (`objects.map(o => o.toJson())`). */
+function calledByChartRender(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 5; // calledByChartRender, lentToJson, the arrow function, Array.map, App._synthChart
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return CHART_SYNTH.test(stack);
+}

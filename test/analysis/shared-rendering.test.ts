@@ -1,0 +1,134 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
+import { MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService } from '../../src';
+
+// The analysis lends its rendering of each object to cdk8s's chart render (src/analysis/shared-rendering.ts).
+// These tests pin down that the output is exactly what cdk8s renders on its own, and that no
+// rendering outlives the synthesis it was made for.
+
+/** Counts the renderings of its objects. */
+class Counted extends ApiObject {
+  public static renders = 0;
+  public toJson(): any {
+    Counted.renders++;
+    return super.toJson();
+  }
+}
+
+function mesh(analysis: boolean, outdir?: string, yamlOutputType?: YamlOutputType) {
+  const app = new App({ outdir: outdir ?? mkdtempSync(join(tmpdir(), 'rendering-')), yamlOutputType });
+  const chart = new Chart(app, 'mesh');
+  MeshPlatform.asmManaged().applyTo(chart);
+  if (!analysis) MeshAnalyzer.attach(app, { enabled: false });
+  const ns = new MeshNamespace(chart, 'app');
+  const front = new MeshService(chart, 'front', { namespace: ns, image: 'front:1', port: 3000 });
+  const second = new Chart(app, 'second');
+  const cm = new Counted(second, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'app' } });
+  let produced = 0;
+  const lazy = new Counted(second, 'lazy', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'lazy', namespace: 'app' },
+    data: { value: Lazy.any({ produce: () => (++produced, 'lazy') }) },
+  });
+  lazy.addJsonPatch(JsonPatch.add('/data/patched', 'yes'));
+  Counted.renders = 0;
+  return { app, chart, front, cm, lazy, produced: () => produced };
+}
+
+describe('the analysis shares its rendering with cdk8s', () => {
+  test('synthYaml renders every object once, and the output is what cdk8s renders without the analysis', () => {
+    const on = mesh(true);
+    const yaml = on.app.synthYaml();
+    expect(Counted.renders).toBe(2);
+    expect(on.produced()).toBe(1);
+    expect(yaml).toContain('value: lazy');
+    expect(yaml).toContain('patched: "yes"');
+    const off = mesh(false);
+    expect(off.app.synthYaml()).toBe(yaml);
+  });
+
+  test('a second synth renders anew: changes between synths show', () => {
+    const { app, cm } = mesh(true);
+    app.synthYaml();
+    cm.metadata.addLabel('changed', 'yes');
+    expect(cm.toJson().metadata.labels).toEqual({ changed: 'yes' });
+    expect(app.synthYaml()).toContain('changed: "yes"');
+  });
+
+  test('a direct toJson() never gets a lent rendering, even in the tick of a synth', () => {
+    const { app, chart, cm, front } = mesh(true);
+    // The first chart only: the second chart's renderings are lent but not used.
+    Testing.synth(chart);
+    front.service.metadata.addLabel('changed', 'yes');
+    expect(front.service.toJson().metadata.labels).toMatchObject({ changed: 'yes' });
+    cm.metadata.addLabel('changed', 'yes');
+    expect(cm.toJson().metadata.labels).toEqual({ changed: 'yes' });
+    expect(app.synthYaml()).toContain('changed: "yes"');
+  });
+
+  test.each([
+    ['validation of the app', 1],
+    ['validation of a chart it renders', 2],
+  ])('after a synth that fails in the %s, the objects render anew', (_name, failingCall) => {
+    const { app, cm } = mesh(true);
+    app.synthYaml(); // the last chart rendered is the one cm is in
+    let calls = 0;
+    class Failing extends Construct {
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        this.node.addValidation({ validate: () => (++calls === failingCall ? ['failed'] : []) });
+      }
+    }
+    new Failing(app, 'failing');
+    expect(() => app.synthYaml()).toThrow('failed');
+    cm.metadata.addLabel('changed', 'yes');
+    expect(cm.toJson().metadata.labels).toEqual({ changed: 'yes' });
+    expect(app.synthYaml()).toContain('changed: "yes"');
+  });
+
+  test.each([
+    ['FILE_PER_CHART', YamlOutputType.FILE_PER_CHART],
+    ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE],
+    ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+  ])(
+    'app.synth() (%s) writes what it writes without the analysis',
+    (_name, type) => {
+      const files = (analysis: boolean) => {
+        const outdir = mkdtempSync(join(tmpdir(), 'rendering-'));
+        mesh(analysis, outdir, type).app.synth();
+        const read = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+          .flatMap((e) => (e.isDirectory() ? read(join(dir, e.name)) : [`${e.name}\n${readFileSync(join(dir, e.name), 'utf8')}`]));
+        return read(outdir);
+      };
+      const written = files(true);
+      expect(written.length).toBeGreaterThan(1);
+      expect(written).toEqual(files(false));
+    },
+  );
+
+  test('an object with its own toJson (e.g. a jsii override) keeps it', () => {
+    const { app, cm } = mesh(true);
+    Object.defineProperty(cm, 'toJson', { value: () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'own', namespace: 'app' } }) });
+    expect(app.synthYaml()).toContain('name: own');
+  });
+
+  test('the analysis does not change the objects it reads (they are what cdk8s writes)', () => {
+    const app = new App();
+    new AsmQuickstart(app, 'asm-quickstart');
+    const objects = app.charts.flatMap((c) => c.toJson()).map(deepFreeze);
+    expect(() => MeshAnalyzer.analyze(objects)).not.toThrow();
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
