@@ -141,7 +141,13 @@ export class MeshAnalyzer {
    */
   private findingsOfThisSynth(): Finding[] {
     const phase = synthPhase();
-    if (!(this.cached?.options === this.options && phase.appSynth)) this.cached = { options: this.options, ...this.analyzeApp() };
+    if (!(this.cached?.options === this.options && phase.appSynth)) {
+      const cached = this.cached = { options: this.options, ...this.analyzeApp() };
+      // Only the synth that computed them reuses them: it runs without a break.
+      queueMicrotask(() => {
+        if (this.cached === cached) this.cached = undefined;
+      });
+    }
     if (phase.chartSynth) this.cached.rendering.lend();
     return this.cached.findings;
   }

@@ -27,8 +27,12 @@ export function synthPhase(): SynthPhase {
   Error.stackTraceLimit = 40;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
-  const chartSynth = CHART_SYNTH.test(stack);
-  return { chartSynth, appSynth: chartSynth && /\bApp\.synth(Yaml)? \(/.test(stack) };
+  // `at App._synthChart (<file>:line:column)`; App.synth()/synthYaml() are in the same file,
+  // whatever the class of the app (a subclass of App shows its own name).
+  const chart = /\._synthChart \((.*):\d+:\d+\)/.exec(stack);
+  if (!chart) return { chartSynth: false, appSynth: false };
+  const file = chart[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { chartSynth: true, appSynth: new RegExp(`\\.synth(Yaml)? \\(${file}:`).test(stack) };
 }
 
 const CHART_SYNTH = /\._synthChart \(/;

@@ -52,6 +52,19 @@ describe('the analysis shares its rendering with cdk8s', () => {
     expect(off.app.synthYaml()).toBe(yaml);
   });
 
+  test('an app of a subclass of App is analyzed and rendered once per synth too', () => {
+    class MyApp extends App {}
+    const app = new MyApp();
+    for (const id of ['one', 'two']) {
+      const chart = new Chart(app, id);
+      MeshPlatform.asmManaged().applyTo(chart);
+      new Counted(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id, namespace: 'default' } });
+    }
+    Counted.renders = 0;
+    expect(app.synthYaml()).toContain('name: two');
+    expect(Counted.renders).toBe(2);
+  });
+
   test('a second synth renders anew: changes between synths show', () => {
     const { app, cm } = mesh(true);
     app.synthYaml();
