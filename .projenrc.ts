@@ -23,6 +23,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@^5.1.0',
     '@swc/core',
     '@swc/jest',
+    'tsconfig-paths@^4',
     'ajv@^8',
     'fast-check@^3',
   ],
@@ -63,6 +64,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // The validators of kubernetes-models are ESM-only: resolve and transform them for jest.
       resolver: '<rootDir>/test/esm-resolver.js',
       transformIgnorePatterns: ['/node_modules/(?!(@kubernetes-models|kubernetes-models|is-cidr|cidr-regex)/)'],
+      // The example apps' import of the package itself (see examples/tsconfig.json).
+      moduleNameMapper: { '^cdk8s-mesh$': '<rootDir>/src' },
       // The consumer end-to-end test runs after packaging, as `test:e2e`.
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '\\.e2e\\.test\\.ts$'],
     },
@@ -81,14 +84,19 @@ project.addTask('import:k8s', {
   exec: 'node imports/k8s-schemas.js src/imports/k8s-schemas.ts',
 });
 
-// The example apps type-check (eslint, ts-node) against the library sources.
+// The example apps import 'cdk8s-mesh' as a user's app does; here that name maps to the library
+// sources (tsc and eslint by these paths, ts-node by tsconfig-paths, jest by moduleNameMapper).
 new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
   include: ['**/*.ts'],
   exclude: ['*/dist/**'],
-  compilerOptions: { rootDir: '..', noEmit: true },
+  compilerOptions: { rootDir: '..', noEmit: true, paths: { 'cdk8s-mesh': ['../src'] } },
 });
+
+const eslintrc = project.tryFindObjectFile('.eslintrc.json')!;
+eslintrc.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
+eslintrc.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 
 // Synthesize every example app into examples/<name>/dist.
 project.addTask('example', {

@@ -5,6 +5,6 @@ cd "$(dirname "$0")"
 for dir in */; do
   [ -f "$dir/main.ts" ] || continue
   rm -rf "$dir/dist"
-  (cd "$dir" && ../../node_modules/.bin/ts-node --transpile-only --project ../tsconfig.json main.ts)
+  (cd "$dir" && TS_NODE_PROJECT=../tsconfig.json ../../node_modules/.bin/ts-node --transpile-only -r tsconfig-paths/register main.ts)
   echo "example: synthesized $dir"
 done

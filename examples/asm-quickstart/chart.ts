@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import {
   AccessLog, IngressGateway, HttpMatch, MeshNamespace, MeshPlatform, MeshService, ReleaseChannel, Tracing,
   TracingConfig,
-} from '../../src';
+} from 'cdk8s-mesh';
 
 export class AsmQuickstart extends Chart {
   constructor(scope: Construct, id: string) {

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { AsmQuickstart } from './chart';
-import { MeshDiagram } from '../../src';
+import { MeshDiagram } from 'cdk8s-mesh';
 
 const app = new App({ outdir: 'dist' });
 new AsmQuickstart(app, 'asm-quickstart');

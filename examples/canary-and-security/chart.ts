@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import {
   AccessLog, ExternalService, HttpMatch, IngressGateway, JwtAuthentication, LoadBalancer, MeshNamespace, MeshOptions, MeshPlatform,
   MeshService, MtlsPolicy, OutboundTrafficPolicy, RetryOn, StringMatch, Tracing, TracingConfig,
-} from '../../src';
+} from 'cdk8s-mesh';
 
 export class CanaryAndSecurity extends Chart {
   constructor(scope: Construct, id: string) {
