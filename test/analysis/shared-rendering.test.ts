@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
 import { MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService } from '../../src';
@@ -36,6 +37,8 @@ function mesh(analysis: boolean, outdir?: string, yamlOutputType?: YamlOutputTyp
     data: { value: Lazy.any({ produce: () => (++produced, 'lazy') }) },
   });
   lazy.addJsonPatch(JsonPatch.add('/data/patched', 'yes'));
+  // cdk8s-plus renders its objects from Lazy values too.
+  new kplus.Deployment(second, 'plus', { containers: [{ image: 'nginx', portNumber: 80 }] }).exposeViaService();
   Counted.renders = 0;
   return { app, chart, front, cm, lazy, produced: () => produced };
 }
