@@ -309,8 +309,7 @@ function resourceOf(obj: any): string {
  * fields are errors, as with `kubectl apply --validate=strict`. Other kinds yield no findings here.
  */
 export function schemaFindings(obj: any): Finding[] {
-  const resource = resourceOf(obj);
-  const finding = (p: Problem): Finding => ({ code: 'SCHEMA', severity: Severity.ERROR, resource, message: `${p.path || '(root)'}: ${p.message}`, fix: p.fix });
+  const finding = (p: Problem): Finding => ({ code: 'SCHEMA', severity: Severity.ERROR, resource: resourceOf(obj), message: `${p.path || '(root)'}: ${p.message}`, fix: p.fix });
   if (typeOf(obj) !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
     return [finding({ path: '', message: 'not a Kubernetes object (apiVersion and kind must be strings)', fix: 'set apiVersion and kind' })];
   }
