@@ -2,7 +2,7 @@ import { isIP } from 'net';
 import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
-import { isMeshBound } from './virtual-service';
+import { isClaimKey, isMeshBound } from './virtual-service';
 import { isDnsLabel } from '../names';
 
 const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -136,6 +136,7 @@ function virtualService(out: Out, vs: Entry): void {
     if (typeof r?.corsPolicy?.maxAge === 'string' && !wholeUnits(r.corsPolicy.maxAge, 1e9)) out.error(`${where}: corsPolicy.maxAge "${r.corsPolicy.maxAge}" is not a whole number of seconds`, 'use e.g. "24h" or "600s"');
     for (const m of r?.match ?? []) if (m?.port !== undefined && !validPort(m.port)) out.error(`${where}: match port ${m.port} is out of range`, 'use 1-65535');
     if (r) httpRouteDetails(out, where, r);
+    if (r) httpHeaders(out, where, r);
   });
   ((vs.spec.tls ?? []) as any[]).forEach((r, i) => {
     if (!(r?.match ?? []).length || (r.match as any[]).some((m) => !(m?.sniHosts ?? []).length)) {
@@ -208,6 +209,58 @@ function httpRouteDetails(out: Out, where: string, r: any): void {
   }
 }
 
+// RFC 7230 token characters, which Istio accepts in match header names besides pseudo-headers and JWT claim keys.
+const HEADER_TOKEN = /^[-!#$%&'*+.^_`|~A-Za-z0-9]+$/;
+const PSEUDO_HEADERS = new Set([':method', ':scheme', ':authority', ':path', ':status']);
+// A header value Envoy's formatter parses: text, `%%`, `%NAME%`, or `%NAME(args)%` whose args are one bare string or a
+// JSON-like string array. As in Envoy, the first non-blank character after `(` opens a bare argument whatever it is,
+// and `)` ends any argument. (`%%` is the same as an unnamed variable, so one branch covers both.)
+const ARG = String.raw`(?:\\[\s\S]|[^\\)"])*`;
+const ARGS = String.raw` *(?:\[ *"|[^ \[])${ARG}(?:" *, *"${ARG})*(?:\)|" *\] *\))`;
+const HEADER_VALUE = new RegExp(String.raw`^(?:[^%]|%[^%(]*(?:%|\(${ARGS} *%))*$`);
+
+/** Header names of the matches, and the header changes of the route and of each destination. */
+function httpHeaders(out: Out, where: string, r: any): void {
+  ((r.match ?? []) as any[]).forEach((m, k) => {
+    for (const field of ['headers', 'withoutHeaders']) {
+      for (const name of Object.keys(m?.[field] ?? {})) {
+        if (!HEADER_TOKEN.test(name) && !PSEUDO_HEADERS.has(name) && !isClaimKey(name)) {
+          out.error(`${where}.match[${k}].${field}["${name}"] is not a valid header name`, 'use letters, digits and !#$%&\'*+-.^_`|~, a pseudo-header such as :method, or @request.auth.claims.<claim>');
+        }
+      }
+    }
+  });
+  headerOperations(out, where, r.headers);
+  ((r.route ?? []) as any[]).forEach((d, j) => headerOperations(out, `${where}.route[${j}]`, d?.headers));
+  const authority = [r.rewrite?.authority, ...['set', 'add'].flatMap((op) => Object.keys(r.headers?.request?.[op] ?? {}).filter(isAuthorityHeader))].filter((a) => a);
+  if (authority.length > 1) out.error(`${where}: the authority is rewritten in ${authority.length} places (rewrite.authority, request :authority/host headers)`, 'rewrite it once');
+}
+
+function isAuthorityHeader(name: string): boolean {
+  return /^(:authority|host)$/i.test(name);
+}
+
+/** Envoy may not change pseudo-headers or Host, except a request's :authority/Host; set/add values must parse as header formats. */
+function headerOperations(out: Out, where: string, headers: any): void {
+  for (const dir of ['request', 'response']) {
+    for (const op of ['set', 'add', 'remove']) {
+      const entries: [string, unknown][] = op === 'remove' ? ((headers?.[dir]?.remove ?? []) as string[]).map((n) => [n, undefined]) : Object.entries(headers?.[dir]?.[op] ?? {});
+      for (const [name, value] of entries) {
+        const at = `${where}.headers.${dir}.${op}${op === 'remove' ? `: "${name}"` : `["${name}"]`}`;
+        const mayRewriteAuthority = dir === 'request' && op !== 'remove' && isAuthorityHeader(name);
+        const reserved = name.startsWith(':') || /^host$/i.test(name);
+        if (name === '') out.error(`${at}: the header name is empty`, 'name the header');
+        if (reserved && !mayRewriteAuthority) {
+          out.error(`${at}: ${name} cannot be changed here`, isAuthorityHeader(name) ? 'change the host with rewrite.authority or a request set of :authority' : 'pseudo-headers belong to Envoy: use a regular header, or the route\'s match and rewrite fields');
+        }
+        if (typeof value !== 'string') continue;
+        if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) out.error(`${at}: the value has a control character`, 'remove line breaks and control characters from the value');
+        else if (!HEADER_VALUE.test(value)) out.error(`${at}: value "${value}" has a "%" that is neither "%%" nor a closed %VARIABLE% expression`, 'write a literal % as %%, and close each variable (e.g. "%HOSTNAME%", "%REQ(x-id)%")');
+      }
+    }
+  }
+}
+
 function destinationRule(out: Out, dr: Entry): void {
   const names = new Set<string>();
   for (const s of dr.spec.subsets ?? []) {
@@ -242,21 +295,8 @@ function trafficPolicy(out: Out, where: string, p: any): void {
       if (od[f] !== undefined && !(od[f] >= 0 && od[f] <= 100)) out.error(`${where}: outlierDetection.${f} ${od[f]} is out of range`, 'use 0-100');
     }
   }
-  const pool = p.connectionPool;
-  if (pool) {
-    if (!pool.http && !pool.tcp) out.error(`${where}: connectionPool sets neither http nor tcp`, 'set connectionPool.http or connectionPool.tcp, or remove it');
-    if (pool.http?.h2UpgradePolicy === 'UPGRADE' && pool.http.useClientProtocol) out.error(`${where}: connectionPool.http cannot both upgrade to HTTP/2 and use the client protocol`, 'drop h2UpgradePolicy or useClientProtocol');
-  }
-  const lb = p.loadBalancer;
-  if (lb?.consistentHash?.httpCookie && !lb.consistentHash.httpCookie.name) out.error(`${where}: loadBalancer.consistentHash.httpCookie needs a name`, 'name the cookie');
-  const locality = lb?.localityLbSetting;
-  if (locality?.distribute && locality.failover) out.error(`${where}: localityLbSetting cannot set both distribute and failover`, 'keep one of them');
-  for (const d of locality?.distribute ?? []) {
-    const weights = Object.values(d?.to ?? {}) as number[];
-    if (weights.some((w) => !(w >= 1 && w <= 100)) || weights.reduce((a, b) => a + b, 0) !== 100) {
-      out.error(`${where}: localityLbSetting.distribute from "${d?.from}" has weights that are not 1-100 summing to 100`, 'make the weights of each distribute entry add up to 100');
-    }
-  }
+  connectionPool(out, `${where}: connectionPool`, p.connectionPool);
+  if (p.loadBalancer) loadBalancer(out, `${where}: loadBalancer`, p.loadBalancer, p.outlierDetection);
   const tls = p.tls;
   if (tls && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL')) {
     if (tls.insecureSkipVerify && (tls.caCertificates || tls.subjectAltNames || (tls.mode === 'SIMPLE' && tls.credentialName))) {
@@ -271,14 +311,113 @@ function trafficPolicy(out: Out, where: string, p: any): void {
   }
 }
 
+function connectionPool(out: Out, where: string, pool: any): void {
+  if (!pool) return;
+  if (!pool.http && !pool.tcp) out.error(`${where} sets neither http nor tcp`, 'set connectionPool.http or connectionPool.tcp, or remove it');
+  if (pool.http?.h2UpgradePolicy === 'UPGRADE' && pool.http.useClientProtocol) out.error(`${where}.http cannot both upgrade to HTTP/2 and use the client protocol`, 'drop h2UpgradePolicy or useClientProtocol');
+}
+
+const MAGLEV_TABLE_LIMIT = 5000011;
+const TOPOLOGY_LABELS = new Set(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone']);
+
+/** Cookie hash, ring size and maglev table, warmup aggression, and the locality rules of one load balancer. */
+function loadBalancer(out: Out, where: string, lb: any, outlier: unknown): void {
+  const hash = lb.consistentHash;
+  if (hash?.httpCookie && !hash.httpCookie.name) out.error(`${where}.consistentHash.httpCookie needs a name`, 'name the cookie');
+  if (hash?.minimumRingSize) {
+    out.warn(`${where}.consistentHash.minimumRingSize is deprecated`, 'use consistentHash.ringHash.minimumRingSize');
+    if (hash.ringHash || hash.maglev) out.error(`${where}.consistentHash sets minimumRingSize beside ${hash.maglev ? 'maglev' : 'ringHash'}`, 'keep only the ringHash or maglev settings');
+  }
+  if (hash?.maglev) {
+    const size = hash.maglev.tableSize;
+    if (!size) out.error(`${where}.consistentHash.maglev needs a tableSize`, 'set tableSize to a prime such as 65537');
+    else if (size >= MAGLEV_TABLE_LIMIT || !envoyPrime(size)) out.error(`${where}.consistentHash.maglev.tableSize ${size} is not a prime below ${MAGLEV_TABLE_LIMIT}`, 'use a prime such as 65537 or 131071');
+  }
+  const aggression = lb.warmup?.aggression;
+  // istiod's Go validation refused aggression below 1 until istio/istio#60611 (June 2026) allowed anything above 0:
+  // 0 is refused either way, (0, 1) depends on the 1.30 patch release, so it only warns.
+  if (typeof aggression === 'number' && aggression <= 0) out.error(`${where}.warmup.aggression ${aggression} must be above 0`, 'use 1 for a linear ramp-up, more for a faster start');
+  if (typeof aggression === 'number' && aggression > 0 && aggression < 1) {
+    out.warn(`${where}.warmup.aggression ${aggression} is below 1, which istiod releases without istio/istio#60611 reject`, 'use 1 or more unless every istiod has that fix');
+  }
+  if (lb.localityLbSetting) localityLb(out, `${where}.localityLbSetting`, lb.localityLbSetting, outlier);
+}
+
+/** Envoy's primality test for maglev table sizes (1 passes, as in Envoy). */
+function envoyPrime(n: number): boolean {
+  if (n < 4) return n > 0;
+  if (n % 2 === 0) return false;
+  for (let f = 3; f * f <= n; f += 2) if (n % f === 0) return false;
+  return true;
+}
+
+function localityLb(out: Out, where: string, l: any, outlier: unknown): void {
+  const distribute: any[] = l.distribute ?? [];
+  const failover: any[] = l.failover ?? [];
+  const priority: string[] = l.failoverPriority ?? [];
+  if (distribute.length && failover.length) { out.error(`${where} cannot set both distribute and failover`, 'keep one of them'); return; }
+  const topology = failover.length ? priority.find((p) => TOPOLOGY_LABELS.has(p)) : undefined;
+  if (topology) { out.error(`${where}: failoverPriority lists ${topology} while failover is set`, 'remove failover (failoverPriority already orders by topology) or the topology label'); return; }
+  for (let i = 0; i < distribute.length; i++) {
+    const d = distribute[i];
+    const weights = Object.values(d?.to ?? {}) as number[];
+    if (weights.some((w) => !(w >= 1 && w <= 100)) || weights.reduce((a, b) => a + b, 0) !== 100) {
+      out.error(`${where}.distribute[${i}] (from "${d?.from}") has weights that are not 1-100 summing to 100`, 'make the weights of each distribute entry add up to 100');
+      return;
+    }
+    // istiod walks `to` in random (Go map) order and the overlap test depends on it: check the order that finds most.
+    const to = Object.keys(d?.to ?? {}).sort((a, b) => Number(!a.includes('*')) - Number(!b.includes('*')) || a.split('/').length - b.split('/').length);
+    const problem = localityProblem(to);
+    if (problem) out.error(`${where}.distribute[${i}].to: ${problem}`, 'list disjoint localities: region, region/zone or region/zone/subzone, "*" only at the end');
+  }
+  const fromProblem = localityProblem(distribute.map((d) => String(d?.from ?? '')));
+  if (fromProblem) out.error(`${where}.distribute from: ${fromProblem}`, 'list disjoint source localities: region, region/zone or region/zone/subzone, "*" only at the end');
+  if ((failover.length || priority.length) && !outlier) out.warn(`${where}: failover needs outlierDetection in the same traffic policy`, 'add outlierDetection: without it, endpoints are never ejected and traffic never fails over');
+  failover.forEach((f, i) => {
+    const [from, to] = [String(f?.from ?? ''), String(f?.to ?? '')];
+    if (from === to) out.error(`${where}.failover[${i}] fails over from "${from}" to itself`, 'name two different regions');
+    if (`${from}${to}`.includes('/')) out.error(`${where}.failover[${i}] names a zone ("${from}" → "${to}")`, 'failover takes regions only, without "/"');
+    if (`${from}${to}`.includes('*')) out.error(`${where}.failover[${i}] has a "*" ("${from}" → "${to}")`, 'name the regions without wildcards');
+  });
+}
+
+/**
+ * Istio's rule for a list of localities (`region[/zone[/subzone]]`): at most one `*`, at the end; no empty part;
+ * no entry inside one listed before it (an earlier region, `region/*`, zone or `zone/*`), nor a repeat.
+ */
+function localityProblem(localities: string[]): string | undefined {
+  const seen = new Set<string>(); // every region, region/zone and region/zone/subzone listed so far
+  const whole = new Set<string>(); // regions and zones an earlier entry takes entirely
+  for (const loc of localities) {
+    const stars = loc.split('*').length - 1;
+    if (stars > 1 || (stars === 1 && !loc.endsWith('*'))) return `"${loc}" may only have one "*", at the end`;
+    if (whole.has('*')) return `"${loc}" overlaps the earlier "*"`;
+    const parts = loc.split('/');
+    // Like Go's SplitN(loc, "/", 3): a third part keeps any further slashes.
+    const [region, zone, subzone] = [parts[0], parts[1], parts.length > 2 ? parts.slice(2).join('/') : undefined];
+    if ([region, zone, subzone].some((p) => p === '')) return `"${loc}" has an empty region, zone or subzone`;
+    const keys = [region, zone, subzone].filter((p) => p !== undefined).map((_, i, a) => a.slice(0, i + 1).join('/'));
+    if (keys.slice(0, -1).some((k) => whole.has(k)) || seen.has(keys[keys.length - 1])) return `"${loc}" overlaps an earlier locality`;
+    keys.forEach((k) => seen.add(k));
+    if (zone === undefined) whole.add(region);
+    else if (subzone === undefined) whole.add(zone === '*' ? region : keys[1]);
+    else if (subzone === '*') whole.add(keys[1]);
+  }
+  return undefined;
+}
+
 function sidecar(out: Out, sc: Entry): void {
   const spec = sc.spec;
   if (!spec.egress && !spec.ingress && !spec.outboundTrafficPolicy && !spec.inboundConnectionPool) {
     out.error('the Sidecar configures nothing', 'set egress, ingress, outboundTrafficPolicy or inboundConnectionPool');
   }
+  sidecarIngress(out, spec.ingress ?? []);
+  connectionPool(out, 'inboundConnectionPool', spec.inboundConnectionPool);
   const egress: any[] = spec.egress ?? [];
+  const addresses = new Set<string>();
   egress.forEach((e, i) => {
     if (!e?.port && i !== egress.length - 1) out.error(`egress[${i}]: only the last egress listener may have no port`, 'move the catch-all listener to the end');
+    if (e?.port) sidecarListener(out, 'egress', i, e, addresses);
     const hosts: string[] = e?.hosts ?? [];
     if (hosts.length === 0) out.error(`egress[${i}]: hosts is empty`, 'list hosts as <namespace>/<dns name>');
     const seen = new Set<string>();
@@ -294,6 +433,65 @@ function sidecar(out: Out, sc: Entry): void {
   });
   const otp = spec.outboundTrafficPolicy;
   if (otp?.egressProxy && otp.mode !== 'ALLOW_ANY') out.error('outboundTrafficPolicy.egressProxy needs mode ALLOW_ANY', 'set mode: ALLOW_ANY or remove egressProxy');
+}
+
+const SIDECAR_TLS_UNSUPPORTED = ['subjectAltNames', 'httpsRedirect', 'credentialName', 'credentialNames', 'tlsCertificates'];
+const DEFAULT_ENDPOINT = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d+)$/;
+const DEFAULT_ENDPOINT_HOSTS = ['', '127.0.0.1', '0.0.0.0', '::1', '::'];
+
+function sidecarIngress(out: Out, ingress: any[]): void {
+  const addresses = new Set<string>();
+  ingress.forEach((l, i) => {
+    const where = `ingress[${i}]`;
+    if (!l?.port) { out.error(`${where}: port is required`, 'set port.number and port.protocol'); return; }
+    sidecarListener(out, 'ingress', i, l, addresses);
+    const ep = l.defaultEndpoint;
+    const m = DEFAULT_ENDPOINT.exec(ep ?? '');
+    const epOk = String(ep).startsWith('unix://') ? isUnixPath(ep.slice(7)) : m && DEFAULT_ENDPOINT_HOSTS.includes(m[1] ?? m[2]) && validPort(Number(m[3]));
+    if (ep && !epOk) out.error(`${where}: defaultEndpoint "${ep}" is not a local endpoint`, 'use 127.0.0.1:<port>, 0.0.0.0:<port>, [::1]:<port>, [::]:<port> or unix://<absolute path>');
+    const tls = l.tls;
+    if (tls) {
+      for (const f of SIDECAR_TLS_UNSUPPORTED) {
+        if (Array.isArray(tls[f]) ? tls[f].length : tls[f]) out.error(`${where}: tls.${f} is not supported on Sidecar ingress listeners`, 'remove it (sidecar ingress TLS reads serverCertificate and privateKey files)');
+      }
+      if (tls.mode === 'ISTIO_MUTUAL' || tls.mode === 'AUTO_PASSTHROUGH') out.error(`${where}: tls mode ${tls.mode} is not allowed on Sidecar ingress listeners`, 'use SIMPLE or MUTUAL');
+      if (!isTlsProtocol(parseProtocol(l.port.protocol))) out.error(`${where}: tls is set on a port whose protocol (${l.port.protocol ?? 'none'}) is not HTTPS or TLS`, 'declare the port HTTPS or TLS, or remove tls');
+      gatewayTls(out, where, tls);
+    }
+    connectionPool(out, `${where}: connectionPool`, l.connectionPool);
+    if (l.connectionPool?.http && !isHttpProtocol(parseProtocol(l.port.protocol))) {
+      out.warn(`${where}: connectionPool.http is set, but port ${l.port.number} is not HTTP (${l.port.protocol ?? 'no protocol'}): only the tcp settings apply`, 'declare an HTTP protocol, or drop connectionPool.http');
+    }
+  });
+}
+
+/**
+ * The port and bind of a Sidecar listener, unique among its ingress or egress siblings (`addresses`). Egress
+ * listeners may use port 0 with a unix socket bind instead of an IP one.
+ */
+function sidecarListener(out: Out, kind: 'ingress' | 'egress', i: number, l: any, addresses: Set<string>): void {
+  const where = `${kind}[${i}]`;
+  const port = l.port;
+  const bind = String(l.bind ?? '');
+  const socket = kind === 'egress' && port.number === 0;
+  if (port.targetPort > 0) out.error(`${where}: port.targetPort has no effect on a Sidecar`, 'remove targetPort');
+  if (port.name && !isDnsLabel(port.name)) out.error(`${where}: port name "${port.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-"');
+  if (port.protocol && !parseProtocol(port.protocol)) out.error(`${where}: protocol "${port.protocol}" is not one Istio knows`, 'use HTTP, HTTPS, HTTP2, GRPC, TCP, TLS, MONGO, REDIS or MYSQL');
+  if (socket) {
+    if (!bind.startsWith('unix://') || !isUnixPath(bind.slice(7))) out.error(`${where}: port 0 needs a bind of unix://<absolute path>`, 'bind to a unix socket, or give a port number');
+    if (l.captureMode && l.captureMode !== 'DEFAULT' && l.captureMode !== 'NONE') out.error(`${where}: a unix socket listener cannot use captureMode ${l.captureMode}`, 'use captureMode DEFAULT or NONE');
+  } else {
+    if (!validPort(port.number)) out.error(`${where}: port number ${port.number} is out of range`, 'use 1-65535');
+    if (bind && !isIP(bind)) out.error(`${where}: bind "${bind}" is not an IP address`, 'bind to an IP address such as 127.0.0.1, or remove bind');
+  }
+  const address = socket ? `unix socket ${bind}` : `port ${port.number}`;
+  if (addresses.has(address)) out.error(`${where}: ${address} is already used by another ${kind} listener`, 'give each listener its own port');
+  addresses.add(address);
+}
+
+/** Istio's unix socket path: absolute and not a directory, or an abstract `@name`. */
+function isUnixPath(path: string): boolean {
+  return path.startsWith('@') || (path.startsWith('/') && !path.endsWith('/'));
 }
 
 function requestAuthentication(out: Out, ra: Entry): void {
