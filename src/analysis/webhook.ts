@@ -1,4 +1,5 @@
 import { isIP } from 'net';
+import { goDurationNanos } from './cel-rules';
 import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
@@ -584,11 +585,20 @@ function durations(out: Out, node: any, path: string): void {
   if (Array.isArray(node)) { node.forEach((v, i) => durations(out, v, `${path}[${i}]`)); return; }
   if (!node || typeof node !== 'object') return;
   for (const [k, v] of Object.entries(node)) {
-    if (typeof v === 'string' && DURATION_KEYS.has(k) && !wholeUnits(v, 1e6)) {
+    // A TCP idle timeout of 0s turns the timer off (accepted since istio/istio#55410).
+    if (typeof v === 'string' && DURATION_KEYS.has(k) && !wholeUnits(v, 1e6) && !(k === 'idleTimeout' && path.endsWith('.tcp') && isZero(v))) {
       out.error(`${path}.${k} "${v}" is not a duration of whole milliseconds, at least 1ms`, 'use e.g. "250ms", "5s" or "1m"');
     } else if (typeof v === 'object') {
       durations(out, v, `${path}.${k}`);
     }
+  }
+}
+
+function isZero(duration: string): boolean {
+  try {
+    return goDurationNanos(duration) === 0;
+  } catch {
+    return false;
   }
 }
 

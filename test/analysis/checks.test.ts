@@ -198,6 +198,14 @@ const CASES: Case[] = [
   { code: 'IST0106', severity: E, message: 'servers[0]: port number 70000 is out of range', bad: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 70000, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.org'] }] })], good: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['a.example.org'] }] })] },
   { code: 'IST0106', severity: E, message: 'protocol HTTPS requires tls settings', bad: [gwSvc443, gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['a.example.org'] }] })], good: [gwSvc443, gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ ...tlsServer('https', 'cert'), hosts: ['a.example.org'] }] })] },
   { code: 'IST0106', severity: E, message: 'host "shop" is not valid', bad: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop'] }] })], good: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.org'] }] })] },
+  {
+    code: 'IST0106',
+    severity: E,
+    message: 'connectionPool.http.idleTimeout "0s" is not a duration',
+    bad: [dr('r', 'app', { host: REVIEWS, trafficPolicy: { connectionPool: { http: { idleTimeout: '0s' } } } })],
+    // 0s turns the TCP idle timer off.
+    good: [dr('r', 'app', { host: REVIEWS, trafficPolicy: { connectionPool: { http: { idleTimeout: '1s' }, tcp: { idleTimeout: '0s' } } } })],
+  },
   { code: 'IST0106', severity: E, message: 'http[0].timeout "1.5ms" is not a duration of whole milliseconds', bad: [meshVs('a', { http: [{ ...route('reviews'), timeout: '1.5ms' }] })], good: [meshVs('a', { http: [{ ...route('reviews'), timeout: '1.5s' }] })] },
   { code: 'IST0106', severity: E, message: 'host "*" is not allowed for VirtualServices bound to the mesh', bad: [meshVs('a', { hosts: ['*'], http: [route('reviews')] })], good: [meshVs('a', { hosts: ['reviews'], http: [route('reviews')] })] },
   { code: 'IST0106', severity: E, message: 'several destinations and a total weight of 0', bad: [meshVs('a', { http: [{ route: [{ destination: { host: 'reviews' } }, { destination: { host: 'ratings', port: { number: 9080 } } }] }] })], good: [meshVs('a', { http: [{ route: [{ destination: { host: 'reviews' }, weight: 90 }, { destination: { host: 'ratings', port: { number: 9080 } }, weight: 10 }] }] })] },
