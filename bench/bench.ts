@@ -89,9 +89,9 @@ function main(): void {
   const rss: Record<string, Record<number, number>> = Object.fromEntries(names.map((v) => [v, {}]));
   for (const n of sizes) for (const v of names) rss[v][n] = round(child(['synth', v, String(n)]).maxRssMiB, 1);
 
-  // Cold start: require time of the library (with its generated bindings) vs cdk8s-plus-27, interleaved.
-  const modules: Record<string, string> = { 'cdk8s-mesh': LIBRARY, 'cdk8s-plus-27': require.resolve('cdk8s-plus-27') };
-  const cold: Record<string, number[]> = { 'cdk8s-mesh': [], 'cdk8s-plus-27': [] };
+  // Cold start: require time of the library (with its generated bindings) vs cdk8s-plus-34, interleaved.
+  const modules: Record<string, string> = { 'cdk8s-mesh': LIBRARY, 'cdk8s-plus-34': require.resolve('cdk8s-plus-34') };
+  const cold: Record<string, number[]> = { 'cdk8s-mesh': [], 'cdk8s-plus-34': [] };
   const coldRss: Record<string, number> = {};
   for (let r = 0; r < coldReps; r++) {
     for (const [name, file] of Object.entries(modules)) {

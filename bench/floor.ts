@@ -1,5 +1,5 @@
 // Variant "floor": the same objects as plain JS, serialized with the `yaml` package (no cdk8s).
-import type { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-34';
 import { stringify } from 'yaml';
 import { emitMesh } from './manifests';
 

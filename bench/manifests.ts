@@ -1,7 +1,7 @@
 // The benchmark mesh as hand-written Kubernetes objects (what the library emits, field for field),
 // handed to a sink: the raw-L1 variant turns them into generated L1 objects, the floor variant
 // into plain JS objects. Type-only imports: the floor variant must not load cdk8s.
-import type { k8s } from 'cdk8s-plus-27';
+import type { k8s } from 'cdk8s-plus-34';
 import { stringify } from 'yaml';
 import { benchMesh, fqdn, GATEWAY_NAMESPACE, IMAGE, PORT } from './shape';
 import { destinationRuleSpec, virtualServiceSpec } from './traffic';

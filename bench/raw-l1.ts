@@ -1,7 +1,7 @@
-// Variant "raw L1": the same objects built directly with the generated classes (cdk8s-plus-27's
+// Variant "raw L1": the same objects built directly with the generated classes (cdk8s-plus-34's
 // `k8s` and the Istio bindings), no L2 constructs.
 import { App, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-34';
 import { emitMesh } from './manifests';
 import { DestinationRule, Gateway, VirtualService } from '../src/imports/networking.istio.io';
 import { AuthorizationPolicy, PeerAuthentication } from '../src/imports/security.istio.io';

@@ -1,5 +1,5 @@
 import { Chart, Lazy, Yaml } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { MeshPlatform } from './mesh-platform';
 

@@ -1,5 +1,5 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-27';
+import { Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { HttpRouteOptions, renderHttpRoute } from './http-route';

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-27';
+import { Cpu, k8s } from 'cdk8s-plus-34';
 
 /** Compute resources of a container; unset fields take the construct's documented defaults. */
 export interface ContainerResources {

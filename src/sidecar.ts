@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-27';
+import { Cpu } from 'cdk8s-plus-34';
 import { IConstruct } from 'constructs';
 import { istioDuration } from './duration';
 import { sortedRecord } from './names';

@@ -52,7 +52,7 @@ describe('a fresh cdk8s app consuming the packed library', () => {
       private: true,
       dependencies: {
         'cdk8s': versions.cdk8s,
-        'cdk8s-plus-27': versions['cdk8s-plus-27'],
+        'cdk8s-plus-34': versions['cdk8s-plus-34'],
         'constructs': versions.constructs,
         'cdk8s-mesh': `file:${tarball()}`,
       },

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-27';
+import { Cpu } from 'cdk8s-plus-34';
 import { GatewayServiceType, HttpMatch, IngressGateway, MeshNamespace, MeshPlatform, MeshService, Protocol } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-27';
+import { Cpu } from 'cdk8s-plus-34';
 import { MeshNamespace, MeshPlatform, MeshService, Protocol, ProtocolSelection } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';

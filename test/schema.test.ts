@@ -186,7 +186,7 @@ describe('core Kubernetes objects', () => {
     expect(messages({ apiVersion: 'v1', kind: 'Namespace', metadata: {} })).toEqual(['metadata: required field "name" is missing']);
   });
 
-  test('covers every kind cdk8s-plus-27 emits', () => {
+  test('covers every kind cdk8s-plus-34 emits', () => {
     expect(Object.keys(K8S_SCHEMAS.kinds)).toEqual(expect.arrayContaining(['v1/Namespace', 'v1/ServiceAccount', 'v1/Service', 'v1/ConfigMap',
       'apps/v1/Deployment', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'batch/v1/CronJob', 'networking.k8s.io/v1/Ingress']));
     for (const [gvk, def] of Object.entries(K8S_SCHEMAS.kinds)) expect([gvk, K8S_SCHEMAS.defs[def]?.properties.metadata]).toEqual([gvk, { $ref: 'ObjectMeta' }]);

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
 import { MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService } from '../../src';
