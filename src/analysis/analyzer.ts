@@ -180,11 +180,34 @@ export function formatFinding(f: Finding): string {
 
 function run(sources: Source[], options: AnalyzerOptions): Finding[] {
   const index = new MeshIndex(sources, options.rootNamespace ?? 'istio-system');
-  for (const check of CROSS_CHECKS) check(index);
   for (const e of index.entries) {
     for (const check of OBJECT_CHECKS) {
       for (const f of check(e.obj)) index.findings.push({ ...f, resource: e.resource, path: e.path, file: e.file });
     }
+  }
+  // The checks across objects read them in the shapes of their schemas. Hand-written objects can
+  // break those shapes: the SCHEMA findings name the problem then, and a check that stops on such
+  // an object does not stop the analysis.
+  const schemaErrors = index.findings.length > 0;
+  const stopped: string[] = [];
+  const guarded = (name: string, f: () => void): boolean => {
+    try {
+      f();
+      return true;
+    } catch (e) {
+      stopped.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  };
+  if (guarded('index', () => index.link())) for (const check of CROSS_CHECKS) guarded(check.name, () => check(index));
+  if (stopped.length && !schemaErrors) {
+    index.findings.push({
+      code: 'ANALYZER',
+      severity: Severity.WARNING,
+      resource: 'MeshAnalyzer',
+      message: `some checks stopped on an object they could not read (${stopped.join('; ')})`,
+      fix: 'look for a field with the wrong type in objects of kinds without a schema check (e.g. ReplicaSet); if there is none, report this with the objects',
+    });
   }
   const suppressed = suppression(options.suppress ?? []);
   // Only objects that carry the annotation can suppress (most carry none).

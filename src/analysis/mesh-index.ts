@@ -94,7 +94,7 @@ export class MeshIndex {
     for (const source of sources) {
       const obj = source.obj;
       if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string') continue;
-      const meta = obj.metadata ?? {};
+      const meta = isMap(obj.metadata) ? obj.metadata : {};
       const namespace = CLUSTER_SCOPED.has(obj.kind) ? '' : String(meta.namespace ?? 'default');
       const name = String(meta.name ?? '');
       const entry: Entry = {
@@ -102,9 +102,9 @@ export class MeshIndex {
         kind: obj.kind,
         name,
         namespace,
-        spec: obj.spec ?? {},
-        labels: meta.labels ?? {},
-        annotations: meta.annotations ?? {},
+        spec: isMap(obj.spec) ? obj.spec : {},
+        labels: isMap(meta.labels) ? meta.labels : {},
+        annotations: isMap(meta.annotations) ? meta.annotations : {},
         resource: namespace ? `${obj.kind} ${namespace}/${name}` : `${obj.kind} ${name}`,
         path: source.path,
         file: source.file,
@@ -114,6 +114,13 @@ export class MeshIndex {
       this.byKey.set(`${entry.kind}/${namespace}/${name}`, entry);
       if (entry.kind === 'Namespace') this.namespaces.set(name, entry);
     }
+  }
+
+  /**
+   * Indexes workloads, Services and ServiceEntries for the cross-object checks, which read the
+   * objects in the shapes of their schemas: call it once no object has SCHEMA findings.
+   */
+  public link(): void {
     for (const e of this.entries) this.indexWorkload(e);
     for (const e of this.of('Service')) this.indexService(e);
     for (const e of this.of('ServiceEntry')) this.indexServiceEntry(e);
@@ -253,6 +260,11 @@ export function hasLabels(selector: Record<string, string> | undefined): selecto
 /** `k=v,k2=v2` with sorted keys (Kubernetes' `labels.SelectorFromSet(...).String()`). */
 export function selectorKey(selector: Record<string, string> | undefined): string {
   return Object.keys(selector ?? {}).sort().map((k) => `${k}=${selector![k]}`).join(',');
+}
+
+/** Whether a value is a JSON object (not null, not an array). */
+function isMap(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Appends to a list in a map of lists. */

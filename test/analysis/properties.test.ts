@@ -1,5 +1,7 @@
-import { Testing, Yaml } from 'cdk8s';
+import { App, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
+import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
+import { CanaryAndSecurity } from '../../examples/canary-and-security/chart';
 import {
   HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol,
   ProtocolSelection, ReleaseChannel, Severity, Tracing, TracingConfig,
@@ -86,5 +88,43 @@ describe('properties', () => {
       expect(error).not.toBeInstanceOf(TypeError);
       expect((error as Error).message).toContain(c.expect);
     }), { numRuns: 100 });
+  });
+});
+
+describe('the analyzer on malformed objects', () => {
+  // Hand-written YAML (the CLI, Include) can put any value anywhere: the analyzer must report it
+  // (SCHEMA and the other checks), never crash.
+  const app = new App();
+  new AsmQuickstart(app, 'quickstart');
+  new CanaryAndSecurity(app, 'canary');
+  const base: any[] = app.charts.flatMap((c) => c.toJson());
+  /** Every path to a value in an object, as keys. */
+  const paths = (v: any, at: (string | number)[] = []): (string | number)[][] =>
+    v && typeof v === 'object' ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
+  const targets = base.flatMap((obj, i) => paths(obj).filter((p) => p.length > 0).map((p) => [i, ...p] as (string | number)[]));
+  const junk = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string({ maxLength: 5 }),
+    fc.constant([]), fc.constant({}), fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }));
+
+  test('any value at any path yields findings, not a crash; schema-valid objects never stop a check', () => {
+    fc.assert(fc.property(fc.constantFrom(...targets), junk, (target, value) => {
+      const objects = structuredClone(base);
+      const [i, ...path] = target;
+      let node = objects[i as number];
+      for (const key of path.slice(0, -1)) node = node[key];
+      node[path[path.length - 1]] = value;
+      const codes = new Set(MeshAnalyzer.analyze(objects).map((f) => f.code));
+      // Objects that pass the schema check never stop a check.
+      if (!codes.has('SCHEMA')) expect(codes).not.toContain('ANALYZER');
+    }), { numRuns: 1000 });
+  });
+
+  test('a check that stops on an object of a kind without a schema check is reported (ANALYZER) instead of failing the analysis', () => {
+    const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'app' }, spec: { template: { spec: { containers: 'web' } } } };
+    const findings = MeshAnalyzer.analyze([...base, replicaSet, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } }]);
+    expect(findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: 'ANALYZER', severity: Severity.WARNING, message: expect.stringMatching(/^some checks stopped on an object they could not read \(index: /) }),
+    ]));
+    expect(findings.map((f) => f.code)).not.toContain('IST0102'); // the index stopped: no check across objects ran
+    expect(MeshAnalyzer.analyze([...base, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } }]).map((f) => f.code)).toContain('IST0102');
   });
 });
