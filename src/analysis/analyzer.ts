@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
+import { checkAmbient } from './ambient';
 import { checkAnnotations } from './annotations';
 import { checkAuthorizationPolicies } from './authorization';
 import { checkDestinationRules } from './destination-rule';
@@ -53,7 +54,7 @@ export interface AnalyzerOptions {
 /** Checks over the whole object set, each a linear pass over the shared index. */
 const CROSS_CHECKS: ((index: MeshIndex) => void)[] = [
   checkVirtualServices, checkGateways, checkServicePorts, checkWorkloads, checkInjection, checkAnnotations,
-  checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkWebhookRules,
+  checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkAmbient, checkWebhookRules,
   checkTelemetryAndDeprecations, checkDuplicateObjects,
 ];
 

@@ -43,16 +43,12 @@ function checkWorkloads(index: MeshIndex, ap: Entry): void {
   const selector = ap.spec.selector?.matchLabels;
   const meshWide = ap.namespace === index.rootNamespace;
   if (meshWide && !hasLabels(selector)) return;
-  const pods = index.selectWorkloads(selector, meshWide ? undefined : ap.namespace).filter((w) => w.inMesh || isAmbientPod(index, w.namespace));
+  const pods = index.selectWorkloads(selector, meshWide ? undefined : ap.namespace).filter((w) => w.inMesh || index.isAmbientNamespace(w.namespace));
   if (pods.length === 0) {
     index.report(ap, 'IST0127', Severity.WARNING,
       hasLabels(selector) ? `no in-mesh workload matches the selector ${JSON.stringify(selector)}` : `namespace "${ap.namespace}" has no in-mesh workload`,
       'fix the selector to match the pod labels of a workload with a sidecar, or remove the policy');
   }
-}
-
-function isAmbientPod(index: MeshIndex, namespace: string): boolean {
-  return index.namespaces.get(namespace)?.labels['istio.io/dataplane-mode'] === 'ambient';
 }
 
 /** Istio's `namespaceMatch`: `*`, `*suffix`, `prefix*`, or case-insensitive equality. */

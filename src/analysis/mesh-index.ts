@@ -131,6 +131,14 @@ export class MeshIndex {
     return this.namespaces.has(name) || BUILT_IN_NAMESPACES.has(name) || name === this.rootNamespace;
   }
 
+  /**
+   * Whether a synthesized Namespace is labelled `istio.io/dataplane-mode=ambient` (the data-plane
+   * label Istio's and Kiali's ambient checks read).
+   */
+  public isAmbientNamespace(name: string): boolean {
+    return this.namespaces.get(name)?.labels['istio.io/dataplane-mode'] === 'ambient';
+  }
+
   /** Objects of a kind, in input order. */
   public of(kind: string): Entry[] {
     return this.byKind.get(kind) ?? [];

@@ -100,7 +100,7 @@ export function checkSelectors(index: MeshIndex): void {
 /** Istio's `NamespaceInAmbientMode`. */
 function isAmbient(index: MeshIndex, namespace: string): boolean {
   const l = index.namespaces.get(namespace)?.labels ?? {};
-  return l['istio.io/dataplane-mode'] === 'ambient' && l['istio-injection'] !== 'enabled' && !l['istio.io/rev'];
+  return index.isAmbientNamespace(namespace) && l['istio-injection'] !== 'enabled' && !l['istio.io/rev'];
 }
 
 /** Kiali's Sidecar checks: root-namespace selectors (KIA1006), empty outbound mode (KIA1007), unknown egress hosts (KIA1004). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { REVIEWS, ap, baseMesh, deploy, dr, gw, ns, pa, ra, route, se, sidecar, svc, telemetry, vs } from './fixtures';
+import { REVIEWS, ap, baseMesh, deploy, dr, gw, ns, pa, ra, route, se, sidecar, svc, telemetry, vs, wasm } from './fixtures';
 import { MeshAnalyzer, Severity } from '../../src';
 
 interface Case {
@@ -33,6 +33,19 @@ const ingress = (extra: any) => sidecar('s', 'app', { workloadSelector: { labels
 const outlier = { outlierDetection: { consecutive5xxErrors: 5 } };
 /** A DestinationRule for reviews with this load balancer (and other traffic policy fields). */
 const lbDr = (loadBalancer: any, extra: any = {}) => dr('r', 'app', { host: REVIEWS, trafficPolicy: { loadBalancer, ...extra } });
+
+/** Namespace `amb` in ambient mode (with `extra` labels), Service and Deployment `web` (HTTP 8080) in it. */
+const ambient = (extra: Record<string, string> = {}, svcLabels?: Record<string, string>) => [
+  ns('amb', { 'istio.io/dataplane-mode': 'ambient', ...extra }),
+  svc('web', 'amb', [{ name: 'http', port: 8080 }], { labels: svcLabels }),
+  deploy('web', 'amb', { ports: [8080] }),
+];
+const enrolled = { 'istio.io/use-waypoint': 'waypoint' };
+const toWeb = [{ kind: 'Service', group: '', name: 'web' }];
+const l7Ap = (namespace: string, extra: any = {}) => ap('a', namespace, { rules: [{ to: [{ operation: { paths: ['/admin'] } }] }], ...extra });
+const apiSe = se('api', 'amb', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' });
+const ambVs = (namespace: string, host: string) => vs('r', namespace, { hosts: [host], http: [route(host)] });
+const ambDr = (namespace: string, host: string) => dr('d', namespace, { host, trafficPolicy: outlier });
 
 const CASES: Case[] = [
   // VirtualService → Gateway
@@ -172,6 +185,50 @@ const CASES: Case[] = [
   { code: 'IST0101', severity: E, message: 'source.namespaces "shop" matches no Namespace', bad: [ap('a', 'app', { rules: [{ from: [{ source: { namespaces: ['shop'] } }] }] })], good: [ap('a', 'app', { rules: [{ from: [{ source: { namespaces: ['g*'] } }] }] })] },
   { code: 'KIA0102', severity: W, message: 'operation.methods "FETCH" is not an HTTP method', bad: [ap('a', 'app', { rules: [{ to: [{ operation: { methods: ['FETCH'] } }] }] })], good: [ap('a', 'app', { rules: [{ to: [{ operation: { methods: ['get'] } }] }] })] },
   { code: 'KIA0104', severity: W, message: 'operation.hosts "details.app.svc.cluster.local" matches no Service', bad: [ap('a', 'app', { rules: [{ to: [{ operation: { hosts: ['details.app.svc.cluster.local'] } }] }] })], good: [ap('a', 'app', { rules: [{ to: [{ operation: { hosts: [REVIEWS] } }] }] })] },
+  // Kiali ambient checks
+  { code: 'KIA0110', severity: W, message: 'needs a waypoint (operation.paths), but it has no targetRefs', bad: [...ambient(enrolled), l7Ap('amb', { selector: { matchLabels: { app: 'web' } } })], good: [...ambient(enrolled), l7Ap('amb', { targetRefs: toWeb })] },
+  { code: 'KIA0109', severity: W, message: 'but namespace "amb" is not enrolled in one', bad: [...ambient(), l7Ap('amb', { targetRefs: toWeb })], good: [...ambient(enrolled), l7Ap('amb', { targetRefs: toWeb }), l7Ap('app')] },
+  {
+    code: 'KIA0109',
+    severity: W,
+    message: 'but Deployment amb/web is not enrolled in one',
+    bad: [...ambient(enrolled).slice(0, 2), deploy('web', 'amb', { labels: { 'app': 'web', 'istio.io/use-waypoint': 'none' }, ports: [8080] }), l7Ap('amb', { selector: { matchLabels: { app: 'web' } } })],
+    // Only L7 rules need a waypoint.
+    good: [...ambient(), ap('a', 'amb', { selector: { matchLabels: { app: 'web' } }, rules: [{ to: [{ operation: { ports: ['8080'] } }] }] })],
+  },
+  { code: 'KIA1115', severity: W, message: 'RequestAuthentication needs a waypoint (JWT validation), but it has no targetRefs', bad: [...ambient(), ra('jwt', 'amb', { jwtRules: [{ issuer: 'https://issuer.example.com' }] })], good: [...ambient(), ra('jwt', 'amb', { targetRefs: toWeb, jwtRules: [{ issuer: 'https://issuer.example.com' }] })] },
+  { code: 'KIA1110', severity: W, message: 'this RequestAuthentication needs a waypoint', bad: [...ambient(), ra('jwt', 'amb', { targetRefs: toWeb, jwtRules: [{ issuer: 'https://issuer.example.com' }] })], good: [...ambient(enrolled), ra('jwt', 'amb', { targetRefs: toWeb, jwtRules: [{ issuer: 'https://issuer.example.com' }] })] },
+  { code: 'KIA1116', severity: W, message: 'WasmPlugin needs a waypoint (a Wasm filter), but it has no targetRefs', bad: [...ambient(enrolled), wasm('w', 'amb', { url: 'oci://registry.example.com/filter:1' })], good: [...ambient(enrolled), wasm('w', 'amb', { url: 'oci://registry.example.com/filter:1', targetRefs: toWeb })] },
+  { code: 'KIA1111', severity: W, message: 'this WasmPlugin needs a waypoint', bad: [...ambient(), wasm('w', 'amb', { url: 'oci://registry.example.com/filter:1', targetRefs: toWeb })], good: [...ambient(enrolled), wasm('w', 'amb', { url: 'oci://registry.example.com/filter:1', targetRefs: toWeb })] },
+  {
+    code: 'KIA1117',
+    severity: W,
+    message: 'Telemetry needs a waypoint (tracing), but it has no targetRefs',
+    bad: [...ambient(enrolled), telemetry('t', 'amb', { tracing: [{ randomSamplingPercentage: 10 }] })],
+    // Metrics without overrides are L4: ztunnel reports them.
+    good: [...ambient(enrolled), telemetry('t', 'amb', { tracing: [{ randomSamplingPercentage: 10 }], targetRefs: toWeb }), telemetry('m', 'amb', { metrics: [{ providers: [{ name: 'prometheus' }] }] })],
+  },
+  { code: 'KIA1112', severity: W, message: 'this Telemetry needs a waypoint (metric overrides)', bad: [...ambient(), telemetry('t', 'amb', { targetRefs: toWeb, metrics: [{ overrides: [{ disabled: true }] }] })], good: [...ambient(enrolled), telemetry('t', 'amb', { targetRefs: toWeb, metrics: [{ overrides: [{ disabled: true }] }] })] },
+  { code: 'KIA1109', severity: W, message: 'namespace "amb" is in ambient mode and not enrolled in a waypoint', bad: [...ambient(), apiSe, ambVs('amb', 'api.example.com')], good: [...ambient(enrolled), apiSe, ambVs('amb', 'api.example.com')] },
+  {
+    code: 'KIA1113',
+    severity: W,
+    message: 'host "web" is Service amb/web in ambient mode, which is not enrolled',
+    bad: [...ambient(), ambVs('amb', 'web')],
+    // A VirtualService bound only to a gateway needs no waypoint.
+    good: [...ambient({}, enrolled), ambVs('amb', 'web'), vs('ingress', 'amb', { hosts: ['web.example.com'], gateways: ['gw/public'], http: [route('web')] })],
+  },
+  { code: 'KIA1114', severity: W, message: 'its waypoint ignores a VirtualService (HTTP routes) from namespace "app"', bad: [...ambient(enrolled), ambVs('app', 'web.amb.svc.cluster.local')], good: [...ambient(enrolled), ambVs('amb', 'web.amb.svc.cluster.local')] },
+  { code: 'KIA0210', severity: W, message: 'nothing applies the DestinationRule\'s outlierDetection', bad: [...ambient(), apiSe, ambDr('amb', 'api.example.com')], good: [...ambient(enrolled), apiSe, ambDr('amb', 'api.example.com')] },
+  { code: 'KIA0211', severity: W, message: 'host "web" is Service amb/web in ambient mode', bad: [...ambient(), ambDr('amb', 'web')], good: [...ambient({}, enrolled), ambDr('amb', 'web'), dr('tcp', 'amb', { host: 'web', trafficPolicy: { connectionPool: { tcp: { maxConnections: 10 } } } })] },
+  { code: 'KIA0212', severity: W, message: 'its waypoint ignores a DestinationRule (outlierDetection) from namespace "app"', bad: [...ambient(enrolled), ambDr('app', 'web.amb')], good: [...ambient(enrolled), ambDr('amb', 'web.amb')] },
+  {
+    code: 'KIA1311',
+    severity: E,
+    message: 'ask for both sidecar injection and ambient mode',
+    bad: [deploy('x', 'app', { labels: { 'app': 'x', 'istio.io/dataplane-mode': 'ambient' } })],
+    good: [deploy('x', 'app'), ns('amb', { 'istio.io/dataplane-mode': 'ambient' }), deploy('y', 'amb')],
+  },
   // istiod webhook (Go validation) rules the CRD schema misses
   { code: 'IST0106', severity: E, message: 'retries.retryOn "sometimes" is not a retry condition', bad: [meshVs('a', { http: [{ ...route('reviews'), retries: { attempts: 2, retryOn: '5xx,sometimes' } }] })], good: [meshVs('a', { http: [{ ...route('reviews'), retries: { attempts: 2, retryOn: '5xx,503' } }] })] },
   { code: 'IST0106', severity: E, message: 'fault abort percentage 150 is out of range', bad: [meshVs('a', { http: [{ ...route('reviews'), fault: { abort: { httpStatus: 503, percentage: { value: 150 } } } }] })], good: [meshVs('a', { http: [{ ...route('reviews'), fault: { abort: { httpStatus: 503, percentage: { value: 15 } } } }] })] },

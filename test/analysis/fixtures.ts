@@ -37,6 +37,8 @@ export const ap = istio('security.istio.io', 'AuthorizationPolicy');
 export const pa = istio('security.istio.io', 'PeerAuthentication');
 export const ra = istio('security.istio.io', 'RequestAuthentication');
 export const telemetry = istio('telemetry.istio.io', 'Telemetry');
+export const wasm = (name: string, namespace: string, spec: any) =>
+  ({ apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name, namespace }, spec });
 
 export const REVIEWS = 'reviews.app.svc.cluster.local';
 
