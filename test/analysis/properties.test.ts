@@ -103,7 +103,8 @@ describe('the analyzer on malformed objects', () => {
     v && typeof v === 'object' ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
   const targets = base.flatMap((obj, i) => paths(obj).filter((p) => p.length > 0).map((p) => [i, ...p] as (string | number)[]));
   const junk = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string({ maxLength: 5 }),
-    fc.constant([]), fc.constant({}), fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }));
+    fc.constant([]), fc.constant({}), fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+    fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }));
 
   test('any value at any path yields findings, not a crash; schema-valid objects never stop a check', () => {
     fc.assert(fc.property(fc.constantFrom(...targets), junk, (target, value) => {
