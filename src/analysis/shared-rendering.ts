@@ -10,7 +10,7 @@ import { ApiObject, Chart } from 'cdk8s';
 // validations: validations do not change API objects.
 
 /** The renderings lent to cdk8s's chart renders. */
-let lent: WeakMap<ApiObject, unknown> | undefined;
+let lent: Map<ApiObject, unknown> | undefined;
 /** The chart that cdk8s is rendering now, once checked (its objects' calls follow each other). */
 let rendering: Chart | undefined;
 
@@ -55,12 +55,12 @@ export function render(objects: ApiObject[]): { json: any[]; rendering: Renderin
 
 /** The renderings of one `render`, lendable until the synchronous synthesis that made them ends. */
 export class Rendering {
-  public memo = new WeakMap<ApiObject, unknown>();
+  public memo = new Map<ApiObject, unknown>();
 
   constructor() {
     queueMicrotask(() => {
       if (lent === this.memo) lent = undefined;
-      this.memo = new WeakMap();
+      this.memo = new Map();
     });
   }
 
