@@ -103,7 +103,10 @@ function oneofFields(branches: any[]): string[] | undefined {
 }
 
 function build(s: any): Validate {
-  const steps = [...scalarSteps(s), ...objectSteps(s), ...arraySteps(s), ...combinatorSteps(s), ...ruleSteps(s)];
+  // Steps by the JSON type they apply to, so that a value runs only its own.
+  const steps = [...scalarSteps(s), ...combinatorSteps(s), ...ruleSteps(s)];
+  const objectOnly = objectSteps(s);
+  const arrayOnly = arraySteps(s);
   const nullOk = Boolean(s.nullable || (!s.type && s['x-kubernetes-preserve-unknown-fields']));
   const hasType = typeTest(s);
   const want = s['x-kubernetes-int-or-string'] ? 'integer or string' : s.type;
@@ -113,6 +116,9 @@ function build(s: any): Validate {
       const at = pathText(path);
       out.push({ path: at, message: `must be ${want}, got ${typeOf(v)}`, fix: `set ${at} to ${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}` });
       return;
+    }
+    if (typeof v === 'object' && v !== null) {
+      for (const step of Array.isArray(v) ? arrayOnly : objectOnly) step(v, path, out);
     }
     for (const step of steps) step(v, path, out);
   };
@@ -158,7 +164,6 @@ function objectSteps(s: any): Validate[] {
   const required: string[] = s.required ?? [];
   if (required.length) {
     steps.push((v, path, out) => {
-      if (!isObject(v)) return;
       for (const name of required) {
         if (v[name] === undefined) {
           const at = pathText(path);
@@ -170,7 +175,6 @@ function objectSteps(s: any): Validate[] {
   const { minProperties, maxProperties } = s;
   if (minProperties !== undefined || maxProperties !== undefined) {
     steps.push((v, path, out) => {
-      if (!isObject(v)) return;
       const count = Object.keys(v).length;
       if (maxProperties !== undefined && count > maxProperties) out.push({ path: pathText(path), message: `has ${count} entries, more than ${maxProperties}`, fix: `keep at most ${maxProperties} entries` });
       if (minProperties !== undefined && count < minProperties) out.push({ path: pathText(path), message: `has ${count} entries, less than ${minProperties}`, fix: `set at least ${minProperties} entries` });
@@ -183,7 +187,6 @@ function objectSteps(s: any): Validate[] {
   const closed = s.type === 'object' && !s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true;
   if (!properties.size && !additional && !closed) return steps;
   steps.push((v, path, out) => {
-    if (!isObject(v)) return;
     for (const key of Object.keys(v)) {
       const value = v[key];
       if (value === undefined) continue;
@@ -217,14 +220,12 @@ function arraySteps(s: any): Validate[] {
   const { minItems, maxItems, items } = s;
   if (minItems !== undefined || maxItems !== undefined) {
     steps.push((v, path, out) => {
-      if (!Array.isArray(v)) return;
       if (maxItems !== undefined && v.length > maxItems) out.push({ path: pathText(path), message: `has ${v.length} items, more than ${maxItems}`, fix: `keep at most ${maxItems} items` });
       if (minItems !== undefined && v.length < minItems) out.push({ path: pathText(path), message: `has ${v.length} items, less than ${minItems}`, fix: `set at least ${minItems} items` });
     });
   }
   if (items) {
     steps.push((v, path, out) => {
-      if (!Array.isArray(v)) return;
       const validate = compile(items);
       for (let i = 0; i < v.length; i++) {
         path.push(i);
@@ -236,9 +237,8 @@ function arraySteps(s: any): Validate[] {
   const keys: string[] | undefined = s['x-kubernetes-list-type'] === 'map' ? s['x-kubernetes-list-map-keys'] : undefined;
   if (keys) {
     steps.push((v, path, out) => {
-      if (!Array.isArray(v)) return;
       const seen = new Set<string>();
-      v.forEach((item, i) => {
+      v.forEach((item: any, i: number) => {
         const key = JSON.stringify(keys.map((k) => item?.[k]));
         if (seen.has(key)) {
           const at = pathText(path);
