@@ -130,7 +130,8 @@ export class MeshAnalyzer {
   private analyzeApp(): { findings: Finding[]; rendering: Rendering } {
     const objects = this.root.node.findAll().filter(ApiObject.isApiObject);
     const { json, rendering } = render(objects);
-    const sources = objects.map((o, i) => ({ obj: json[i], path: o.node.path }));
+    // Construct paths are read only for findings.
+    const sources = objects.map((o, i): Source => ({ obj: json[i], get path() { return o.node.path; } }));
     return { findings: run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options }), rendering };
   }
 

@@ -80,6 +80,8 @@ export class MeshIndex {
   public readonly findings: Finding[] = [];
   public readonly namespaces = new Map<string, Entry>();
   public readonly workloads: Workload[] = [];
+  /** Objects that share a kind, namespace and name with an earlier one (those names only), in input order. */
+  public readonly sameName = new Map<string, Entry[]>();
   private readonly byKind = new Map<string, Entry[]>();
   private readonly byKey = new Map<string, Entry>();
   private readonly workloadsByNs = new Map<string, Workload[]>();
@@ -106,12 +108,15 @@ export class MeshIndex {
         labels: isMap(meta.labels) ? meta.labels : {},
         annotations: isMap(meta.annotations) ? meta.annotations : {},
         resource: namespace ? `${obj.kind} ${namespace}/${name}` : `${obj.kind} ${name}`,
-        path: source.path,
+        get path() { return source.path; },
         file: source.file,
       };
       this.entries.push(entry);
       push(this.byKind, entry.kind, entry);
-      this.byKey.set(`${entry.kind}/${namespace}/${name}`, entry);
+      const key = `${entry.kind}/${namespace}/${name}`;
+      const earlier = this.byKey.get(key);
+      if (earlier) this.sameName.set(key, [...(this.sameName.get(key) ?? [earlier]), entry]);
+      this.byKey.set(key, entry);
       if (entry.kind === 'Namespace') this.namespaces.set(name, entry);
     }
   }

@@ -40,6 +40,12 @@ describe('MeshAnalyzer at synth', () => {
     expect(() => a.synthYaml()).toThrow(/DUPLICATE Error Deployment app\/front \(mesh\/front2\/Deployment[^)]*\): 2 objects are named Deployment app\/front \(mesh\/front\/Deployment\S*, mesh\/front2\/Deployment\S*\)/);
     expect(MeshAnalyzer.analyze([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'other' } }]))
       .toEqual([]);
+    // The same kind and name in two API groups are two objects; three of one name are reported twice.
+    const gateway = (apiVersion: string) => ({ apiVersion, kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' }, spec: {} });
+    const codes = (objects: any[]) => MeshAnalyzer.analyze(objects).filter((f) => f.code === 'DUPLICATE').map((f) => f.message.slice(0, 39));
+    expect(codes([gateway('gateway.networking.k8s.io/v1'), gateway('example.com/v1')])).toEqual([]);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'default' } };
+    expect(codes([cm, gateway('example.com/v1'), cm, cm])).toEqual(['3 objects are named ConfigMap default/a', '3 objects are named ConfigMap default/a']);
   });
 
   test('schema checks run with the analysis: an unknown field in a raw object fails synth', () => {
