@@ -14,7 +14,7 @@ import { checkMtls } from './mtls';
 import { checkServicePorts } from './ports';
 import { schemaFindings } from './schema';
 import { checkServiceEntries } from './service-entry';
-import { render, Rendering, synthPhase } from './shared-rendering';
+import { render, Rendering, synchronousTick, synthPhase } from './shared-rendering';
 import { checkSelectors } from './sidecar-telemetry';
 import { checkTelemetryAndDeprecations } from './telemetry';
 import { checkVirtualServices } from './virtual-service';
@@ -116,7 +116,7 @@ export class MeshAnalyzer {
 
   private options: AnalyzerOptions = {};
   /** The findings and rendering of the last app-level validation (see `findingsOfThisSynth`). */
-  private cached?: { options: AnalyzerOptions; findings: Finding[]; rendering: Rendering };
+  private cached?: { options: AnalyzerOptions; tick: number; findings: Finding[]; rendering: Rendering };
   private defaultRootNamespace?: string;
   private lastPrinted = '';
 
@@ -143,12 +143,9 @@ export class MeshAnalyzer {
    */
   private findingsOfThisSynth(): Finding[] {
     const phase = synthPhase();
-    if (!(this.cached?.options === this.options && phase.appSynth)) {
-      const cached = this.cached = { options: this.options, ...this.analyzeApp() };
-      // Only the synth that computed them reuses them: it runs without a break.
-      queueMicrotask(() => {
-        if (this.cached === cached) this.cached = undefined;
-      });
+    // Only the synth that computed them reuses them: it runs without a break.
+    if (!(this.cached?.options === this.options && this.cached.tick === synchronousTick() && phase.appSynth)) {
+      this.cached = { options: this.options, tick: synchronousTick(), ...this.analyzeApp() };
     }
     if (phase.chartSynth) this.cached.rendering.lend();
     return this.cached.findings;

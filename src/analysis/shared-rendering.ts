@@ -9,8 +9,9 @@ import { ApiObject, Chart } from 'cdk8s';
 // renders anew, so no stale JSON escapes. The one assumption, as for cdk8s's own repeated
 // validations: validations do not change API objects.
 
-/** The renderings lent to cdk8s's chart renders. */
-let lent: Map<ApiObject, unknown> | undefined;
+/** The renderings lent to cdk8s's chart renders, and the tick they were made in. */
+let lent: WeakMap<ApiObject, unknown> | undefined;
+let lentTick = -1;
 /** The chart that cdk8s is rendering now, once checked (its objects' calls follow each other). */
 let rendering: Chart | undefined;
 
@@ -55,20 +56,42 @@ export function render(objects: ApiObject[]): { json: any[]; rendering: Renderin
 
 /** The renderings of one `render`, lendable until the synchronous synthesis that made them ends. */
 export class Rendering {
-  public memo = new Map<ApiObject, unknown>();
+  public memo = new WeakMap<ApiObject, unknown>();
+  private readonly tick = synchronousTick();
 
   constructor() {
-    queueMicrotask(() => {
-      if (lent === this.memo) lent = undefined;
-      this.memo = new Map();
-    });
+    expiring.push(this);
   }
 
   /** Lends the renderings to the chart render that follows (call it from a validation inside `App._synthChart`). */
   public lend(): void {
+    if (this.tick !== synchronousTick()) return;
     lent = this.memo;
+    lentTick = this.tick;
     rendering = undefined;
   }
+}
+
+let tick = 0;
+let tickScheduled = false;
+/** Renderings to drop when the tick ends (the JSON would otherwise live as long as the app). */
+const expiring: Rendering[] = [];
+
+/**
+ * A number that changes once the synchronous code now running ends (at the next microtask): a
+ * synthesis runs without a break, so what one made is valid only while this number stays the same.
+ * Nothing of the app is held until then, so many synths in one synchronous loop hold no memory.
+ */
+export function synchronousTick(): number {
+  if (!tickScheduled) {
+    tickScheduled = true;
+    queueMicrotask(() => {
+      tick++;
+      tickScheduled = false;
+      for (const r of expiring.splice(0)) r.memo = new WeakMap();
+    });
+  }
+  return tick;
 }
 
 /**
@@ -77,7 +100,7 @@ export class Rendering {
  * follow in the same loop, and each rendering is used once, so none is left after the loop.
  */
 function lentToJson(this: ApiObject): unknown {
-  const rendered = lent?.get(this);
+  const rendered = lentTick === synchronousTick() ? lent?.get(this) : undefined;
   if (rendered !== undefined) {
     if (this.chart !== rendering) rendering = calledByChartRender() ? this.chart : undefined;
     if (rendering) {
