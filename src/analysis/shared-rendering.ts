@@ -89,6 +89,8 @@ export function synchronousTick(): number {
       tick++;
       tickScheduled = false;
       for (const r of expiring.splice(0)) r.memo = new WeakMap();
+      lent = undefined;
+      rendering = undefined;
     });
   }
   return tick;

@@ -1,9 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { libraryApp } from '../../bench/library';
 import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
 import { MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService } from '../../src';
 
@@ -126,6 +129,24 @@ describe('the analysis shares its rendering with cdk8s', () => {
       expect(written).toEqual(files(false));
     },
   );
+
+  test('a synchronous loop of synths holds no app it is done with', () => {
+    setFlagsFromString('--expose-gc');
+    const gc: () => void = runInNewContext('gc');
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const synth = () => libraryApp(50).synthYaml();
+    synth();
+    const base = heap();
+    const tree = libraryApp(50); // the size of one app, not synthesized
+    const oneApp = heap() - base;
+    // No await in between: what a synth leaves for a microtask to release stays until the loop ends.
+    for (let i = 0; i < 4; i++) synth();
+    expect(tree).toBeDefined();
+    expect(heap() - base - oneApp).toBeLessThan(2 * oneApp);
+  });
 
   test('an object with its own toJson (e.g. a jsii override) keeps it', () => {
     const { app, cm } = mesh(true);
