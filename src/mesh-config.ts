@@ -1,6 +1,7 @@
 import { Chart, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
+import { isPlainObject } from './json';
 import { MeshPlatform } from './mesh-platform';
 
 /**
@@ -56,6 +57,3 @@ function mergeInto(target: Record<string, any>, source: Record<string, any>, pre
   return target;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,9 +1,8 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, Workload, hasLabels, toFqdn } from './mesh-index';
+import { DATAPLANE_MODE, Entry, MeshIndex, Workload, hasAmbientLabel, hasLabels, toFqdn } from './mesh-index';
 
 /** The label that routes a namespace, Service or workload through a waypoint (`none` opts out). */
 const USE_WAYPOINT = 'istio.io/use-waypoint';
-const DATAPLANE_MODE = 'istio.io/dataplane-mode';
 /** `when` keys only a waypoint (an L7 proxy) can evaluate; ztunnel sees L4 attributes only. */
 const L7_CONDITION_PREFIXES = ['request.headers', 'request.auth.claims', 'request.auth.principal', 'request.auth.audiences', 'request.auth.presenter'];
 
@@ -158,7 +157,7 @@ function checkWorkload(index: MeshIndex, w: Workload): void {
   const ns = index.namespaces.get(w.namespace)?.labels;
   if (!ns) return;
   const own = w.labels;
-  const ambient = own[DATAPLANE_MODE] === 'ambient' || (ns[DATAPLANE_MODE] === 'ambient' && own[DATAPLANE_MODE] !== 'none');
+  const ambient = hasAmbientLabel(own) || (hasAmbientLabel(ns) && own[DATAPLANE_MODE] !== 'none');
   // Kiali reads the workload's sidecar.istio.io/inject label as "enabled" / "none".
   const inject = own['sidecar.istio.io/inject'];
   const sidecar = (ns['istio-injection'] === 'enabled' || !!ns['istio.io/rev'] || inject === 'enabled')

@@ -1,4 +1,5 @@
 import { Finding, Severity } from './finding';
+import { isPlainObject } from '../json';
 
 /** Kinds without a namespace; every other kind defaults to `default` like kubectl does. */
 const CLUSTER_SCOPED = new Set([
@@ -96,7 +97,7 @@ export class MeshIndex {
     for (const source of sources) {
       const obj = source.obj;
       if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string') continue;
-      const meta = isMap(obj.metadata) ? obj.metadata : {};
+      const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
       const namespace = CLUSTER_SCOPED.has(obj.kind) ? '' : String(meta.namespace ?? 'default');
       const name = String(meta.name ?? '');
       const entry: Entry = {
@@ -104,9 +105,9 @@ export class MeshIndex {
         kind: obj.kind,
         name,
         namespace,
-        spec: isMap(obj.spec) ? obj.spec : {},
-        labels: isMap(meta.labels) ? meta.labels : {},
-        annotations: isMap(meta.annotations) ? meta.annotations : {},
+        spec: isPlainObject(obj.spec) ? obj.spec : {},
+        labels: isPlainObject(meta.labels) ? meta.labels : {},
+        annotations: isPlainObject(meta.annotations) ? meta.annotations : {},
         resource: namespace ? `${obj.kind} ${namespace}/${name}` : `${obj.kind} ${name}`,
         get path() { return source.path; },
         file: source.file,
@@ -122,8 +123,8 @@ export class MeshIndex {
   }
 
   /**
-   * Indexes workloads, Services and ServiceEntries for the cross-object checks, which read the
-   * objects in the shapes of their schemas: call it once no object has SCHEMA findings.
+   * Indexes workloads, Services and ServiceEntries for the cross-object checks. It reads the
+   * objects in the shapes of their schemas, so it can stop on a malformed one (see `run`).
    */
   public link(): void {
     for (const e of this.entries) this.indexWorkload(e);
@@ -136,12 +137,9 @@ export class MeshIndex {
     return this.namespaces.has(name) || BUILT_IN_NAMESPACES.has(name) || name === this.rootNamespace;
   }
 
-  /**
-   * Whether a synthesized Namespace is labelled `istio.io/dataplane-mode=ambient` (the data-plane
-   * label Istio's and Kiali's ambient checks read).
-   */
+  /** Whether a synthesized Namespace is in ambient mode (see `hasAmbientLabel`). */
   public isAmbientNamespace(name: string): boolean {
-    return this.namespaces.get(name)?.labels['istio.io/dataplane-mode'] === 'ambient';
+    return hasAmbientLabel(this.namespaces.get(name)?.labels);
   }
 
   /** Objects of a kind, in input order. */
@@ -275,9 +273,12 @@ export function selectorKey(selector: Record<string, string> | undefined): strin
   return Object.keys(selector ?? {}).sort().map((k) => `${k}=${selector![k]}`).join(',');
 }
 
-/** Whether a value is a JSON object (not null, not an array). */
-function isMap(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The namespace or pod label that selects the data plane; `ambient` puts workloads on ztunnel (and waypoints). */
+export const DATAPLANE_MODE = 'istio.io/dataplane-mode';
+
+/** Whether labels ask for ambient mode (the label Istio's and Kiali's ambient checks read). */
+export function hasAmbientLabel(labels: Record<string, string> | undefined): boolean {
+  return labels?.[DATAPLANE_MODE] === 'ambient';
 }
 
 /** Appends to a list in a map of lists. */
