@@ -143,9 +143,10 @@ export class MeshAnalyzer {
    */
   private findingsOfThisSynth(): Finding[] {
     const phase = synthPhase();
+    const tick = synchronousTick();
     // Only the synth that computed them reuses them: it runs without a break.
-    if (!(this.cached?.options === this.options && this.cached.tick === synchronousTick() && phase.appSynth)) {
-      this.cached = { options: this.options, tick: synchronousTick(), ...this.analyzeApp() };
+    if (!(this.cached?.options === this.options && this.cached.tick === tick && phase.appSynth)) {
+      this.cached = { options: this.options, tick, ...this.analyzeApp() };
     }
     if (phase.chartSynth) this.cached.rendering.lend();
     return this.cached.findings;

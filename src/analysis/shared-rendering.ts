@@ -9,9 +9,8 @@ import { ApiObject, Chart } from 'cdk8s';
 // renders anew, so no stale JSON escapes. The one assumption, as for cdk8s's own repeated
 // validations: validations do not change API objects.
 
-/** The renderings lent to cdk8s's chart renders, and the tick they were made in. */
+/** The renderings lent to cdk8s's chart renders (dropped when the tick ends). */
 let lent: WeakMap<ApiObject, unknown> | undefined;
-let lentTick = -1;
 /** The chart that cdk8s is rendering now, once checked (its objects' calls follow each other). */
 let rendering: Chart | undefined;
 
@@ -57,17 +56,18 @@ export function render(objects: ApiObject[]): { json: any[]; rendering: Renderin
 /** The renderings of one `render`, lendable until the synchronous synthesis that made them ends. */
 export class Rendering {
   public memo = new WeakMap<ApiObject, unknown>();
-  private readonly tick = synchronousTick();
 
   constructor() {
     expiring.push(this);
+    synchronousTick(); // its end drops the renderings
   }
 
-  /** Lends the renderings to the chart render that follows (call it from a validation inside `App._synthChart`). */
+  /**
+   * Lends the renderings to the chart render that follows (call it from a validation inside
+   * `App._synthChart`). Once the tick has ended there are none left to lend.
+   */
   public lend(): void {
-    if (this.tick !== synchronousTick()) return;
     lent = this.memo;
-    lentTick = this.tick;
     rendering = undefined;
   }
 }
@@ -102,7 +102,7 @@ export function synchronousTick(): number {
  * follow in the same loop, and each rendering is used once, so none is left after the loop.
  */
 function lentToJson(this: ApiObject): unknown {
-  const rendered = lentTick === synchronousTick() ? lent?.get(this) : undefined;
+  const rendered = lent?.get(this);
   if (rendered !== undefined) {
     if (this.chart !== rendering) rendering = calledByChartRender() ? this.chart : undefined;
     if (rendering) {
