@@ -1,33 +1,48 @@
-export * from './mesh-platform';
-export * from './protocol';
-export * from './resources';
-export * from './sidecar';
-export * from './http-match';
-export * from './access-log';
-export * from './tracing';
-export * from './mesh-namespace';
-export * from './mesh-service';
-export * from './ingress-gateway';
-export * from './mtls-policy';
-export * from './tracing-config';
-export * from './string-match';
-export * from './http-route';
-export * from './traffic-policy';
-export * from './egress';
-export * from './external-service';
-export * from './mesh-options';
-export * from './policy-target';
-export * from './authorization-policy';
-export * from './jwt-authentication';
+// Shared vocabulary.
+export * from './core/protocol';
+export * from './core/principal';
+
+// Platform: which control plane runs the mesh, and the mesh-wide configuration.
+export * from './platform/mesh-platform';
+export * from './platform/mesh-options';
+
+// Workloads: namespaces, services, their sidecars and resources.
+export * from './workloads/mesh-namespace';
+export * from './workloads/mesh-service';
+export * from './workloads/sidecar';
+export * from './workloads/resources';
+
+// Traffic: routes, matches, client policies, egress.
+export * from './traffic/string-match';
+export * from './traffic/http-match';
+export * from './traffic/http-route';
+export * from './traffic/traffic-policy';
+export * from './traffic/egress';
+export * from './traffic/external-service';
+
+// Gateways.
+export * from './gateways/ingress-gateway';
+
+// Security: mTLS, authorization, JWT.
+export * from './security/policy-target';
+export * from './security/mtls-policy';
+export * from './security/authorization-policy';
+export * from './security/jwt-authentication';
+
+// Telemetry: access logs and tracing.
+export * from './telemetry/access-log';
+export * from './telemetry/tracing';
+export * from './telemetry/tracing-config';
+
+// Analysis and diagram.
+export * from './analysis/finding';
+export { SchemaValidator } from './analysis/schema';
+export { MeshAnalyzer, AnalyzerOptions } from './analysis/analyzer';
+export * from './analysis/validation-plugin';
+export * from './diagram/mesh-diagram';
 
 // L1: the generated Istio 1.30.3 bindings, as escape hatches (regenerate with `npx projen import`).
 export * as networking from './imports/networking.istio.io';
 export * as security from './imports/security.istio.io';
 export * as telemetry from './imports/telemetry.istio.io';
 export * as extensions from './imports/extensions.istio.io';
-export * from './analysis/finding';
-export * from './principal';
-export * from './mesh-diagram';
-export { SchemaValidator } from './analysis/schema';
-export { MeshAnalyzer, AnalyzerOptions } from './analysis/analyzer';
-export * from './validation-plugin';

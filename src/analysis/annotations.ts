@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { ISTIO_ANNOTATIONS } from './annotation-table';
 import { Severity } from './finding';
 import { Entry, MeshIndex } from './mesh-index';
-import { isCidr } from '../names';
+import { isCidr } from '../core/names';
 
 const KNOWN = new Map(ISTIO_ANNOTATIONS.map(([name, resources, deprecated]) => [name, { resources: resources.split(','), deprecated }]));
 /** Written by Istio itself: never reported. */

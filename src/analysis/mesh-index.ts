@@ -1,5 +1,5 @@
 import { Finding, Severity } from './finding';
-import { isPlainObject } from '../json';
+import { isPlainObject } from '../core/json';
 
 /** Kinds without a namespace; every other kind defaults to `default` like kubectl does. */
 const CLUSTER_SCOPED = new Set([

@@ -6,9 +6,9 @@
 // (test/schema.test.ts fails when they use a keyword not handled here).
 import { CEL_RULES } from './cel-rules';
 import { Finding, Severity } from './finding';
+import { isPlainObject } from '../core/json';
 import { ISTIO_CRD_SCHEMAS } from '../imports/istio-schemas';
 import { K8S_SCHEMAS } from '../imports/k8s-schemas';
-import { isPlainObject } from '../json';
 
 /** One schema violation, before it becomes a Finding. */
 interface Problem { readonly path: string; readonly message: string; readonly fix: string }

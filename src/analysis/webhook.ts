@@ -4,7 +4,7 @@ import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
 import { isClaimKey, isMeshBound } from './virtual-service';
-import { isDnsLabel } from '../names';
+import { isDnsLabel } from '../core/names';
 
 const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const DURATION_KEYS = new Set(['timeout', 'perTryTimeout', 'backoff', 'fixedDelay', 'connectTimeout', 'maxConnectionDuration', 'time',

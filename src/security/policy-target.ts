@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import type { IngressGateway } from './ingress-gateway';
-import type { MeshNamespace } from './mesh-namespace';
-import type { MeshService } from './mesh-service';
+import type { IngressGateway } from '../gateways/ingress-gateway';
+import type { MeshNamespace } from '../workloads/mesh-namespace';
+import type { MeshService } from '../workloads/mesh-service';
 
 /** Where a security policy applies: a namespace, one workload, or an ingress gateway. */
 export interface PolicyTargetOptions {

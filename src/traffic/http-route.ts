@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { istioDuration } from './duration';
 import { HttpMatch } from './http-match';
-import { VirtualServiceSpecHttp, VirtualServiceSpecHttpRouteDestination } from './imports/networking.istio.io';
-import type { MeshService } from './mesh-service';
-import { checkRange, sortedRecord } from './names';
 import { StringMatch } from './string-match';
+import { istioDuration } from '../core/duration';
+import { checkRange, sortedRecord } from '../core/names';
+import { VirtualServiceSpecHttp, VirtualServiceSpecHttpRouteDestination } from '../imports/networking.istio.io';
+import type { MeshService } from '../workloads/mesh-service';
 
 /** Where a route sends requests; several destinations split traffic by weight. */
 export interface RouteDestination {

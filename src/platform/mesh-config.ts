@@ -1,8 +1,8 @@
 import { Chart, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
-import { isPlainObject } from './json';
 import { MeshPlatform } from './mesh-platform';
+import { isPlainObject } from '../core/json';
 
 /**
  * The mesh ConfigMap (`istio`, `istio-<revision>`, `istio-asm-managed-rapid`) of a platform:

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
-import * as l1 from './imports/security.istio.io';
-import { checkDnsLabel } from './names';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
+import { checkDnsLabel } from '../core/names';
+import * as l1 from '../imports/security.istio.io';
 
 /** Copies a JWT claim into a request header for the workload. */
 export interface ClaimToHeader {

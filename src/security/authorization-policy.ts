@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import * as l1 from './imports/security.istio.io';
-import type { MeshNamespace } from './mesh-namespace';
-import { checkDnsLabel, checkRange, isCidr, isIp } from './names';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
-import { IMeshIdentity, servicePrincipal } from './principal';
+import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
+import { IMeshIdentity, servicePrincipal } from '../core/principal';
+import * as l1 from '../imports/security.istio.io';
+import type { MeshNamespace } from '../workloads/mesh-namespace';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
 export enum AuthorizationAction {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
-import { analyzeFiles } from './analysis/analyzer';
-import { Severity } from './analysis/finding';
+import { analyzeFiles } from './analyzer';
+import { Severity } from './finding';
 
 /** Options of the cdk8s CLI plugin (the `properties` of its `validations:` entry in cdk8s.yaml). */
 export interface MeshValidationProps {

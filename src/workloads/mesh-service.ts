@@ -1,17 +1,17 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { IEgressTarget } from './egress';
-import { HttpRouteOptions, renderHttpRoute } from './http-route';
-import { DestinationRule, DestinationRuleSpecSubsets, Sidecar, VirtualService, VirtualServiceSpecHttp } from './imports/networking.istio.io';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction } from './imports/security.istio.io';
 import { MeshNamespace } from './mesh-namespace';
-import { checkDnsLabel, checkRange, sortedRecord } from './names';
-import { IMeshIdentity, servicePrincipal } from './principal';
-import { Protocol, resolveNamedPorts } from './protocol';
 import { ContainerResources, kubeResources } from './resources';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
-import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from './traffic-policy';
+import { checkDnsLabel, checkRange, sortedRecord } from '../core/names';
+import { IMeshIdentity, servicePrincipal } from '../core/principal';
+import { Protocol, resolveNamedPorts } from '../core/protocol';
+import { DestinationRule, DestinationRuleSpecSubsets, Sidecar, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
+import { IEgressTarget } from '../traffic/egress';
+import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
+import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from '../traffic/traffic-policy';
 
 /** How a Service port tells Istio its protocol. */
 export enum ProtocolSelection {

@@ -1,5 +1,5 @@
-import { sortedRecord } from './names';
 import { StringMatch } from './string-match';
+import { sortedRecord } from '../core/names';
 
 /**
  * Which requests a route takes: a path condition (prefix, exact, RE2 regex) optionally narrowed

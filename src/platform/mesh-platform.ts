@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { MeshAnalyzer } from './analysis/analyzer';
-import { isDnsLabel } from './names';
+import { MeshAnalyzer } from '../analysis/analyzer';
+import { isDnsLabel } from '../core/names';
 
 /** The managed (Cloud) Service Mesh release channel, which decides the revision. */
 export enum ReleaseChannel {

@@ -1,4 +1,4 @@
-import { isDnsLabel, isDnsName } from './names';
+import { isDnsLabel, isDnsName } from '../core/names';
 
 /** Options of `Tracing.cloudTrace()`. */
 export interface CloudTraceOptions {

@@ -1,18 +1,18 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { hostMatches } from './analysis/mesh-index';
-import { HttpMatch } from './http-match';
-import { HttpRouteOptions, checkInMesh, renderHttpRoute } from './http-route';
+import { hostMatches } from '../analysis/mesh-index';
+import { checkDnsLabel, checkRange, hostSlug, isDnsName } from '../core/names';
+import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
   VirtualServiceSpecTls,
-} from './imports/networking.istio.io';
-import { MeshNamespace } from './mesh-namespace';
-import { MeshService } from './mesh-service';
-import { checkDnsLabel, checkRange, hostSlug, isDnsName } from './names';
-import { IMeshIdentity, servicePrincipal } from './principal';
-import { ContainerResources, kubeResources } from './resources';
+} from '../imports/networking.istio.io';
+import { HttpMatch } from '../traffic/http-match';
+import { HttpRouteOptions, checkInMesh, renderHttpRoute } from '../traffic/http-route';
+import { MeshNamespace } from '../workloads/mesh-namespace';
+import { MeshService } from '../workloads/mesh-service';
+import { ContainerResources, kubeResources } from '../workloads/resources';
 
 /** How the gateway's Service is exposed. */
 export enum GatewayServiceType {

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from './imports/security.istio.io';
-import { MeshNamespace } from './mesh-namespace';
-import { MeshPlatform } from './mesh-platform';
-import { MeshService } from './mesh-service';
-import { checkRange } from './names';
+import { checkRange } from '../core/names';
+import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
+import { MeshPlatform } from '../platform/mesh-platform';
+import { MeshNamespace } from '../workloads/mesh-namespace';
+import { MeshService } from '../workloads/mesh-service';
 
 /** Whether sidecars require mutual TLS from their peers. */
 export enum MtlsMode {

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { AuthorizationPolicy } from './imports/security.istio.io';
-import { MeshPlatform } from './mesh-platform';
-import { checkDnsLabel, sortedRecord } from './names';
+import { checkDnsLabel, sortedRecord } from '../core/names';
+import { AuthorizationPolicy } from '../imports/security.istio.io';
+import { MeshPlatform } from '../platform/mesh-platform';
 
 /** The two namespace labels Istio's injection webhooks select on. */
 const INJECTION_LABELS = ['istio-injection', 'istio.io/rev'];

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { IEgressTarget } from './egress';
-import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from './imports/networking.istio.io';
-import { MeshNamespace } from './mesh-namespace';
-import { checkDnsLabel, isCidr, isDnsName, isIp } from './names';
-import { Protocol, resolveNamedPorts } from './protocol';
+import { checkDnsLabel, isCidr, isDnsName, isIp } from '../core/names';
+import { Protocol, resolveNamedPorts } from '../core/protocol';
+import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../imports/networking.istio.io';
+import { MeshNamespace } from '../workloads/mesh-namespace';
 
 /** How the proxies find the addresses of an external service. */
 export enum Resolution {

@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-34';
 import { IConstruct } from 'constructs';
-import { istioDuration } from './duration';
-import { sortedRecord } from './names';
+import { istioDuration } from '../core/duration';
+import { sortedRecord } from '../core/names';
 
 /**
  * Settings of the Istio sidecar injected next to a workload, rendered as pod annotations

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { istioDuration } from './duration';
+import { istioDuration } from '../core/duration';
+import { checkRange } from '../core/names';
 import {
   DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerSimple,
   DestinationRuleSpecTrafficPolicyPortLevelSettings, DestinationRuleSpecTrafficPolicyTlsMode,
-} from './imports/networking.istio.io';
-import { checkRange } from './names';
+} from '../imports/networking.istio.io';
 
 /** How a client spreads requests over the endpoints of a service. */
 export class LoadBalancer {

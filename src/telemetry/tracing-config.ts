@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessLog } from './access-log';
-import { Telemetry, TelemetrySpecAccessLogging, TelemetrySpecTracing } from './imports/telemetry.istio.io';
-import { MeshConfigMap } from './mesh-config';
-import { MeshPlatform, MeshPlatformKind } from './mesh-platform';
 import { Tracing, TracingBackend } from './tracing';
+import { Telemetry, TelemetrySpecAccessLogging, TelemetrySpecTracing } from '../imports/telemetry.istio.io';
+import { MeshConfigMap } from '../platform/mesh-config';
+import { MeshPlatform, MeshPlatformKind } from '../platform/mesh-platform';
 
 /** Properties of a `TracingConfig`. */
 export interface TracingConfigProps {
