@@ -24,8 +24,8 @@ describe('MeshDiagram', () => {
     expect(quickstart).not.toContain('svc_app_backend --> svc_app_front');
   });
 
-  test('the README shows the current quickstart diagram', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  test('docs/constructs.md shows the current quickstart diagram', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'constructs.md'), 'utf8');
     const block = quickstart.slice(quickstart.indexOf('```mermaid'), quickstart.lastIndexOf('```') + 3);
     expect(readme).toContain(block);
   });
