@@ -1,13 +1,15 @@
 // Shared vocabulary.
 export * from './core/protocol';
+export * from './core/ports';
 export * from './core/principal';
 
-// Platform: which control plane runs the mesh, and the mesh-wide configuration.
+// Platform: which control plane runs the mesh, the mesh-wide configuration, the mesh's namespaces.
 export * from './platform/mesh-platform';
 export * from './platform/mesh-options';
+export * from './platform/mesh-namespace';
 
-// Workloads: namespaces, services, their sidecars and resources.
-export * from './workloads/mesh-namespace';
+// Workloads: services (created, adopted or referenced), their sidecars and resources.
+export * from './workloads/mesh-service-base';
 export * from './workloads/mesh-service';
 export * from './workloads/sidecar';
 export * from './workloads/resources';
@@ -15,12 +17,14 @@ export * from './workloads/resources';
 // Traffic: routes, matches, client policies, egress.
 export * from './traffic/string-match';
 export * from './traffic/http-match';
+export * from './traffic/destination';
 export * from './traffic/http-route';
 export * from './traffic/traffic-policy';
 export * from './traffic/egress';
 export * from './traffic/external-service';
 
 // Gateways.
+export * from './gateways/installed-gateway';
 export * from './gateways/ingress-gateway';
 
 // Security: mTLS, authorization, JWT.

@@ -59,7 +59,7 @@ describe('request security', () => {
       action: 'DENY', rules: [{ to: [{ operation: { paths: ['/debug*'] } }], when: [{ key: 'request.auth.audiences', values: ['internal'] }] }],
     });
     expect(find(objects, 'AuthorizationPolicy', 'front-audit').spec.action).toBe('AUDIT');
-    expect(find(objects, 'AuthorizationPolicy', 'front-custom').spec).toMatchObject({ action: 'CUSTOM', provider: { name: 'ext-authz' } });
+    expect(find(objects, 'AuthorizationPolicy', 'front-ext').spec).toMatchObject({ action: 'CUSTOM', provider: { name: 'ext-authz' } });
   });
 
   test('JWT at the gateway: RequestAuthentication + DENY without a token on chosen paths', () => {

@@ -27,7 +27,9 @@ describe('versions and routes (VirtualService, DestinationRule)', () => {
     expect(v2.spec.replicas).toBe(2);
     expect(v2.spec.selector.matchLabels).toEqual({ app: 'reviews', version: 'v2' });
     expect(v2.spec.template.spec.serviceAccountName).toBe('reviews-sa');
-    expect(find(objects, 'Deployment', 'reviews').spec.template.metadata.labels).toMatchObject({ app: 'reviews', version: 'v1' });
+    const v1 = find(objects, 'Deployment', 'reviews-v1', 'app');
+    expect(v1.spec.template.metadata.labels).toMatchObject({ app: 'reviews', version: 'v1' });
+    expect(v1.spec.selector.matchLabels).toEqual({ app: 'reviews', version: 'v1' });
     expect(find(objects, 'Service', 'reviews').spec.selector).toEqual({ app: 'reviews' });
     expect(find(objects, 'DestinationRule', 'reviews', 'app').spec).toEqual({
       host: 'reviews.app.svc.cluster.local',

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { checkAmbient } from './ambient';
 import { checkAnnotations } from './annotations';
+import { assumedObjects } from './assumed-objects';
 import { checkAuthorizationPolicies } from './authorization';
 import { checkDestinationRules } from './destination-rule';
 import { checkDuplicateObjects } from './duplicates';
@@ -132,6 +133,7 @@ export class MeshAnalyzer {
     const { json, rendering } = render(objects);
     // Construct paths are read only for findings.
     const sources = objects.map((o, i): Source => ({ obj: json[i], get path() { return o.node.path; } }));
+    sources.push(...assumedSources(sources, assumedObjects(this.root)));
     return { findings: run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options }), rendering };
   }
 
@@ -181,6 +183,7 @@ export function formatFinding(f: Finding): string {
 function run(sources: Source[], options: AnalyzerOptions): Finding[] {
   const index = new MeshIndex(sources, options.rootNamespace ?? 'istio-system');
   for (const e of index.entries) {
+    if (e.assumed) continue;
     for (const check of OBJECT_CHECKS) {
       for (const f of check(e.obj)) index.findings.push({ ...f, resource: e.resource, path: e.path, file: e.file });
     }
@@ -220,6 +223,22 @@ function run(sources: Source[], options: AnalyzerOptions): Finding[] {
     })
     .sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity)
       || a.resource.localeCompare(b.resource) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+}
+
+/**
+ * Sources for the objects assumed to exist in the cluster, except those the app writes itself or
+ * that another construct assumed already (two references to one namespace are one namespace).
+ */
+function assumedSources(sources: Source[], assumed: any[]): Source[] {
+  const key = (o: any) => `${String(o?.apiVersion).replace(/\/?[^/]*$/, '')}|${o?.kind}|${o?.metadata?.namespace ?? ''}|${o?.metadata?.name}`;
+  const seen = new Set(sources.map((s) => key(s.obj)));
+  const out: Source[] = [];
+  for (const obj of assumed) {
+    if (seen.has(key(obj))) continue;
+    seen.add(key(obj));
+    out.push({ obj, assumed: true });
+  }
+  return out;
 }
 
 /** A predicate for `--suppress` entries: `CODE` or `CODE=<resource glob>`. */

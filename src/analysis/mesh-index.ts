@@ -39,6 +39,8 @@ export interface Entry {
   readonly resource: string;
   readonly path?: string;
   readonly file?: string;
+  /** An object assumed to exist in the cluster (see `assumeObjects`): looked up, never reported on. */
+  readonly assumed?: boolean;
 }
 
 /**
@@ -63,6 +65,8 @@ export interface Source {
   readonly obj: any;
   readonly path?: string;
   readonly file?: string;
+  /** Assumed to exist in the cluster, outside the analyzed objects (see `assumeObjects`). */
+  readonly assumed?: boolean;
 }
 
 /** A port of a Service or ServiceEntry host. */
@@ -111,6 +115,7 @@ export class MeshIndex {
         resource: namespace ? `${obj.kind} ${namespace}/${name}` : `${obj.kind} ${name}`,
         get path() { return source.path; },
         file: source.file,
+        assumed: source.assumed,
       };
       this.entries.push(entry);
       push(this.byKind, entry.kind, entry);
@@ -154,6 +159,7 @@ export class MeshIndex {
 
   /** Records a finding on an object. */
   public report(entry: Entry, code: string, severity: Severity, message: string, fix: string): void {
+    if (entry.assumed) return;
     this.findings.push({ code, severity, message, fix, resource: entry.resource, path: entry.path, file: entry.file });
   }
 

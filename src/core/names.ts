@@ -25,9 +25,9 @@ export function isDnsName(value: string, wildcard: boolean): boolean {
  * namespace, Service and most object names).
  * @internal
  */
-export function checkDnsLabel(scope: IConstruct, what: string, value: string): string {
+export function checkDnsLabel(scope: IConstruct | string, what: string, value: string): string {
   if (!isDnsLabel(value)) {
-    throw new Error(`${scope.node.path}: ${what} "${value}" is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
+    throw new Error(`${where(scope)}: ${what} "${value}" is not a valid DNS label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
   }
   return value;
 }
@@ -36,11 +36,16 @@ export function checkDnsLabel(scope: IConstruct, what: string, value: string): s
  * Throws unless `value` is a whole number in [min, max].
  * @internal
  */
-export function checkRange(scope: IConstruct, what: string, value: number, min: number, max: number): number {
+export function checkRange(scope: IConstruct | string, what: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${scope.node.path}: ${what} ${value} is out of range: use a whole number from ${min} to ${max}`);
+    throw new Error(`${where(scope)}: ${what} ${value} is out of range: use a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+/** The construct path of `scope`, or `scope` itself when it names a place that is not a construct. */
+function where(scope: IConstruct | string): string {
+  return typeof scope === 'string' ? scope : scope.node.path;
 }
 
 /**

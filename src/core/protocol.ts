@@ -1,6 +1,3 @@
-import { IConstruct } from 'constructs';
-import { checkDnsLabel, checkRange } from './names';
-
 /**
  * An application protocol as Istio reads it from a Service port's name prefix
  * (`http-web`) or its `appProtocol` field.
@@ -43,6 +40,16 @@ export class Protocol {
     return found;
   }
 
+  /**
+   * The protocol Istio reads from a Service port name (`http`, `http-web`, `grpc-web-api`), or
+   * undefined when the name carries none (Istio then sniffs the protocol).
+   */
+  public static fromPortName(name: string): Protocol | undefined {
+    const lower = name.toLowerCase();
+    // Longest name first: `grpc-web-x` is gRPC-Web, not gRPC.
+    return [...ALL].sort((a, b) => b.name.length - a.name.length).find((p) => lower === p.name || lower.startsWith(`${p.name}-`));
+  }
+
   private constructor(
     /** The name Istio recognises, used as port-name prefix or `appProtocol`. */
     public readonly name: string,
@@ -55,21 +62,3 @@ const ALL = [
   Protocol.http(), Protocol.http2(), Protocol.https(), Protocol.grpc(), Protocol.grpcWeb(), Protocol.tcp(),
   Protocol.tls(), Protocol.mongo(), Protocol.mysql(), Protocol.redis(), Protocol.udp(),
 ];
-
-/**
- * Ports with their protocol and name resolved: the protocol defaults to `defaultProtocol`, the
- * name to `<protocol>-<port>`; ports must be 1–65535, names DNS labels and unique.
- * @internal
- */
-export function resolveNamedPorts<T extends { readonly port: number; readonly protocol?: Protocol; readonly name?: string }>(
-  scope: IConstruct, specs: T[], defaultProtocol: Protocol): (T & { protocol: Protocol; name: string })[] {
-  const seen = new Set<string>();
-  return specs.map((spec) => {
-    const protocol = spec.protocol ?? defaultProtocol;
-    const port = checkRange(scope, 'port', spec.port, 1, 65535);
-    const name = checkDnsLabel(scope, 'port name', spec.name ?? `${protocol.name}-${port}`);
-    if (seen.has(name)) throw new Error(`${scope.node.path}: duplicate port name "${name}": give each port a unique name`);
-    seen.add(name);
-    return { ...spec, protocol, name };
-  });
-}

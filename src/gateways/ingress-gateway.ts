@@ -1,6 +1,8 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { InstalledGateway } from './installed-gateway';
+import { assumeObjects } from '../analysis/assumed-objects';
 import { hostMatches } from '../analysis/mesh-index';
 import { checkDnsLabel, checkRange, hostSlug, isDnsName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
@@ -8,10 +10,10 @@ import {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
   VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
+import { IMeshNamespace } from '../platform/mesh-namespace';
+import { IMeshDestination, checkInMesh } from '../traffic/destination';
 import { HttpMatch } from '../traffic/http-match';
-import { HttpRouteOptions, checkInMesh, renderHttpRoute } from '../traffic/http-route';
-import { MeshNamespace } from '../workloads/mesh-namespace';
-import { MeshService } from '../workloads/mesh-service';
+import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
 import { ContainerResources, kubeResources } from '../workloads/resources';
 
 /** How the gateway's Service is exposed. */
@@ -69,30 +71,40 @@ export interface GatewayTlsOptions {
 
 /** Properties of an `IngressGateway`. */
 export interface IngressGatewayProps {
-  /** The mesh namespace the gateway runs in (it must have injection on: the proxy is injected). */
-  readonly namespace: MeshNamespace;
   /**
-   * Name of the gateway's Deployment, Service, ServiceAccount, Role and Istio Gateway; also its `app` label.
-   * @default 'istio-ingressgateway'
+   * The mesh namespace of the Istio Gateway and its routes, and of the gateway pods this construct
+   * deploys (it must have injection on then: the proxy is injected).
+   */
+  readonly namespace: IMeshNamespace;
+  /**
+   * Bind to gateway pods installed outside this app (Istio's Helm chart, `istioctl install`, the
+   * Cloud Service Mesh recipes) instead of deploying them: only the Istio Gateway and the routes are written.
+   * @default - the gateway's pods, Service, ServiceAccount and Role are deployed here
+   */
+  readonly installed?: InstalledGateway;
+  /**
+   * Name of the Istio Gateway and of the objects deployed for it (Deployment, Service,
+   * ServiceAccount, Role; also their `app` label).
+   * @default - the installed gateway's name, else 'istio-ingressgateway'
    */
   readonly name?: string;
   /**
-   * Value of the `istio` label that the Istio Gateway selects.
+   * Value of the `istio` label that the Istio Gateway selects (deployed gateways).
    * @default - the name without its `istio-` prefix (`ingressgateway`)
    */
   readonly istioLabel?: string;
   /**
-   * Number of gateway pods.
+   * Number of gateway pods (deployed gateways).
    * @default 1
    */
   readonly replicas?: number;
   /**
-   * Service type.
+   * Service type (deployed gateways).
    * @default GatewayServiceType.LOAD_BALANCER
    */
   readonly serviceType?: GatewayServiceType;
   /**
-   * Resources of the gateway proxy.
+   * Resources of the gateway proxy (deployed gateways).
    * @default - requests 100m CPU / 64Mi, limits 200m CPU / 256Mi
    */
   readonly resources?: ContainerResources;
@@ -114,7 +126,7 @@ export interface GatewayRouteOptions extends HttpRouteOptions {
    * The destination (shorthand for `destinations: [{ service: to, port }]`).
    * @default - use `destinations`, `redirect` or `directResponse`
    */
-  readonly to?: MeshService;
+  readonly to?: IMeshDestination;
   /**
    * Which paths this route takes (shorthand for `matches: [match]`).
    * @default - `matches`, or every path
@@ -137,7 +149,7 @@ export interface GatewayTlsRouteOptions {
   /** SNI host names (each accepted by the gateway). */
   readonly sniHosts: string[];
   /** The service that terminates TLS. */
-  readonly to: MeshService;
+  readonly to: IMeshDestination;
   /**
    * Its port (a TLS-family port: `https` or `tls`).
    * @default - its first https/tls port
@@ -145,26 +157,34 @@ export interface GatewayTlsRouteOptions {
   readonly port?: number;
 }
 
+/** Options a gateway deployed here takes, and an installed one does not. */
+const DEPLOYED_ONLY: (keyof IngressGatewayProps)[] = ['istioLabel', 'replicas', 'serviceType', 'resources'];
+
 /**
- * An Istio ingress gateway: ServiceAccount, Role and RoleBinding for its certificates,
- * an injected Deployment (`inject.istio.io/templates: gateway`, `image: auto`), its Service,
- * and the Istio `Gateway`. `route()` adds VirtualServices bound to it.
+ * An Istio ingress gateway: the Istio `Gateway` and, unless the gateway is `installed` elsewhere,
+ * its pods (ServiceAccount, Role and RoleBinding for its certificates, an injected Deployment with
+ * `inject.istio.io/templates: gateway` and `image: auto`, its Service). `route()` adds
+ * VirtualServices bound to it.
  */
 export class IngressGateway extends Construct implements IMeshIdentity {
   /** Name of the gateway's objects. */
   public readonly name: string;
   /** The namespace it runs in. */
-  public readonly namespace: MeshNamespace;
+  public readonly namespace: IMeshNamespace;
   /** Hosts the gateway accepts. */
   public readonly hosts: string[];
-  /** Labels of the gateway pods, which the Istio Gateway selects. */
+  /** Labels of the gateway pods, which the Istio Gateway (and policies on the gateway) select. */
   public readonly selectorLabels: { [key: string]: string };
+  /** The namespace of the gateway pods (the installed gateway's, or `namespace`). */
+  public readonly workloadNamespace: string;
+  /** The ServiceAccount of the gateway pods. */
+  public readonly serviceAccountName: string;
   /** The Istio Gateway (escape hatch). */
   public readonly gateway: Gateway;
-  /** The Kubernetes Deployment (escape hatch). */
-  public readonly deployment: ApiObject;
-  /** The Kubernetes Service (escape hatch). */
-  public readonly service: ApiObject;
+  /** The gateway's Deployment, when deployed here. */
+  public readonly deployment?: ApiObject;
+  /** The gateway's Service, when deployed here. */
+  public readonly service?: ApiObject;
   private readonly virtualServices = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
   private readonly vsNames = new Set<string>();
   private readonly tlsMode?: GatewayTlsMode;
@@ -172,78 +192,41 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
     this.namespace = props.namespace;
-    this.name = checkDnsLabel(this, 'gateway name', props.name ?? 'istio-ingressgateway');
-    const istio = checkDnsLabel(this, 'istioLabel', props.istioLabel ?? this.name.replace(/^istio-/, ''));
+    const installed = props.installed;
+    this.name = checkDnsLabel(this, 'gateway name', props.name ?? installed?.name ?? 'istio-ingressgateway');
     this.hosts = [...(props.hosts ?? ['*'])];
     this.hosts.forEach((h) => checkHost(this, h));
-    if (!this.namespace.injection) {
-      throw new Error(`${this.node.path}: namespace "${this.namespace.name}" has injection disabled, but the gateway's proxy (image: auto) is injected: put the gateway in a namespace with injection on`);
+    let selector: Record<string, string>;
+    let httpPort: number | undefined = 80;
+    let httpsPort: number | undefined = 443;
+    if (installed) {
+      for (const option of DEPLOYED_ONLY) {
+        if (props[option] !== undefined) throw new Error(`${this.node.path}: \`${option}\` applies to a gateway deployed here, not to the installed ${installed.namespace}/${installed.name}: remove it`);
+      }
+      selector = installed.selectorLabels;
+      this.selectorLabels = installed.selectorLabels;
+      this.workloadNamespace = installed.namespace;
+      this.serviceAccountName = installed.serviceAccountName;
+      httpPort = installed._listenPort('http2', 'http');
+      httpsPort = installed._listenPort('https');
+      if (httpPort === undefined) {
+        throw new Error(`${this.node.path}: the installed gateway ${installed.namespace}/${installed.name} has no Service port named http2 or http: name its HTTP port so the Gateway can listen on it`);
+      }
+      assumeObjects(this, () => installed._assumedObjects());
+    } else {
+      const istio = checkDnsLabel(this, 'istioLabel', props.istioLabel ?? this.name.replace(/^istio-/, ''));
+      selector = { istio };
+      this.selectorLabels = { app: this.name, istio };
+      this.workloadNamespace = this.namespace.name;
+      this.serviceAccountName = this.name;
+      const workload = this.deploy(props);
+      this.deployment = workload.deployment;
+      this.service = workload.service;
     }
-    const ns = this.namespace.name;
-    const platform = this.namespace.platform;
-    this.selectorLabels = { app: this.name, istio };
-    const metadata = { name: this.name, namespace: ns };
-
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
-    // The gateway reads its TLS certificates (credentialName) from Secrets in its namespace.
-    new k8s.KubeRole(this, 'Role', {
-      metadata,
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
-    });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name }],
-    });
-
-    // Open-source injectors also need the pod opted in by label (the object selector).
-    const podLabels: Record<string, string> = platform.isManaged
-      ? { ...this.selectorLabels }
-      : { ...this.selectorLabels, 'sidecar.istio.io/inject': 'true' };
-    const replicas = checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000);
-    // The `istio` label marks gateway objects as Istio's own, as Istio's gateway chart does (the
-    // analyzers exempt them from application port-naming rules: IST0118, KIA0601, KIA0701).
-    const labelled = { ...metadata, labels: this.selectorLabels };
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: labelled,
-      spec: {
-        replicas,
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { annotations: { 'inject.istio.io/templates': 'gateway' }, labels: podLabels },
-          spec: {
-            serviceAccountName: this.name,
-            containers: [{
-              name: 'istio-proxy',
-              image: 'auto', // replaced by the injector with the mesh's proxy image
-              resources: kubeResources(props.resources, {
-                cpuRequest: Cpu.millis(100),
-                memoryRequest: Size.mebibytes(64),
-                cpuLimit: Cpu.millis(200),
-                memoryLimit: Size.mebibytes(256),
-              }),
-            }],
-          },
-        },
-      },
-    });
-
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: labelled,
-      spec: {
-        type: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
-        selector: this.selectorLabels,
-        ports: [
-          // Readiness endpoint (/healthz/ready) for load-balancer health checks.
-          { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(15021) },
-          { name: 'http2', port: 80, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(80) },
-          { name: 'https', port: 443, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(443) },
-        ],
-      },
-    });
+    const metadata = { name: this.name, namespace: this.namespace.name };
 
     const servers: GatewaySpecServers[] = [{
-      port: { number: 80, name: 'http', protocol: 'HTTP' },
+      port: { number: httpPort, name: 'http', protocol: 'HTTP' },
       hosts: this.hosts,
       tls: props.tls?.redirectHttp ? { httpsRedirect: true } : undefined,
     }];
@@ -257,8 +240,11 @@ export class IngressGateway extends Construct implements IMeshIdentity {
         throw new Error(`${this.node.path}: tls.redirectHttp needs a terminating mode (SIMPLE or MUTUAL), not PASSTHROUGH`);
       }
       if (props.tls.credentialName) checkDnsLabel(this, 'tls.credentialName', props.tls.credentialName);
+      if (httpsPort === undefined) {
+        throw new Error(`${this.node.path}: tls needs a Service port named https on the installed gateway ${installed!.namespace}/${installed!.name}, which has none: add it there, or drop tls`);
+      }
       servers.push({
-        port: { number: 443, name: passthrough ? 'tls' : 'https', protocol: passthrough ? 'TLS' : 'HTTPS' },
+        port: { number: httpsPort, name: passthrough ? 'tls' : 'https', protocol: passthrough ? 'TLS' : 'HTTPS' },
         hosts: this.hosts,
         tls: {
           mode: mode as string as GatewaySpecServersTlsMode,
@@ -270,13 +256,13 @@ export class IngressGateway extends Construct implements IMeshIdentity {
     this.tlsMode = props.tls?.mode;
     this.gateway = new Gateway(this, 'Gateway', {
       metadata,
-      spec: { selector: { istio }, servers },
+      spec: { selector, servers },
     });
   }
 
   /** The gateway's SPIFFE principal (its service account), for `allowFrom` on the services behind it. */
   public get principal(): string {
-    return servicePrincipal(this.namespace.platform.trustDomain, this.namespace.name, this.name);
+    return servicePrincipal(this.namespace.platform.trustDomain, this.workloadNamespace, this.serviceAccountName);
   }
 
   /**
@@ -318,6 +304,72 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       match: [{ port: 443, sniHosts }],
       route: [{ destination: { host: to.fqdn, port: { number: target.port } } }],
     });
+  }
+
+  /** The gateway's pods, deployed here: ServiceAccount, Role and RoleBinding, Deployment and Service. */
+  private deploy(props: IngressGatewayProps): { deployment: ApiObject; service: ApiObject } {
+    if (!this.namespace.injection) {
+      throw new Error(`${this.node.path}: namespace "${this.namespace.name}" has injection disabled, but the gateway's proxy (image: auto) is injected: put the gateway in a namespace with injection on`);
+    }
+    const metadata = { name: this.name, namespace: this.namespace.name };
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    // The gateway reads its TLS certificates (credentialName) from Secrets in its namespace.
+    new k8s.KubeRole(this, 'Role', {
+      metadata,
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name }],
+    });
+
+    // Open-source injectors also need the pod opted in by label (the object selector).
+    const podLabels: Record<string, string> = this.namespace.platform.isManaged
+      ? { ...this.selectorLabels }
+      : { ...this.selectorLabels, 'sidecar.istio.io/inject': 'true' };
+    const replicas = checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000);
+    // The `istio` label marks gateway objects as Istio's own, as Istio's gateway chart does (the
+    // analyzers exempt them from application port-naming rules: IST0118, KIA0601, KIA0701).
+    const labelled = { ...metadata, labels: this.selectorLabels };
+    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: labelled,
+      spec: {
+        replicas,
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: { annotations: { 'inject.istio.io/templates': 'gateway' }, labels: podLabels },
+          spec: {
+            serviceAccountName: this.name,
+            containers: [{
+              name: 'istio-proxy',
+              image: 'auto', // replaced by the injector with the mesh's proxy image
+              resources: kubeResources(props.resources, {
+                cpuRequest: Cpu.millis(100),
+                memoryRequest: Size.mebibytes(64),
+                cpuLimit: Cpu.millis(200),
+                memoryLimit: Size.mebibytes(256),
+              }),
+            }],
+          },
+        },
+      },
+    });
+
+    const service = new k8s.KubeService(this, 'Service', {
+      metadata: labelled,
+      spec: {
+        type: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
+        selector: this.selectorLabels,
+        ports: [
+          // Readiness endpoint (/healthz/ready) for load-balancer health checks.
+          { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(15021) },
+          { name: 'http2', port: 80, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(80) },
+          { name: 'https', port: 443, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(443) },
+        ],
+      },
+    });
+    return { deployment, service };
   }
 
   private checkedHosts(hosts: string[]): string[] {

@@ -3,7 +3,7 @@ import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import * as l1 from '../imports/security.istio.io';
-import type { MeshNamespace } from '../workloads/mesh-namespace';
+import type { IMeshNamespace } from '../platform/mesh-namespace';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
 export enum AuthorizationAction {
@@ -27,7 +27,7 @@ export class Source {
   }
 
   /** Calls from a service account of a mesh namespace (for workloads not built with MeshService). */
-  public static serviceAccount(namespace: MeshNamespace, name: string): Source {
+  public static serviceAccount(namespace: IMeshNamespace, name: string): Source {
     return Source.principals(servicePrincipal(namespace.platform.trustDomain, namespace.name, name));
   }
 
@@ -37,7 +37,7 @@ export class Source {
   }
 
   /** Calls from workloads of these namespaces. */
-  public static namespaces(...namespaces: MeshNamespace[]): Source {
+  public static namespaces(...namespaces: IMeshNamespace[]): Source {
     return new Source({ namespaces: nonEmpty('Source.namespaces', namespaces.map((n) => n.name)) });
   }
 
@@ -161,7 +161,7 @@ export interface AuthorizationPolicyProps extends PolicyTargetOptions {
   readonly rules?: AuthorizationRule[];
   /**
    * Policy name.
-   * @default - `<target name>-<action in lower case>`
+   * @default - `<target name>-<construct id>` (distinct from `allowFrom`'s `<service>-allow`)
    */
   readonly name?: string;
 }
@@ -188,7 +188,7 @@ export class AuthorizationPolicy extends Construct {
     (props.rules ?? []).forEach((r) => this.addRule(r));
     this.policy = new l1.AuthorizationPolicy(this, 'Resource', {
       metadata: {
-        name: checkDnsLabel(this, 'policy name', props.name ?? `${target.name}-${this.action.toLowerCase()}`),
+        name: checkDnsLabel(this, 'policy name', props.name ?? `${target.name}-${id}`),
         namespace: target.namespace,
       },
       spec: {

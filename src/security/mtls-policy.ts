@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { checkRange } from '../core/names';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
+import { IMeshNamespace } from '../platform/mesh-namespace';
 import { MeshPlatform } from '../platform/mesh-platform';
-import { MeshNamespace } from '../workloads/mesh-namespace';
-import { MeshService } from '../workloads/mesh-service';
+import { IMeshService } from '../workloads/mesh-service-base';
 
 /** Whether sidecars require mutual TLS from their peers. */
 export enum MtlsMode {
@@ -34,12 +34,12 @@ export interface MtlsPolicyProps {
    * Limit the policy to one namespace.
    * @default - mesh-wide (in the root namespace), unless `workload` is set
    */
-  readonly namespace?: MeshNamespace;
+  readonly namespace?: IMeshNamespace;
   /**
    * Limit the policy to one workload (and allow `portModes`).
    * @default - no workload selector
    */
-  readonly workload?: MeshService;
+  readonly workload?: IMeshService;
   /**
    * Per-port modes; only with `workload`.
    * @default - none

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import type { IngressGateway } from '../gateways/ingress-gateway';
-import type { MeshNamespace } from '../workloads/mesh-namespace';
-import type { MeshService } from '../workloads/mesh-service';
+import type { IMeshNamespace } from '../platform/mesh-namespace';
+import type { IMeshService } from '../workloads/mesh-service-base';
 
 /** Where a security policy applies: a namespace, one workload, or an ingress gateway. */
 export interface PolicyTargetOptions {
@@ -9,12 +9,12 @@ export interface PolicyTargetOptions {
    * Every workload of this namespace.
    * @default - set `workload` or `gateway`
    */
-  readonly namespace?: MeshNamespace;
+  readonly namespace?: IMeshNamespace;
   /**
    * One workload.
    * @default - set `namespace` or `gateway`
    */
-  readonly workload?: MeshService;
+  readonly workload?: IMeshService;
   /**
    * The pods of an ingress gateway.
    * @default - set `namespace` or `workload`
@@ -32,6 +32,6 @@ export function policyTarget(scope: IConstruct, t: PolicyTargetOptions): { names
     throw new Error(`${scope.node.path}: set exactly one of \`namespace\`, \`workload\` or \`gateway\`${set.length ? ` (got ${set.join(', ')})` : ''}`);
   }
   if (t.workload) return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name };
-  if (t.gateway) return { namespace: t.gateway.namespace.name, matchLabels: t.gateway.selectorLabels, name: t.gateway.name };
+  if (t.gateway) return { namespace: t.gateway.workloadNamespace, matchLabels: t.gateway.selectorLabels, name: t.gateway.name };
   return { namespace: t.namespace!.name, name: t.namespace!.name };
 }

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { checkDnsLabel, isCidr, isDnsName, isIp } from '../core/names';
-import { Protocol, resolveNamedPorts } from '../core/protocol';
+import { resolveNamedPorts } from '../core/ports';
+import { Protocol } from '../core/protocol';
 import { ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../imports/networking.istio.io';
-import { MeshNamespace } from '../workloads/mesh-namespace';
+import { IMeshNamespace } from '../platform/mesh-namespace';
 
 /** How the proxies find the addresses of an external service. */
 export enum Resolution {
@@ -36,7 +37,7 @@ export interface ExternalServicePort {
 /** Properties of an `ExternalService`. */
 export interface ExternalServiceProps {
   /** The namespace the ServiceEntry lives in (its callers must see it: it is exported to all namespaces). */
-  readonly namespace: MeshNamespace;
+  readonly namespace: IMeshNamespace;
   /** Host names (`api.example.com`, or `*.example.com` with `Resolution.NONE`). */
   readonly hosts: string[];
   /**
@@ -74,7 +75,7 @@ export class ExternalService extends Construct implements IEgressTarget {
   /** The hosts. */
   public readonly hosts: string[];
   /** The namespace of the ServiceEntry. */
-  public readonly namespace: MeshNamespace;
+  public readonly namespace: IMeshNamespace;
   /** The ServiceEntry (escape hatch). */
   public readonly serviceEntry: ServiceEntry;
 

@@ -1,19 +1,19 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { IMeshDestination, checkInMesh, defaultHttpPort } from './destination';
 import { HttpMatch } from './http-match';
 import { StringMatch } from './string-match';
 import { istioDuration } from '../core/duration';
 import { checkRange, sortedRecord } from '../core/names';
 import { VirtualServiceSpecHttp, VirtualServiceSpecHttpRouteDestination } from '../imports/networking.istio.io';
-import type { MeshService } from '../workloads/mesh-service';
 
 /** Where a route sends requests; several destinations split traffic by weight. */
 export interface RouteDestination {
   /**
-   * The service.
-   * @default - the route's own service (for `MeshService.addRoute`) or the route's `to`
+   * The service (created, adopted or referenced).
+   * @default - the route's own service (for `addRoute`) or the route's `to`
    */
-  readonly service?: MeshService;
+  readonly service?: IMeshDestination;
   /**
    * A version of the service (its DestinationRule subset), as declared with `version` / `addVersion`.
    * @default - all versions
@@ -98,7 +98,7 @@ export interface FaultInjection {
 /** A copy of the traffic sent to another service (responses are discarded). */
 export interface MirrorPolicy {
   /** The service that receives the copies. */
-  readonly service: MeshService;
+  readonly service: IMeshDestination;
   /**
    * A version of it.
    * @default - all versions
@@ -229,7 +229,7 @@ export interface HttpRouteOptions {
  * The VirtualService HTTP rule for `options`, sending to `defaultService` unless told otherwise.
  * @internal
  */
-export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, defaultService: MeshService): VirtualServiceSpecHttp {
+export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, defaultService: IMeshDestination): VirtualServiceSpecHttp {
   const where = scope.node.path;
   const responds = [options.redirect && 'redirect', options.directResponse && 'directResponse'].filter(Boolean);
   if (responds.length > 1 || (responds.length && options.destinations)) {
@@ -283,7 +283,7 @@ export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, de
   return rule;
 }
 
-function renderDestinations(scope: IConstruct, destinations: RouteDestination[], defaultService: MeshService) {
+function renderDestinations(scope: IConstruct, destinations: RouteDestination[], defaultService: IMeshDestination) {
   const where = scope.node.path;
   if (destinations.length === 0) throw new Error(`${where}: \`destinations\` is empty: omit it to send to the route's service`);
   const weights = destinations.map((d) => d.weight);
@@ -305,13 +305,13 @@ function renderDestinations(scope: IConstruct, destinations: RouteDestination[],
  * The destination (host, subset, port) of `d`, checked against the service's versions and ports.
  * @internal
  */
-export function destinationOf(scope: IConstruct, d: RouteDestination, defaultService: MeshService): VirtualServiceSpecHttpRouteDestination {
+export function destinationOf(scope: IConstruct, d: RouteDestination, defaultService: IMeshDestination): VirtualServiceSpecHttpRouteDestination {
   const svc = checkInMesh(scope, d.service ?? defaultService);
   const where = scope.node.path;
   if (d.version !== undefined && !svc.versions.includes(d.version)) {
     throw new Error(`${where}: ${svc.node.path} has no version "${d.version}" (versions: ${svc.versions.join(', ') || 'none'}): declare it with \`version\` or addVersion()`);
   }
-  const port = d.port ?? svc.defaultHttpPort?.port;
+  const port = d.port ?? defaultHttpPort(svc)?.port;
   const target = svc.ports.find((p) => p.port === port);
   if (port === undefined || !target) {
     const known = svc.ports.map((p) => `${p.port} (${p.protocol.name})`).join(', ');
@@ -321,17 +321,6 @@ export function destinationOf(scope: IConstruct, d: RouteDestination, defaultSer
     throw new Error(`${where}: route to ${svc.node.path}: port ${port} speaks ${target.protocol.name}, but HTTP routes need an HTTP-family port`);
   }
   return { host: svc.fqdn, subset: d.version, port: { number: port } };
-}
-
-/**
- * `svc`, unless its namespace is outside the mesh (no sidecars to route to).
- * @internal
- */
-export function checkInMesh(scope: IConstruct, svc: MeshService): MeshService {
-  if (!svc.namespace.injection) {
-    throw new Error(`${scope.node.path}: route to ${svc.node.path} goes to a service outside the mesh (namespace "${svc.namespace.name}" has injection disabled): enable injection on its namespace or route elsewhere`);
-  }
-  return svc;
 }
 
 function renderRetries(scope: IConstruct, retries: RetryPolicy) {

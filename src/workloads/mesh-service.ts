@@ -1,61 +1,20 @@
-import { ApiObject, Lazy, Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-34';
-import { Construct } from 'constructs';
-import { MeshNamespace } from './mesh-namespace';
+import { Construct, IConstruct } from 'constructs';
+import { addToPodTemplate, labelText, readService, readWorkload, selects, setNamespace, WorkloadView } from './adoption';
+import { IMeshService, MeshServiceBase, MeshServiceVersionOptions } from './mesh-service-base';
 import { ContainerResources, kubeResources } from './resources';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
+import { assumeObjects } from '../analysis/assumed-objects';
 import { checkDnsLabel, checkRange, sortedRecord } from '../core/names';
-import { IMeshIdentity, servicePrincipal } from '../core/principal';
-import { Protocol, resolveNamedPorts } from '../core/protocol';
-import { DestinationRule, DestinationRuleSpecSubsets, Sidecar, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
+import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
+import { Protocol } from '../core/protocol';
+import { Sidecar } from '../imports/networking.istio.io';
+import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IEgressTarget } from '../traffic/egress';
-import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
-import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from '../traffic/traffic-policy';
+import { TrafficPolicyOptions } from '../traffic/traffic-policy';
 
-/** How a Service port tells Istio its protocol. */
-export enum ProtocolSelection {
-  /** By the port name's prefix: `http-web`, `grpc`, `tcp-db` (the classic Istio convention). */
-  PORT_NAME = 'port-name',
-  /** By the port's `appProtocol` field (the name is then free). */
-  APP_PROTOCOL = 'app-protocol',
-}
-
-/** A port of a `MeshService`. */
-export interface MeshServicePort {
-  /** The Service port, 1–65535. */
-  readonly port: number;
-  /**
-   * The container port traffic is sent to.
-   * @default - same as `port`
-   */
-  readonly targetPort?: number;
-  /**
-   * Application protocol.
-   * @default Protocol.http()
-   */
-  readonly protocol?: Protocol;
-  /**
-   * Port name. With `ProtocolSelection.PORT_NAME` it must be the protocol name or start with
-   * `<protocol>-` (Istio rule IST0118).
-   * @default - `<protocol>-<port>`, e.g. `http-3000`
-   */
-  readonly name?: string;
-}
-
-/** A port of a `MeshService` with every default resolved. */
-export interface ResolvedMeshServicePort {
-  /** The Service port. */
-  readonly port: number;
-  /** The container port. */
-  readonly targetPort: number;
-  /** Application protocol. */
-  readonly protocol: Protocol;
-  /** Port name. */
-  readonly name: string;
-}
-
-/** Service account settings of a `MeshService`. */
+/** Service account settings of a `MeshService` created from an image. */
 export interface MeshServiceAccountOptions {
   /**
    * Service account name (it forms the workload's SPIFFE principal).
@@ -75,15 +34,35 @@ export interface MeshServiceAccountOptions {
   readonly annotations?: { [key: string]: string };
 }
 
-/** Properties of a `MeshService`. */
+/**
+ * Properties of a `MeshService`: either `workload` (adopt a workload the app defines) or `image`
+ * (create a Deployment).
+ */
 export interface MeshServiceProps {
   /** The mesh namespace the workload runs in. */
-  readonly namespace: MeshNamespace;
-  /** Container image. */
-  readonly image: string;
+  readonly namespace: IMeshNamespace;
   /**
-   * Service name (also the Deployment name and the `app` label).
-   * @default - the construct id
+   * Adopt a workload the app already defines: a cdk8s-plus Deployment, StatefulSet or DaemonSet (of
+   * any cdk8s-plus major), a `k8s` L1 object, or an ApiObject of an `Include`
+   * (`include.apiObjects`). The library adds what the mesh needs to its pod template (labels `app`
+   * and `version` where missing, sidecar annotations) and never changes its selector.
+   * @default - set `image` to create a Deployment
+   */
+  readonly workload?: IConstruct;
+  /**
+   * Adopt the workload's existing Service (with `workload`) instead of creating one. Its port names
+   * or `appProtocol` must carry each port's protocol.
+   * @default - a ClusterIP Service named `name`, selecting `app: <app label>`
+   */
+  readonly service?: IConstruct;
+  /**
+   * Create a Deployment of this container image.
+   * @default - set `workload` to adopt one
+   */
+  readonly image?: string;
+  /**
+   * Service name (also the `app` label of created pods and the prefix of created objects).
+   * @default - the adopted Service's name, else the construct id
    */
   readonly name?: string;
   /**
@@ -92,44 +71,45 @@ export interface MeshServiceProps {
    */
   readonly port?: number;
   /**
-   * The Service ports.
-   * @default - use `port`
+   * The Service ports (not with an adopted `service`, which has its own).
+   * @default - for an adopted workload, its container ports whose names carry a protocol (`http`, `grpc-api`)
    */
   readonly ports?: MeshServicePort[];
   /**
-   * How Istio learns each port's protocol.
+   * How Istio learns each port's protocol (for a created Service).
    * @default ProtocolSelection.PORT_NAME
    */
   readonly protocolSelection?: ProtocolSelection;
   /**
-   * Number of pods.
+   * Number of pods of a created Deployment.
    * @default 1
    */
   readonly replicas?: number;
   /**
-   * Service account settings.
+   * Service account of a created Deployment (an adopted workload keeps its own).
    * @default - `<name>-sa` without annotations
    */
   readonly serviceAccount?: MeshServiceAccountOptions;
   /**
-   * Resources of the application container.
+   * Resources of a created Deployment's container.
    * @default - requests 100m CPU / 128Mi, limits 500m CPU / 512Mi
    */
   readonly resources?: ContainerResources;
   /**
-   * Environment variables of the application container.
+   * Environment variables of a created Deployment's container.
    * @default - none
    */
   readonly env?: { [name: string]: string };
   /**
-   * Sidecar settings.
-   * @default - holdApplicationUntilProxyStarts, Istio's defaults otherwise
+   * Sidecar settings (pod annotations).
+   * @default - holdApplicationUntilProxyStarts, Istio's defaults otherwise; an adopted workload that
+   * sets `proxy.istio.io/config` itself keeps its own
    */
   readonly sidecar?: SidecarOptions;
   /**
-   * Version of this Deployment (pod label `version`, DestinationRule subset). Needed before
+   * Version of the first workload (pod label `version`, DestinationRule subset). Needed before
    * `addVersion` so that every pod belongs to a subset.
-   * @default - no version label
+   * @default - an adopted workload's `version` label, else no version
    */
   readonly version?: string;
   /**
@@ -139,161 +119,172 @@ export interface MeshServiceProps {
   readonly trafficPolicy?: TrafficPolicyOptions;
 }
 
-/** Another version of a `MeshService`: a Deployment beside the first, selected by the same Service. */
-export interface MeshServiceVersionOptions {
-  /** Container image of this version. */
-  readonly image: string;
+/** A service that lives outside this app (another repository, a Helm release, a managed service). */
+export interface MeshServiceAttributes {
+  /** The Service name. */
+  readonly name: string;
+  /** Its namespace (e.g. `MeshNamespace.fromNamespaceName`). */
+  readonly namespace: IMeshNamespace;
+  /** Its ports with their protocols. */
+  readonly ports: MeshServicePort[];
   /**
-   * Number of pods.
-   * @default 1
+   * The ServiceAccount its pods run as: needed to name it as a caller (`Source.services`, `allowFrom`).
+   * @default - unknown: naming it as a caller is an error
    */
-  readonly replicas?: number;
+  readonly serviceAccountName?: string;
   /**
-   * Environment variables.
-   * @default - those of the service
+   * Versions whose subsets its owner's DestinationRule declares: routes may name them, and this app
+   * writes no DestinationRule for it.
+   * @default - none (`addVersion` declares subsets in a DestinationRule this app writes)
    */
-  readonly env?: { [name: string]: string };
+  readonly versions?: string[];
+  /**
+   * Labels that select its pods.
+   * @default - `{ app: <name> }`
+   */
+  readonly selectorLabels?: { [key: string]: string };
 }
 
+/** Options that only a created Deployment takes. */
+const IMAGE_ONLY: (keyof MeshServiceProps)[] = ['replicas', 'serviceAccount', 'resources', 'env'];
+
 /**
- * A workload in the mesh: ServiceAccount, Deployment (with sidecar settings) and a ClusterIP
- * Service whose ports carry their Istio protocol. Knows its in-mesh host name and its SPIFFE
- * principal, and grants access to callers with `allowFrom`.
+ * A service in the mesh: a workload (created from an image, or adopted from the app), its Service
+ * (created with protocol-named ports, or adopted) and, for created workloads, its ServiceAccount.
+ * Knows its in-mesh host name and SPIFFE principal; routes, versions, callers and egress derive from it.
  */
-export class MeshService extends Construct implements IEgressTarget, IMeshIdentity {
-  /** Service name. */
+export class MeshService extends MeshServiceBase implements IEgressTarget {
+  /**
+   * A service that another app deploys (another repository, a Helm release, a managed service),
+   * usable wherever a MeshService is: routes, mirrors, `allowFrom`, `Source.services`, `talksTo`,
+   * policy targets. It writes only the routing and policy objects this app asks for (a VirtualService
+   * for `addRoute`, an AuthorizationPolicy for `allowFrom`, a DestinationRule for `addVersion`).
+   */
+  public static fromServiceAttributes(scope: Construct, id: string, attrs: MeshServiceAttributes): IMeshService {
+    return new ReferencedService(scope, id, attrs);
+  }
+
   public readonly name: string;
-  /** The namespace it runs in. */
-  public readonly namespace: MeshNamespace;
-  /** The Service ports, defaults resolved. */
+  public readonly namespace: IMeshNamespace;
   public readonly ports: ResolvedMeshServicePort[];
-  /** The ServiceAccount (escape hatch). */
-  public readonly serviceAccount: ApiObject;
-  /** The Deployment (escape hatch). */
-  public readonly deployment: ApiObject;
-  /** The Service (escape hatch). */
-  public readonly service: ApiObject;
-  /** Labels that select this workload's pods. */
   public readonly selectorLabels: { [key: string]: string };
-  private policy?: AuthorizationPolicy;
-  private allowedPrincipals?: string[];
+  public readonly serviceAccountName: string;
+  /** The Service (created or adopted). */
+  public readonly service: ApiObject;
+  /** The ServiceAccount, for a service created from an image. */
+  public readonly serviceAccount?: ApiObject;
   private readonly props: MeshServiceProps;
-  private readonly versionList: string[] = [];
-  private subsets?: DestinationRuleSpecSubsets[];
-  private routes?: VirtualServiceSpecHttp[];
+  private readonly workloadList: ApiObject[] = [];
+  private readonly adoptedViews: WorkloadView[] = [];
+  /** Whether the workloads are the app's (adopted) rather than created here. */
+  private readonly adopting: boolean;
   private sidecarHosts?: string[];
-  private userCatchAll = false;
+  private sidecarObject?: Sidecar;
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
-    this.name = checkDnsLabel(this, 'service name', props.name ?? id);
-    this.namespace = props.namespace;
-    this.ports = this.resolvePorts(props);
-    this.selectorLabels = { app: this.name };
-    const ns = this.namespace.name;
-
-    const sa = props.serviceAccount ?? {};
-    const saAnnotations: Record<string, string> = { ...sa.annotations };
-    if (sa.gcpServiceAccount) {
-      if (!/^[^@\s]+@[^@\s]+$/.test(sa.gcpServiceAccount)) {
-        throw new Error(`${this.node.path}: gcpServiceAccount "${sa.gcpServiceAccount}" is not an email address: use NAME@PROJECT.iam.gserviceaccount.com`);
-      }
-      saAnnotations['iam.gke.io/gcp-service-account'] = sa.gcpServiceAccount;
-    }
-    const saName = checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`);
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        name: saName,
-        namespace: ns,
-        annotations: Object.keys(saAnnotations).length ? sortedRecord(saAnnotations) : undefined,
-      },
-      automountServiceAccountToken: false,
-    });
-
     this.props = props;
-    this.deployment = this.createDeployment('Deployment', this.name, props.version, props);
-    if (props.version !== undefined) this.versionList.push(props.version);
-    if (props.trafficPolicy || props.version !== undefined) this.ensureDestinationRule();
+    this.namespace = props.namespace;
+    this.adopting = props.workload !== undefined;
+    if (this.adopting === (props.image !== undefined)) {
+      throw new Error(`${this.node.path}: set exactly one of \`workload\` (adopt the app's workload) or \`image\` (create a Deployment)`);
+    }
 
-    const byAppProtocol = props.protocolSelection === ProtocolSelection.APP_PROTOCOL;
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, namespace: ns, labels: this.selectorLabels },
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        ports: this.ports.map((p) => ({
-          port: p.port,
-          targetPort: k8s.IntOrString.fromNumber(p.targetPort),
-          name: p.name,
-          protocol: p.protocol.name === 'udp' ? 'UDP' : 'TCP',
-          appProtocol: byAppProtocol ? p.protocol.name : undefined,
-        })),
-      },
-    });
+    if (props.workload) {
+      const workload = readWorkload(this, props.workload);
+      for (const option of IMAGE_ONLY) {
+        if (props[option] !== undefined) throw new Error(`${this.node.path}: \`${option}\` applies to a Deployment created from an image: set it on the adopted ${workload.kind} instead`);
+      }
+      const adoptedService = props.service && readService(this, props.service);
+      if (adoptedService && props.name !== undefined && props.name !== adoptedService.name) {
+        throw new Error(`${this.node.path}: name "${props.name}" differs from the adopted Service's name "${adoptedService.name}": omit \`name\``);
+      }
+      this.name = checkDnsLabel(this, 'service name', props.name ?? adoptedService?.name ?? id);
+      const version = this.adoptedVersion(workload, props.version);
+      if (adoptedService) {
+        if (props.port !== undefined || props.ports !== undefined || props.protocolSelection !== undefined) {
+          throw new Error(`${this.node.path}: the adopted Service ${adoptedService.apiObject.node.path} declares its own ports: remove \`port\`, \`ports\` and \`protocolSelection\``);
+        }
+        this.checkNamespace(adoptedService.apiObject, 'Service', adoptedService.namespace);
+        this.selectorLabels = adoptedService.selector;
+        this.ports = adoptedService.ports.map((p) => this.adoptedPort(adoptedService.apiObject.node.path, p, workload));
+      } else {
+        this.selectorLabels = { app: workload.podLabels.app ?? this.name };
+        this.ports = props.port !== undefined || props.ports !== undefined ? this.resolvePorts(props) : this.portsFromContainers(workload);
+      }
+      this.serviceAccountName = workload.serviceAccountName;
+      if (version !== undefined) this._declareVersion(version, false);
+      this.adopt(workload, version);
+      this.workloadList.push(workload.apiObject);
+      this.service = adoptedService?.apiObject ?? this.createService(props.protocolSelection);
+      this.node.addValidation({ validate: () => this.adoptedViews.flatMap((w) => this.drift(w)) });
+    } else {
+      if (props.service !== undefined) throw new Error(`${this.node.path}: \`service\` adopts the Service of an adopted \`workload\`: set \`workload\` too, or remove \`service\``);
+      this.name = checkDnsLabel(this, 'service name', props.name ?? id);
+      this.ports = this.resolvePorts(props);
+      this.selectorLabels = { app: this.name };
+      this.serviceAccount = this.createServiceAccount(props.serviceAccount ?? {});
+      this.serviceAccountName = this.serviceAccount.name;
+      if (props.version !== undefined) this._declareVersion(props.version, false);
+      this.workloadList.push(this.createDeployment(props.version, props));
+      this.service = this.createService(props.protocolSelection);
+    }
+    if (props.trafficPolicy || this.versions.length) this._ensureDestinationRule(props.trafficPolicy);
+    this._assumePodsElsewhere(() => false);
   }
 
-  /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
-  public get fqdn(): string {
-    return `${this.name}.${this.namespace.name}.svc.cluster.local`;
+  /** The workload of the first version (created or adopted). */
+  public get workload(): ApiObject {
+    return this.workloadList[0];
   }
 
-  /** The workload's SPIFFE principal: `<trust domain>/ns/<namespace>/sa/<service account>`. */
-  public get principal(): string {
-    return servicePrincipal(this.namespace.platform.trustDomain, this.namespace.name, this.serviceAccount.name);
+  /** Every workload of this service (created or adopted), in the order the versions were declared. */
+  public get workloads(): ApiObject[] {
+    return [...this.workloadList];
   }
 
-  /** The port a route reaches by default: the first HTTP-family port. */
-  public get defaultHttpPort(): ResolvedMeshServicePort | undefined {
-    return this.ports.find((p) => p.protocol.isHttp);
-  }
-
-  /** The declared versions (`version` and `addVersion`), in order. */
-  public get versions(): string[] {
-    return [...this.versionList];
+  /** The Sidecar resource of `talksTo`, once a target is declared. */
+  public get sidecarResource(): Sidecar | undefined {
+    return this.sidecarObject;
   }
 
   /**
-   * Adds a version: a Deployment `<name>-<version>` with pod label `version`, selected by the same
-   * Service, and a subset of the same name in the service's DestinationRule. Route to it with
-   * `addRoute({ destinations: [{ version, weight }] })`.
+   * Declares another version: a subset in the DestinationRule and, with `image` or `workload`, its
+   * pods (a Deployment `<name>-<version>`, or the app's workload adopted). Without either, the pods of
+   * that version are deployed elsewhere. Route to it with `addRoute({ destinations: [{ version, weight }] })`.
    */
-  public addVersion(version: string, options: MeshServiceVersionOptions): ApiObject {
-    if (this.props.version === undefined) {
+  public addVersion(version: string, options: MeshServiceVersionOptions = {}): ApiObject | undefined {
+    if (this.versions.length === 0) {
       throw new Error(`${this.node.path}: set \`version\` (e.g. 'v1') on the service before addVersion('${version}'), so that every pod belongs to a subset`);
     }
-    if (this.versionList.includes(version)) throw new Error(`${this.node.path}: version "${version}" already exists`);
-    const name = checkDnsLabel(this, 'versioned Deployment name', `${this.name}-${version}`);
-    const deployment = this.createDeployment(`Deployment-${version}`, name, version, { ...this.props, ...options, env: options.env ?? this.props.env });
-    this.versionList.push(version);
-    this.subsets!.push({ name: version, labels: { version } });
-    return deployment;
-  }
-
-  /**
-   * Adds an HTTP route for in-mesh callers (a VirtualService for this service's host). Routes
-   * are evaluated in the order they are added; requests that match none go to the service
-   * (all versions), unless a route without `matches` took them all.
-   */
-  public addRoute(options: HttpRouteOptions): void {
-    const rule = renderHttpRoute(this, options, this);
-    if (!this.routes) {
-      const fallback = renderHttpRoute(this, { name: 'default' }, this);
-      this.routes = [fallback];
-      new VirtualService(this, 'Routes', {
-        metadata: { name: this.name, namespace: this.namespace.name },
-        // The VirtualService keeps a reference to `routes`: later routes land in it.
-        spec: { hosts: [this.fqdn], http: this.routes },
-      });
+    if (options.image !== undefined && options.workload !== undefined) {
+      throw new Error(`${this.node.path}: addVersion('${version}'): set \`image\` or \`workload\`, not both`);
     }
-    if (this.userCatchAll) {
-      throw new Error(`${this.node.path}: this route is unreachable (IST0131): an earlier route without \`matches\` takes every request; add specific routes first`);
+    let workload: ApiObject | undefined;
+    if (options.image !== undefined) {
+      if (this.adopting) {
+        throw new Error(`${this.node.path}: addVersion('${version}', { image }) creates a Deployment, but this service adopts the app's workloads: adopt the version's workload with { workload }`);
+      }
+      this._checkNewVersion(version);
+      workload = this.createDeployment(version, { ...this.props, ...options, env: options.env ?? this.props.env });
+    } else if (options.workload !== undefined) {
+      if (options.replicas !== undefined || options.env !== undefined) {
+        throw new Error(`${this.node.path}: addVersion('${version}'): \`replicas\` and \`env\` apply to a Deployment created from an image: set them on the adopted workload`);
+      }
+      const view = readWorkload(this, options.workload);
+      if (view.serviceAccountName !== this.serviceAccountName) {
+        throw new Error(`${this.node.path}: version "${version}" (${view.kind} ${view.apiObject.node.path}) runs as ServiceAccount "${view.serviceAccountName}", `
+          + `the service's pods as "${this.serviceAccountName}": a service has one identity; run every version as one ServiceAccount`);
+      }
+      this._checkNewVersion(version);
+      this.adoptedVersion(view, version);
+      this.ports.forEach((p) => this.checkContainerPort(view, p.targetPort, p.port));
+      this.adopt(view, version);
+      workload = view.apiObject;
     }
-    if (rule.match) {
-      this.routes.splice(this.routes.length - 1, 0, rule);
-    } else {
-      this.routes[this.routes.length - 1] = rule; // the user's catch-all replaces the implicit one
-      this.userCatchAll = true;
-    }
+    this._declareVersion(version, workload === undefined);
+    if (workload) this.workloadList.push(workload);
+    return workload;
   }
 
   /**
@@ -305,7 +296,7 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
     if (!this.sidecarHosts) {
       // The root namespace holds the mesh's shared services (telemetry, control plane).
       this.sidecarHosts = [`${this.namespace.platform.rootNamespace}/*`];
-      new Sidecar(this, 'Sidecar', {
+      this.sidecarObject = new Sidecar(this, 'Sidecar', {
         metadata: { name: this.name, namespace: this.namespace.name },
         // The Sidecar keeps a reference to `sidecarHosts`: later targets land in it.
         spec: { workloadSelector: { labels: this.selectorLabels }, egress: [{ hosts: this.sidecarHosts }] },
@@ -315,42 +306,173 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
     this.sidecarHosts.splice(0, Infinity, ...[...hosts].sort());
   }
 
-  /** `<namespace>/<fqdn>`: how a Sidecar resource names this service. */
-  public get egressHosts(): string[] {
-    return [`${this.namespace.name}/${this.fqdn}`];
+  /** The version of an adopted workload: `declared`, or its `version` label; they must agree. */
+  private adoptedVersion(w: WorkloadView, declared: string | undefined): string | undefined {
+    const label = w.podLabels.version;
+    if (declared !== undefined && label !== undefined && label !== declared) {
+      throw new Error(`${this.node.path}: ${w.kind} ${w.apiObject.node.path} has pod label version=${label}, not "${declared}": declare version "${label}" or change the label`);
+    }
+    return declared ?? label;
   }
 
   /**
-   * Lets `callers` (services, gateways) call this service: an ALLOW AuthorizationPolicy on this
-   * workload that lists the callers' principals. Once a workload has an ALLOW policy, every other caller is denied.
+   * Puts an adopted workload into the mesh: namespace, the `app` / `version` labels the selector and
+   * subsets need, sidecar annotations, and checks that the Service selects its pods and reaches its ports.
    */
-  public allowFrom(...callers: IMeshIdentity[]): void {
-    if (callers.length === 0) {
-      throw new Error(`${this.node.path}: allowFrom needs at least one caller (an ALLOW policy with no principals would deny everyone)`);
+  private adopt(w: WorkloadView, version: string | undefined): void {
+    const where = `${w.kind} ${w.apiObject.node.path}`;
+    this.checkNamespace(w.apiObject, w.kind, w.namespace);
+    if (w.podLabels['sidecar.istio.io/inject'] === 'false' || w.podAnnotations['sidecar.istio.io/inject'] === 'false') {
+      throw new Error(`${this.node.path}: ${where} opts out of sidecar injection (sidecar.istio.io/inject: "false"): remove that label or annotation to put it in the mesh`);
     }
-    if (!this.policy) {
-      // The policy keeps a reference to this array: callers added later still land in it.
-      this.allowedPrincipals = [];
-      this.policy = new AuthorizationPolicy(this, 'AllowFrom', {
-        metadata: { name: `${this.name}-allow`, namespace: this.namespace.name },
-        spec: {
-          action: AuthorizationPolicySpecAction.ALLOW,
-          selector: { matchLabels: this.selectorLabels },
-          rules: [{ from: [{ source: { principals: this.allowedPrincipals } }] }],
-        },
-      });
+    // A created Service selects `app`; an adopted one selects what it selects, which the pods must carry.
+    const labels: Record<string, string> = this.props.service === undefined ? { app: this.selectorLabels.app } : {};
+    if (version !== undefined) labels.version = version;
+    addToPodTemplate(w, 'labels', labels);
+    if (!selects(this.selectorLabels, w.podLabels)) {
+      throw new Error(`${this.node.path}: the Service selects ${labelText(this.selectorLabels)}, but the pods of ${where} have ${labelText(w.podLabels)}: `
+        + 'they disagree, so the Service would not reach these pods; align the Service selector and the pod labels');
     }
-    const principals = new Set([...this.allowedPrincipals!, ...callers.map((c) => c.principal)]);
-    this.allowedPrincipals!.splice(0, Infinity, ...[...principals].sort());
+    this.ports.forEach((p) => this.checkContainerPort(w, p.targetPort, p.port));
+
+    const annotations = sidecarAnnotations(this, this.props.sidecar ?? {});
+    const own = 'proxy.istio.io/config' in w.podAnnotations;
+    if (own && this.props.sidecar === undefined) {
+      // The workload configures its own proxy: keep it.
+    } else {
+      for (const [k, v] of Object.entries(annotations)) {
+        if (k in w.podAnnotations && w.podAnnotations[k] !== v) {
+          throw new Error(`${this.node.path}: ${where} sets pod annotation ${k} itself and \`sidecar\` sets it too: configure the sidecar in one place`);
+        }
+      }
+      addToPodTemplate(w, 'annotations', annotations);
+    }
+    this.adoptedViews.push(w);
   }
 
-  private createDeployment(id: string, name: string, version: string | undefined, props: MeshServiceProps): ApiObject {
-    const labels = version === undefined ? this.selectorLabels : { ...this.selectorLabels, version: checkLabelValue(this, version) };
+  /** Objects without a namespace join the service's; others must already be in it. */
+  private checkNamespace(obj: ApiObject, kind: string, namespace: string | undefined): void {
+    if (namespace === undefined) {setNamespace(obj, this.namespace.name);} else if (namespace !== this.namespace.name) {
+      throw new Error(`${this.node.path}: ${kind} ${obj.node.path} is in namespace "${namespace}", not "${this.namespace.name}": adopt it with the MeshNamespace it runs in`);
+    }
+  }
+
+  private checkContainerPort(w: WorkloadView, targetPort: number, port: number): void {
+    if (!w.containerPorts.some((c) => c.containerPort === targetPort)) {
+      const declared = w.containerPorts.map((c) => c.containerPort).join(', ') || 'none';
+      throw new Error(`${this.node.path}: Service port ${port} sends to container port ${targetPort}, which ${w.kind} ${w.apiObject.node.path} does not declare (its container ports: ${declared}): `
+        + 'add the port to its container, or fix the Service port');
+    }
+  }
+
+  /** A port of an adopted Service, with its protocol from `appProtocol` or the name, and its target resolved. */
+  private adoptedPort(service: string, p: any, w: WorkloadView): ResolvedMeshServicePort {
+    const name = typeof p.name === 'string' ? p.name : '';
+    const protocol = (typeof p.appProtocol === 'string' && Protocol.fromPortName(p.appProtocol)) || Protocol.fromPortName(name);
+    if (!protocol) {
+      throw new Error(`${this.node.path}: port ${p.port} of Service ${service} carries no protocol (name "${name}"): name it "http", "http-<suffix>", "grpc", "tcp-<suffix>" … or set its appProtocol (IST0118)`);
+    }
+    let targetPort: number;
+    if (typeof p.targetPort === 'string') {
+      const named = w.containerPorts.find((c) => c.name === p.targetPort);
+      if (!named) throw new Error(`${this.node.path}: port ${p.port} of Service ${service} targets the container port named "${p.targetPort}", which ${w.kind} ${w.apiObject.node.path} does not declare`);
+      targetPort = named.containerPort;
+    } else {
+      targetPort = p.targetPort ?? p.port;
+    }
+    return { port: p.port, targetPort, protocol, name };
+  }
+
+  /** The ports of a Service for an adopted workload: its container ports whose names carry a protocol. */
+  private portsFromContainers(w: WorkloadView): ResolvedMeshServicePort[] {
+    const unnamed = w.containerPorts.filter((c) => !c.name || !Protocol.fromPortName(c.name));
+    if (w.containerPorts.length === 0 || unnamed.length) {
+      throw new Error(`${this.node.path}: ${w.kind} ${w.apiObject.node.path} has ${w.containerPorts.length ? `container ports without a protocol in their name (${unnamed.map((c) => c.containerPort).join(', ')})` : 'no container ports'}: `
+        + 'pass `port` or `ports` to say which ports the Service exposes');
+    }
+    return resolveServicePorts(this, w.containerPorts.map((c) => ({ port: c.containerPort, name: c.name, protocol: Protocol.fromPortName(c.name!) })),
+      ProtocolSelection.PORT_NAME);
+  }
+
+  /** What changed on an adopted workload after adoption that breaks what was derived from it. */
+  private drift(adopted: WorkloadView): string[] {
+    let now: WorkloadView;
+    try {
+      now = readWorkload(this, adopted.apiObject);
+    } catch (e) {
+      return [(e as Error).message];
+    }
+    const problems: string[] = [];
+    const where = `${now.kind} ${now.apiObject.node.path}`;
+    if (now.namespace !== this.namespace.name) problems.push(`${where} moved to namespace "${now.namespace}" after it was adopted into "${this.namespace.name}"`);
+    if (now.serviceAccountName !== this.serviceAccountName) {
+      problems.push(`${where} runs as ServiceAccount "${now.serviceAccountName}" now, but it was adopted (and its principal derived) as "${this.serviceAccountName}": adopt it after setting its ServiceAccount`);
+    }
+    if (!selects(this.selectorLabels, now.podLabels) || now.podLabels.version !== adopted.podLabels.version) {
+      problems.push(`${where}'s pod labels changed after it was adopted (${labelText(now.podLabels)}): the Service or its subsets no longer select it; adopt it after setting its labels`);
+    }
+    for (const p of this.ports) {
+      if (!now.containerPorts.some((c) => c.containerPort === p.targetPort)) problems.push(`${where} no longer declares container port ${p.targetPort} (Service port ${p.port})`);
+    }
+    return problems;
+  }
+
+  private resolvePorts(props: MeshServiceProps): ResolvedMeshServicePort[] {
+    if ((props.port === undefined) === (props.ports === undefined)) {
+      throw new Error(`${this.node.path}: set exactly one of \`port\` (one HTTP port) or \`ports\``);
+    }
+    return resolveServicePorts(this, props.ports ?? [{ port: props.port! }], props.protocolSelection ?? ProtocolSelection.PORT_NAME);
+  }
+
+  private createServiceAccount(sa: MeshServiceAccountOptions): ApiObject {
+    const annotations: Record<string, string> = { ...sa.annotations };
+    if (sa.gcpServiceAccount) {
+      if (!/^[^@\s]+@[^@\s]+$/.test(sa.gcpServiceAccount)) {
+        throw new Error(`${this.node.path}: gcpServiceAccount "${sa.gcpServiceAccount}" is not an email address: use NAME@PROJECT.iam.gserviceaccount.com`);
+      }
+      annotations['iam.gke.io/gcp-service-account'] = sa.gcpServiceAccount;
+    }
+    return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: {
+        name: checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`),
+        namespace: this.namespace.name,
+        annotations: Object.keys(annotations).length ? sortedRecord(annotations) : undefined,
+      },
+      automountServiceAccountToken: false,
+    });
+  }
+
+  private createService(selection: ProtocolSelection | undefined): ApiObject {
+    const byAppProtocol = selection === ProtocolSelection.APP_PROTOCOL;
+    return new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, namespace: this.namespace.name, labels: this.selectorLabels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: this.ports.map((p) => ({
+          port: p.port,
+          targetPort: k8s.IntOrString.fromNumber(p.targetPort),
+          name: p.name,
+          protocol: transport(p.protocol),
+          appProtocol: byAppProtocol ? p.protocol.name : undefined,
+        })),
+      },
+    });
+  }
+
+  /**
+   * A Deployment for `version`. Its name fixes its selector, which the API server never lets change:
+   * `<name>` selects `app`, `<name>-<version>` selects `app` and `version`. A canary step that adds a
+   * version therefore creates a Deployment instead of changing one.
+   */
+  private createDeployment(version: string | undefined, props: MeshServiceProps): ApiObject {
+    const labels = version === undefined ? this.selectorLabels : { ...this.selectorLabels, version };
+    const name = checkDnsLabel(this, 'Deployment name', version === undefined ? this.name : `${this.name}-${version}`);
     const env = props.env ?? {};
     // Plain L1 objects with the hardening cdk8s-plus applies spelled out: cdk8s-plus workloads cost
     // about twice as much to synthesize (extra constructs, lazy rendering, a path-hash pod label
     // that would roll every pod when the construct tree is refactored).
-    return new k8s.KubeDeployment(this, id, {
+    return new k8s.KubeDeployment(this, version === undefined ? 'Deployment' : `Deployment-${version}`, {
       metadata: { name, namespace: this.namespace.name, labels },
       spec: {
         replicas: checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000),
@@ -367,13 +489,13 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
             annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
           },
           spec: {
-            serviceAccountName: this.serviceAccount.name,
+            serviceAccountName: this.serviceAccountName,
             automountServiceAccountToken: false,
             containers: [{
               name: this.name,
-              image: props.image,
+              image: props.image!,
               imagePullPolicy: 'Always',
-              ports: uniqueTargets(this.ports).map((containerPort) => ({ containerPort })),
+              ports: [...new Set(this.ports.map((p) => p.targetPort))].map((containerPort) => ({ containerPort })),
               env: Object.keys(env).length ? Object.keys(env).sort().map((n) => ({ name: n, value: env[n] })) : undefined,
               resources: kubeResources(props.resources, {
                 cpuRequest: Cpu.millis(100),
@@ -394,45 +516,63 @@ export class MeshService extends Construct implements IEgressTarget, IMeshIdenti
       },
     });
   }
+}
 
-  private ensureDestinationRule(): void {
-    if (this.subsets) return;
-    this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
-    new DestinationRule(this, 'DestinationRule', {
+/** A service deployed outside this app: only the routing and policy objects this app asks for are written. */
+class ReferencedService extends MeshServiceBase {
+  public readonly name: string;
+  public readonly namespace: IMeshNamespace;
+  public readonly ports: ResolvedMeshServicePort[];
+  public readonly selectorLabels: { [key: string]: string };
+  public readonly serviceAccountName: string;
+  /** Whether the owner's DestinationRule declares the subsets. */
+  private readonly ownerSubsets: boolean;
+
+  constructor(scope: Construct, id: string, attrs: MeshServiceAttributes) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'service name', attrs.name);
+    this.namespace = attrs.namespace;
+    // The owner's port names are its own: only the protocols matter here.
+    this.ports = resolveServicePorts(this, attrs.ports, ProtocolSelection.APP_PROTOCOL);
+    this.selectorLabels = { ...(attrs.selectorLabels ?? { app: this.name }) };
+    if (Object.keys(this.selectorLabels).length === 0) throw new Error(`${this.node.path}: selectorLabels is empty: name the labels that select the service's pods`);
+    this.serviceAccountName = checkDnsLabel(this, 'serviceAccountName', attrs.serviceAccountName ?? 'default');
+    this.ownerSubsets = attrs.versions !== undefined;
+    for (const v of attrs.versions ?? []) this._declareVersion(v, true);
+    this._assumePodsElsewhere(() => this.versions.length === 0);
+    assumeObjects(this, () => [this.assumedService(), ...this.ownerSubsets ? [this.assumedDestinationRule()] : []]);
+  }
+
+  public addVersion(version: string, options: MeshServiceVersionOptions = {}): ApiObject | undefined {
+    if (options.image !== undefined || options.workload !== undefined) {
+      throw new Error(`${this.node.path}: the pods of a referenced service are deployed by its owner: addVersion('${version}') declares only the subset; remove \`image\` / \`workload\``);
+    }
+    if (this.ownerSubsets) {
+      throw new Error(`${this.node.path}: the subsets of this service come from its owner's DestinationRule (\`versions\`): a second DestinationRule for ${this.fqdn} would conflict; list "${version}" in \`versions\` once its owner declares it`);
+    }
+    this._declareVersion(version, true);
+    this._ensureDestinationRule();
+    return undefined;
+  }
+
+  private assumedService(): any {
+    return {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: this.name, namespace: this.namespace.name },
       spec: {
-        host: this.fqdn,
-        trafficPolicy: renderTrafficPolicy(this, this.props.trafficPolicy ?? {}, ClientTlsMode.ISTIO_MUTUAL),
-        // Read at synth: versions added later land in it.
-        subsets: Lazy.any({ produce: () => this.subsets!.length ? this.subsets : undefined }) as unknown as DestinationRuleSpecSubsets[],
+        selector: this.selectorLabels,
+        ports: this.ports.map((p) => ({ port: p.port, targetPort: p.targetPort, name: p.name, protocol: transport(p.protocol), appProtocol: p.protocol.name })),
       },
-    });
+    };
   }
 
-  private resolvePorts(props: MeshServiceProps): ResolvedMeshServicePort[] {
-    if ((props.port === undefined) === (props.ports === undefined)) {
-      throw new Error(`${this.node.path}: set exactly one of \`port\` (one HTTP port) or \`ports\``);
-    }
-    const specs = props.ports ?? [{ port: props.port! }];
-    if (specs.length === 0) throw new Error(`${this.node.path}: \`ports\` is empty: a MeshService needs at least one port`);
-    const byName = props.protocolSelection !== ProtocolSelection.APP_PROTOCOL;
-    return resolveNamedPorts(this, specs, Protocol.http()).map(({ port, protocol, name, targetPort }) => {
-      if (byName && name !== protocol.name && !name.startsWith(`${protocol.name}-`)) {
-        throw new Error(`${this.node.path}: port name "${name}" does not carry protocol "${protocol.name}" (IST0118): `
-          + `name it "${protocol.name}" or "${protocol.name}-<suffix>", or use ProtocolSelection.APP_PROTOCOL`);
-      }
-      return { port, targetPort: checkRange(this, 'targetPort', targetPort ?? port, 1, 65535), protocol, name };
-    });
+  private assumedDestinationRule(): any {
+    return {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: this.name, namespace: this.namespace.name },
+      spec: { host: this.fqdn, subsets: this.versions.map((v) => ({ name: v, labels: { version: v } })) },
+    };
   }
-}
-
-function checkLabelValue(scope: Construct, value: string): string {
-  if (value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
-    throw new Error(`${scope.node.path}: version "${value}" is not a valid label value: use letters, digits, '-', '_', '.' (e.g. "v2")`);
-  }
-  return value;
-}
-
-function uniqueTargets(ports: ResolvedMeshServicePort[]): number[] {
-  return [...new Set(ports.map((p) => p.targetPort))];
 }

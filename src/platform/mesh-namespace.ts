@@ -1,12 +1,37 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { MeshPlatform } from './mesh-platform';
+import { assumeObjects } from '../analysis/assumed-objects';
 import { checkDnsLabel, sortedRecord } from '../core/names';
 import { AuthorizationPolicy } from '../imports/security.istio.io';
-import { MeshPlatform } from '../platform/mesh-platform';
 
 /** The two namespace labels Istio's injection webhooks select on. */
 const INJECTION_LABELS = ['istio-injection', 'istio.io/rev'];
+
+/** A namespace of the mesh: one this app creates (`MeshNamespace`) or one that exists already (`MeshNamespace.fromNamespaceName`). */
+export interface IMeshNamespace extends IConstruct {
+  /** The namespace name. */
+  readonly name: string;
+  /** The platform this namespace belongs to. */
+  readonly platform: MeshPlatform;
+  /** Whether pods in this namespace get a sidecar. */
+  readonly injection: boolean;
+}
+
+/** Options of `MeshNamespace.fromNamespaceName`. */
+export interface ExistingNamespaceOptions {
+  /**
+   * The mesh platform.
+   * @default - the platform applied to the scope (`MeshPlatform.of`)
+   */
+  readonly platform?: MeshPlatform;
+  /**
+   * Whether the namespace has sidecar injection on (its label is set by whoever owns it).
+   * @default true
+   */
+  readonly injection?: boolean;
+}
 
 /** Properties of a `MeshNamespace`. */
 export interface MeshNamespaceProps {
@@ -49,7 +74,17 @@ export interface MeshNamespaceProps {
  * A Kubernetes Namespace labelled for sidecar injection on its mesh platform
  * (`istio.io/rev: <revision>` or `istio-injection: enabled`, never both).
  */
-export class MeshNamespace extends Construct {
+export class MeshNamespace extends Construct implements IMeshNamespace {
+  /**
+   * A namespace that exists already (created by another app, a Helm chart or the platform team):
+   * services, gateways and policies can live in it and name it, and nothing is written for it.
+   * The mesh analysis assumes it exists with the platform's injection label (or without, for
+   * `injection: false`).
+   */
+  public static fromNamespaceName(scope: Construct, id: string, name: string, options: ExistingNamespaceOptions = {}): IMeshNamespace {
+    return new ExistingNamespace(scope, id, name, options);
+  }
+
   /** The namespace name. */
   public readonly name: string;
   /** The platform this namespace belongs to. */
@@ -65,13 +100,11 @@ export class MeshNamespace extends Construct {
     this.platform = props.platform ?? MeshPlatform.of(this);
     this.injection = props.injection ?? true;
 
-    const injectionLabels: Record<string, string> = this.injection
-      ? { [this.platform.injectionLabel]: this.platform.injectionValue }
-      : { 'istio-injection': 'disabled' };
+    const injection = injectionLabels(this.platform, this.injection);
     const userLabels = props.labels ?? {};
     for (const key of INJECTION_LABELS) {
-      if (key in userLabels && userLabels[key] !== injectionLabels[key]) {
-        const chosen = Object.entries(injectionLabels).map(([k, v]) => `${k}=${v}`).join(', ');
+      if (key in userLabels && userLabels[key] !== injection[key]) {
+        const chosen = Object.entries(injection).map(([k, v]) => `${k}=${v}`).join(', ');
         throw new Error(`${this.node.path}: both injection styles requested: the platform selects ${chosen} and labels set ${key}=${userLabels[key]}; `
           + 'a namespace must carry only one (injection is undefined with both). Remove the label and choose the style with the platform (MeshPlatform.istio({ revision })) or `injection: false`');
       }
@@ -88,7 +121,7 @@ export class MeshNamespace extends Construct {
     this.namespace = new kplus.Namespace(this, 'Resource', {
       metadata: {
         name: this.name,
-        labels: sortedRecord({ ...userLabels, ...injectionLabels }),
+        labels: sortedRecord({ ...userLabels, ...injection }),
         annotations: Object.keys(annotations).length ? sortedRecord(annotations) : undefined,
       },
     });
@@ -110,4 +143,28 @@ export class MeshNamespace extends Construct {
   public get apiObject(): ApiObject {
     return ApiObject.of(this.namespace);
   }
+}
+
+/** A namespace that exists outside this app. */
+class ExistingNamespace extends Construct implements IMeshNamespace {
+  public readonly name: string;
+  public readonly platform: MeshPlatform;
+  public readonly injection: boolean;
+
+  constructor(scope: Construct, id: string, name: string, options: ExistingNamespaceOptions) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'namespace name', name);
+    this.platform = options.platform ?? MeshPlatform.of(this);
+    this.injection = options.injection ?? true;
+    assumeObjects(this, () => [{
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: this.name, labels: injectionLabels(this.platform, this.injection) },
+    }]);
+  }
+}
+
+/** The labels that turn injection on (on the platform's label) or off. */
+function injectionLabels(platform: MeshPlatform, injection: boolean): Record<string, string> {
+  return injection ? { [platform.injectionLabel]: platform.injectionValue } : { 'istio-injection': 'disabled' };
 }

@@ -1,0 +1,39 @@
+import { IConstruct } from 'constructs';
+import { ResolvedMeshServicePort } from '../core/ports';
+import { IMeshNamespace } from '../platform/mesh-namespace';
+
+/**
+ * A service that routes can send traffic to: a `MeshService` (created or adopted) or a service
+ * referenced with `MeshService.fromServiceAttributes`.
+ */
+export interface IMeshDestination extends IConstruct {
+  /** The Service name. */
+  readonly name: string;
+  /** The namespace of the Service. */
+  readonly namespace: IMeshNamespace;
+  /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
+  readonly fqdn: string;
+  /** The Service ports. */
+  readonly ports: ResolvedMeshServicePort[];
+  /** The versions (DestinationRule subsets) routes may name. */
+  readonly versions: string[];
+}
+
+/**
+ * `dest`'s first HTTP-family port, the one a route reaches by default.
+ * @internal
+ */
+export function defaultHttpPort(dest: IMeshDestination): ResolvedMeshServicePort | undefined {
+  return dest.ports.find((p) => p.protocol.isHttp);
+}
+
+/**
+ * `dest`, unless its namespace is outside the mesh (no sidecars to route to).
+ * @internal
+ */
+export function checkInMesh<T extends IMeshDestination>(scope: IConstruct, dest: T): T {
+  if (!dest.namespace.injection) {
+    throw new Error(`${scope.node.path}: route to ${dest.node.path} goes to a service outside the mesh (namespace "${dest.namespace.name}" has injection disabled): enable injection on its namespace or route elsewhere`);
+  }
+  return dest;
+}

@@ -1,0 +1,170 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { isPlainObject } from '../core/json';
+
+/** Kinds whose pod template the mesh can amend, and why the others cannot be adopted. */
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const REFUSED: Record<string, string> = {
+  Pod: 'a bare Pod cannot be amended once it runs: adopt the Deployment, StatefulSet or DaemonSet that creates it',
+  Job: "a Job's pod template is immutable and a sidecar keeps a Job's pod from completing: keep Jobs out of the mesh or give them a native sidecar by hand",
+  CronJob: "the sidecar would keep each Job's pod from completing: keep CronJobs out of the mesh or give them a native sidecar by hand",
+  Service: 'a Service is not a workload: pass the workload as `workload` and the Service as `service`',
+};
+
+/** A container port of a pod template. */
+export interface ContainerPort {
+  readonly containerPort: number;
+  readonly name?: string;
+}
+
+/**
+ * What the mesh reads from a workload the app defines.
+ * @internal
+ */
+export interface WorkloadView {
+  readonly apiObject: ApiObject;
+  readonly kind: string;
+  readonly name: string;
+  /** The namespace it renders with (`metadata.namespace`, the chart's by default), if any. */
+  readonly namespace?: string;
+  readonly podLabels: Record<string, string>;
+  readonly podAnnotations: Record<string, string>;
+  /** `default` when the pod spec names none. */
+  readonly serviceAccountName: string;
+  readonly containerPorts: ContainerPort[];
+}
+
+/**
+ * What the mesh reads from a Service the app defines.
+ * @internal
+ */
+export interface ServiceView {
+  readonly apiObject: ApiObject;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly selector: Record<string, string>;
+  readonly ports: { port: number; name?: string; appProtocol?: string; targetPort?: number | string; protocol?: string }[];
+}
+
+/**
+ * The ApiObject behind `c`: an ApiObject itself (a `k8s` L1 object, an object of an `Include`)
+ * or a construct whose default child is one (a cdk8s-plus resource of any major).
+ * @internal
+ */
+export function apiObjectOf(scope: IConstruct, what: string, c: IConstruct): ApiObject {
+  if (ApiObject.isApiObject(c)) return c;
+  try {
+    return ApiObject.of(c);
+  } catch {
+    throw new Error(`${scope.node.path}: ${what} ${c.node.path} is not a Kubernetes object: pass a cdk8s-plus workload, a \`k8s\` L1 object or an ApiObject of an Include (include.apiObjects)`);
+  }
+}
+
+/** The object's JSON as it will be synthesized (JSON patches applied). */
+function rendered(scope: IConstruct, what: string, obj: ApiObject): any {
+  try {
+    return obj.toJson();
+  } catch (e) {
+    throw new Error(`${scope.node.path}: ${what} ${obj.node.path} does not render yet (${(e as Error).message}): adopt it once it is configured`);
+  }
+}
+
+/**
+ * Reads a workload to adopt; throws for objects that are not workloads the mesh can amend.
+ * @internal
+ */
+export function readWorkload(scope: IConstruct, c: IConstruct): WorkloadView {
+  const apiObject = apiObjectOf(scope, 'workload', c);
+  const json = rendered(scope, 'workload', apiObject);
+  const kind = String(json.kind);
+  const where = `${kind} ${apiObject.node.path}`;
+  if (!POD_TEMPLATE_KINDS.has(kind)) {
+    throw new Error(`${scope.node.path}: cannot adopt ${where}: ${REFUSED[kind] ?? 'it is not a workload: adopt a Deployment, StatefulSet, DaemonSet or ReplicaSet'}`);
+  }
+  const template = json.spec?.template;
+  const podLabels = template?.metadata?.labels;
+  if (!isPlainObject(podLabels) || Object.keys(podLabels).length === 0) {
+    throw new Error(`${scope.node.path}: ${where} has a pod template without labels: give its pods labels (and select them in spec.selector) before adopting it`);
+  }
+  const podSpec = template.spec ?? {};
+  const containers: any[] = Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  return {
+    apiObject,
+    kind,
+    name: String(json.metadata?.name),
+    namespace: json.metadata?.namespace,
+    podLabels: { ...podLabels },
+    podAnnotations: { ...(isPlainObject(template.metadata.annotations) ? template.metadata.annotations : {}) },
+    serviceAccountName: podSpec.serviceAccountName ?? podSpec.serviceAccount ?? 'default',
+    containerPorts: containers.flatMap((ct) => (Array.isArray(ct?.ports) ? ct.ports : [])
+      .map((p: any) => ({ containerPort: p.containerPort, name: p.name }))),
+  };
+}
+
+/**
+ * Reads a Service to adopt.
+ * @internal
+ */
+export function readService(scope: IConstruct, c: IConstruct): ServiceView {
+  const apiObject = apiObjectOf(scope, 'service', c);
+  const json = rendered(scope, 'service', apiObject);
+  if (json.kind !== 'Service') {
+    throw new Error(`${scope.node.path}: \`service\` ${apiObject.node.path} is a ${json.kind}, not a Service`);
+  }
+  const selector = json.spec?.selector;
+  if (!isPlainObject(selector) || Object.keys(selector).length === 0) {
+    throw new Error(`${scope.node.path}: Service ${apiObject.node.path} has no selector: a mesh service selects its pods by label; give it spec.selector`);
+  }
+  return {
+    apiObject,
+    name: String(json.metadata?.name),
+    namespace: json.metadata?.namespace,
+    selector: { ...selector },
+    ports: Array.isArray(json.spec?.ports) ? json.spec.ports : [],
+  };
+}
+
+/**
+ * Sets labels or annotations that the pod template lacks (JSON patches: the object stays the app's).
+ * @internal
+ */
+export function addToPodTemplate(w: WorkloadView, field: 'labels' | 'annotations', values: Record<string, string>): void {
+  const existing = field === 'labels' ? w.podLabels : w.podAnnotations;
+  const missing = Object.entries(values).filter(([k]) => !(k in existing));
+  if (missing.length === 0) return;
+  if (field === 'annotations' && Object.keys(existing).length === 0) {
+    w.apiObject.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', Object.fromEntries(missing)));
+  } else {
+    for (const [k, v] of missing) w.apiObject.addJsonPatch(JsonPatch.add(`/spec/template/metadata/${field}/${pointer(k)}`, v));
+  }
+  for (const [k, v] of missing) existing[k] = v;
+}
+
+/**
+ * Puts an object that renders without a namespace into `namespace`.
+ * @internal
+ */
+export function setNamespace(obj: ApiObject, namespace: string): void {
+  obj.addJsonPatch(JsonPatch.add('/metadata/namespace', namespace));
+}
+
+/** A JSON pointer token (RFC 6901). */
+function pointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * Whether every selector label is among `labels`.
+ * @internal
+ */
+export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * `k=v, …` for messages.
+ * @internal
+ */
+export function labelText(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+}

@@ -1,0 +1,254 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { assumeObjects } from '../analysis/assumed-objects';
+import { ResolvedMeshServicePort } from '../core/ports';
+import { IMeshIdentity, servicePrincipal } from '../core/principal';
+import { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
+import { IMeshNamespace } from '../platform/mesh-namespace';
+import { IMeshDestination, defaultHttpPort } from '../traffic/destination';
+import { IEgressTarget } from '../traffic/egress';
+import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
+import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from '../traffic/traffic-policy';
+
+/** Another version of a mesh service: its pods carry the label `version: <version>`, and a DestinationRule subset selects them. */
+export interface MeshServiceVersionOptions {
+  /**
+   * Create a Deployment `<name>-<version>` from this image (only for a `MeshService` created from an image).
+   * @default - no Deployment created
+   */
+  readonly image?: string;
+  /**
+   * Adopt the app's workload of this version (a cdk8s-plus Deployment or StatefulSet, a `k8s` L1
+   * object, or an ApiObject of an `Include`), as `MeshServiceProps.workload` does.
+   * @default - no workload adopted
+   */
+  readonly workload?: IConstruct;
+  /**
+   * Number of pods of a created Deployment.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Environment variables of a created Deployment.
+   * @default - those of the service
+   */
+  readonly env?: { [name: string]: string };
+}
+
+/**
+ * A service of the mesh: created here, adopted from the app, or referenced from elsewhere. Routes
+ * send to it, policies select its pods, and callers name its identity.
+ */
+export interface IMeshService extends IMeshDestination, IMeshIdentity, IEgressTarget {
+  /** Labels that select this service's pods (the Service's selector). */
+  readonly selectorLabels: { [key: string]: string };
+  /** The ServiceAccount its pods run as. */
+  readonly serviceAccountName: string;
+  /**
+   * Declares another version: a subset `version` in the service's DestinationRule and, with
+   * `options.image` or `options.workload`, the pods of that version. Without either, the pods are
+   * deployed elsewhere (another app, another repository).
+   * @returns the version's workload, when one is created or adopted
+   */
+  addVersion(version: string, options?: MeshServiceVersionOptions): ApiObject | undefined;
+  /**
+   * Adds an HTTP route for in-mesh callers (a VirtualService for this service's host). Routes are
+   * evaluated in the order they are added; requests that match none go to the service (all
+   * versions), unless a route without `matches` took them all.
+   */
+  addRoute(options: HttpRouteOptions): void;
+  /**
+   * Lets `callers` (services, gateways) call this service: an ALLOW AuthorizationPolicy on its pods
+   * that lists the callers' principals. Once a workload has an ALLOW policy, every other caller is denied.
+   */
+  allowFrom(...callers: IMeshIdentity[]): void;
+}
+
+/**
+ * What every mesh service does, whoever deploys its pods: host name, identity, versions and
+ * subsets, routes and callers. `MeshService` and `MeshService.fromServiceAttributes` build on it.
+ */
+export abstract class MeshServiceBase extends Construct implements IMeshService {
+  /** The Service name. */
+  public abstract readonly name: string;
+  /** The namespace of the Service. */
+  public abstract readonly namespace: IMeshNamespace;
+  /** The Service ports. */
+  public abstract readonly ports: ResolvedMeshServicePort[];
+  /** Labels that select this service's pods. */
+  public abstract readonly selectorLabels: { [key: string]: string };
+  /** The ServiceAccount its pods run as. */
+  public abstract readonly serviceAccountName: string;
+
+  /** The versions, in the order they were declared. */
+  private readonly versionList: string[] = [];
+  /** Versions whose pods this app does not deploy (the analysis assumes them). */
+  private readonly versionsElsewhere: string[] = [];
+  private subsets?: DestinationRuleSpecSubsets[];
+  private routes?: VirtualServiceSpecHttp[];
+  private userCatchAll = false;
+  private allowedPrincipals?: string[];
+  private vs?: VirtualService;
+  private dr?: DestinationRule;
+  private allowPolicy?: AuthorizationPolicy;
+
+  /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
+  public get fqdn(): string {
+    return `${this.name}.${this.namespace.name}.svc.cluster.local`;
+  }
+
+  /** The SPIFFE principal of its pods: `<trust domain>/ns/<namespace>/sa/<service account>`. */
+  public get principal(): string {
+    if (this.serviceAccountName === 'default') {
+      throw new Error(`${this.node.path}: its pods run as the namespace's \`default\` ServiceAccount, an identity every pod of namespace "${this.namespace.name}" without its own shares: `
+        + 'give them a ServiceAccount of their own (serviceAccountName) before naming the service as a caller');
+    }
+    return servicePrincipal(this.namespace.platform.trustDomain, this.namespace.name, this.serviceAccountName);
+  }
+
+  /** The port a route reaches by default: the first HTTP-family port. */
+  public get defaultHttpPort(): ResolvedMeshServicePort | undefined {
+    return defaultHttpPort(this);
+  }
+
+  /** The declared versions, in order. */
+  public get versions(): string[] {
+    return [...this.versionList];
+  }
+
+  /** `<namespace>/<fqdn>`: how a Sidecar resource names this service. */
+  public get egressHosts(): string[] {
+    return [`${this.namespace.name}/${this.fqdn}`];
+  }
+
+  /** The VirtualService of `addRoute`, once a route is added. */
+  public get virtualService(): VirtualService | undefined {
+    return this.vs;
+  }
+
+  /** The DestinationRule (subsets, traffic policy), when versions or a traffic policy are declared. */
+  public get destinationRule(): DestinationRule | undefined {
+    return this.dr;
+  }
+
+  /** The ALLOW AuthorizationPolicy of `allowFrom`, once a caller is allowed. */
+  public get authorizationPolicy(): AuthorizationPolicy | undefined {
+    return this.allowPolicy;
+  }
+
+  public abstract addVersion(version: string, options?: MeshServiceVersionOptions): ApiObject | undefined;
+
+  public addRoute(options: HttpRouteOptions): void {
+    const rule = renderHttpRoute(this, options, this);
+    if (!this.routes) {
+      this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
+      this.vs = new VirtualService(this, 'Routes', {
+        metadata: { name: this.name, namespace: this.namespace.name },
+        // The VirtualService keeps a reference to `routes`: later routes land in it.
+        spec: { hosts: [this.fqdn], http: this.routes },
+      });
+    }
+    if (this.userCatchAll) {
+      throw new Error(`${this.node.path}: this route is unreachable (IST0131): an earlier route without \`matches\` takes every request; add specific routes first`);
+    }
+    if (rule.match) {
+      this.routes.splice(this.routes.length - 1, 0, rule);
+    } else {
+      this.routes[this.routes.length - 1] = rule; // the user's catch-all replaces the implicit one
+      this.userCatchAll = true;
+    }
+  }
+
+  public allowFrom(...callers: IMeshIdentity[]): void {
+    if (callers.length === 0) {
+      throw new Error(`${this.node.path}: allowFrom needs at least one caller (an ALLOW policy with no principals would deny everyone)`);
+    }
+    if (!this.allowedPrincipals) {
+      // The policy keeps a reference to this array: callers added later still land in it.
+      this.allowedPrincipals = [];
+      this.allowPolicy = new AuthorizationPolicy(this, 'AllowFrom', {
+        metadata: { name: `${this.name}-allow`, namespace: this.namespace.name },
+        spec: {
+          action: AuthorizationPolicySpecAction.ALLOW,
+          selector: { matchLabels: this.selectorLabels },
+          rules: [{ from: [{ source: { principals: this.allowedPrincipals } }] }],
+        },
+      });
+    }
+    const principals = new Set([...this.allowedPrincipals, ...callers.map((c) => c.principal)]);
+    this.allowedPrincipals.splice(0, Infinity, ...[...principals].sort());
+  }
+
+  /**
+   * Records a version and its subset; `elsewhere` when no workload of this app runs it.
+   * @internal
+   */
+  protected _declareVersion(version: string, elsewhere: boolean): void {
+    this._checkNewVersion(version);
+    this.versionList.push(version);
+    if (elsewhere) this.versionsElsewhere.push(version);
+    this.subsets?.push({ name: version, labels: { version } });
+  }
+
+  /**
+   * Throws unless `version` is a valid label value that is not declared yet.
+   * @internal
+   */
+  protected _checkNewVersion(version: string): void {
+    checkLabelValue(this, version);
+    if (this.versionList.includes(version)) throw new Error(`${this.node.path}: version "${version}" already exists`);
+  }
+
+  /**
+   * Creates the DestinationRule (once): subsets for the declared versions and `trafficPolicy`.
+   * @internal
+   */
+  protected _ensureDestinationRule(trafficPolicy?: TrafficPolicyOptions): void {
+    if (this.subsets) return;
+    this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
+    this.dr = new DestinationRule(this, 'DestinationRule', {
+      metadata: { name: this.name, namespace: this.namespace.name },
+      spec: {
+        host: this.fqdn,
+        trafficPolicy: renderTrafficPolicy(this, trafficPolicy ?? {}, ClientTlsMode.ISTIO_MUTUAL),
+        // Read at synth: versions added later land in it.
+        subsets: Lazy.any({ produce: () => this.subsets!.length ? this.subsets : undefined }) as unknown as DestinationRuleSpecSubsets[],
+      },
+    });
+  }
+
+  /**
+   * Tells the mesh analysis about the pods of the versions deployed elsewhere (and, with
+   * `unversioned`, about unversioned pods deployed elsewhere), so that subsets and selectors resolve.
+   * @internal
+   */
+  protected _assumePodsElsewhere(unversioned: () => boolean): void {
+    assumeObjects(this, () => {
+      const versions: (string | undefined)[] = unversioned() ? [undefined, ...this.versionsElsewhere] : this.versionsElsewhere;
+      return versions.map((v) => podsElsewhere(this, v));
+    });
+  }
+}
+
+/** A stand-in for the pods of one version that another app deploys: what the analysis needs of them. */
+function podsElsewhere(svc: MeshServiceBase, version: string | undefined): any {
+  const labels = version === undefined ? { ...svc.selectorLabels } : { ...svc.selectorLabels, version };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: version === undefined ? svc.name : `${svc.name}-${version}`, namespace: svc.namespace.name },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { serviceAccountName: svc.serviceAccountName, containers: [] } },
+    },
+  };
+}
+
+/** Throws unless `value` is a valid label value (a version). */
+function checkLabelValue(scope: IConstruct, value: string): string {
+  if (value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
+    throw new Error(`${scope.node.path}: version "${value}" is not a valid label value: use letters, digits, '-', '_', '.' (e.g. "v2")`);
+  }
+  return value;
+}

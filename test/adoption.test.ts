@@ -1,0 +1,306 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart, Include, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-34';
+import { Construct } from 'constructs';
+import { HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshService, Protocol, Source } from '../src';
+import { meshChart } from './helpers';
+import { find, synthValid } from './validate';
+
+/** A cdk8s-plus Deployment as an app defines it: its own ServiceAccount, probes, a volume and env from a Secret. */
+function appDeployment(scope: Construct, id: string, options: { name?: string; sa?: string; port?: number; portName?: string; labels?: Record<string, string> } = {}) {
+  const saName = options.sa ?? id;
+  const sa = (scope.node.tryFindChild(`${saName}-sa`) as kplus.ServiceAccount | undefined)
+    ?? new kplus.ServiceAccount(scope, `${saName}-sa`, { metadata: { name: saName, namespace: 'shop' } });
+  const secret = kplus.Secret.fromSecretName(scope, `${id}-secret`, 'db');
+  const deployment = new kplus.Deployment(scope, id, {
+    metadata: { name: options.name ?? id },
+    serviceAccount: sa,
+    podMetadata: { labels: options.labels ?? {} } as any,
+    containers: [{
+      image: `${id}:1`,
+      ports: [{ number: options.port ?? 9080, name: options.portName ?? 'http' }],
+      readiness: kplus.Probe.fromHttpGet('/health', { port: options.port ?? 9080 }),
+      envVariables: { DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }) },
+      volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, `${id}-tmp`, 'tmp') }],
+    }],
+  });
+  for (const [k, v] of Object.entries(options.labels ?? {})) deployment.podMetadata.addLabel(k, v);
+  return deployment;
+}
+
+/** A chart in namespace `shop` (the app's charts usually set it) with the mesh platform applied. */
+function shopChart(): { chart: Chart; ns: MeshNamespace } {
+  const chart = meshChart();
+  const ns = new MeshNamespace(chart, 'shop');
+  return { chart, ns };
+}
+
+/** The analysis of the chart's app, as synth runs it. */
+function findings(chart: Chart) {
+  return MeshAnalyzer.attach(chart).findings();
+}
+
+describe('MeshService adopts a workload the app defines', () => {
+  test('a cdk8s-plus Deployment: app/version labels and sidecar annotations added, selector untouched, a Service with protocol-named ports', () => {
+    const { chart, ns } = shopChart();
+    const deployment = appDeployment(chart, 'reviews');
+    const before = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+    const reviews = new MeshService(chart, 'reviews-mesh', { namespace: ns, workload: deployment, name: 'reviews', version: 'v1' });
+    const objects = synthValid(chart);
+    const d = find(objects, 'Deployment', 'reviews', 'shop');
+    expect(d.spec.selector).toEqual(before.spec.selector);
+    expect(d.spec.template.metadata.labels).toEqual({ ...before.spec.template.metadata.labels, app: 'reviews', version: 'v1' });
+    expect(d.spec.template.metadata.annotations).toEqual({ 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' });
+    // The app's configuration stays as it was.
+    expect(d.spec.template.spec.containers[0]).toEqual(before.spec.template.spec.containers[0]);
+    expect(find(objects, 'Service', 'reviews', 'shop').spec).toEqual({
+      type: 'ClusterIP',
+      selector: { app: 'reviews' },
+      ports: [{ name: 'http', port: 9080, targetPort: 9080, protocol: 'TCP' }],
+    });
+    expect(reviews.fqdn).toBe('reviews.shop.svc.cluster.local');
+    expect(reviews.principal).toBe('cluster.local/ns/shop/sa/reviews');
+    expect(reviews.serviceAccountName).toBe('reviews');
+    expect(reviews.serviceAccount).toBeUndefined();
+    expect(reviews.workload).toBe(ApiObject.of(deployment));
+    expect(reviews.versions).toEqual(['v1']);
+    expect(find(objects, 'DestinationRule', 'reviews', 'shop').spec.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' } }]);
+    expect(findings(chart)).toEqual([]);
+  });
+
+  test('everything derives as for a created service: routes, subsets, allowFrom, talksTo, gateway routes', () => {
+    const { chart, ns } = shopChart();
+    const reviews = new MeshService(chart, 'reviews', { namespace: ns, workload: appDeployment(chart, 'reviews-v1', { sa: 'reviews', labels: { version: 'v1' } }), name: 'reviews' });
+    reviews.addVersion('v2', { workload: appDeployment(chart, 'reviews-v2', { sa: 'reviews' }) });
+    const page = new MeshService(chart, 'productpage-mesh', { namespace: ns, workload: appDeployment(chart, 'productpage'), name: 'productpage' });
+    reviews.addRoute({ destinations: [{ version: 'v1', weight: 80 }, { version: 'v2', weight: 20 }] });
+    reviews.allowFrom(page);
+    page.talksTo(reviews);
+    const gw = new IngressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'istio-gateway') });
+    gw.route({ match: HttpMatch.prefix('/'), to: page });
+    const objects = synthValid(chart);
+    expect(reviews.versions).toEqual(['v1', 'v2']);
+    expect(reviews.workloads.map((w) => w.name)).toEqual(['reviews-v1', 'reviews-v2']);
+    expect(find(objects, 'Deployment', 'reviews-v2').spec.template.metadata.labels).toMatchObject({ app: 'reviews', version: 'v2' });
+    expect(find(objects, 'DestinationRule', 'reviews').spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+    expect(find(objects, 'AuthorizationPolicy', 'reviews-allow').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/shop/sa/productpage']);
+    expect(find(objects, 'Sidecar', 'productpage').spec.egress[0].hosts).toEqual(['istio-system/*', 'shop/reviews.shop.svc.cluster.local']);
+    expect(reviews.virtualService?.name).toBe('reviews');
+    expect(reviews.destinationRule?.name).toBe('reviews');
+    expect(reviews.authorizationPolicy?.name).toBe('reviews-allow');
+    expect(page.sidecarResource?.name).toBe('productpage');
+    expect(findings(chart).filter((f) => f.severity !== 'Info')).toEqual([]);
+  });
+
+  test('a raw k8s L1 Deployment and its own Service: ports read from the Service, named targetPort resolved', () => {
+    const { chart, ns } = shopChart();
+    const labels = { 'app.kubernetes.io/name': 'details' };
+    const deployment = new kplus.k8s.KubeDeployment(chart, 'details', {
+      metadata: { name: 'details', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: { serviceAccountName: 'details', containers: [{ name: 'details', image: 'details:1', ports: [{ containerPort: 9080, name: 'web' }] }] },
+        },
+      },
+    });
+    const service = new kplus.k8s.KubeService(chart, 'details-svc', {
+      metadata: { name: 'details', namespace: 'shop' },
+      spec: { selector: labels, ports: [{ port: 80, name: 'http', targetPort: kplus.k8s.IntOrString.fromString('web') }] },
+    });
+    const details = new MeshService(chart, 'details-mesh', { namespace: ns, workload: deployment, service });
+    const objects = synthValid(chart);
+    expect(details.name).toBe('details');
+    expect(details.ports.map((p) => [p.port, p.targetPort, p.protocol.name, p.name])).toEqual([[80, 9080, 'http', 'http']]);
+    expect(details.selectorLabels).toEqual(labels);
+    expect(details.service).toBe(service);
+    // The adopted Service keeps its selector; the pods only gain the labels Istio's telemetry reads.
+    expect(find(objects, 'Service', 'details').spec.selector).toEqual(labels);
+    expect(find(objects, 'Deployment', 'details').spec.template.metadata.labels).toEqual(labels);
+    expect(objects.filter((o) => o.kind === 'Service')).toHaveLength(1);
+  });
+
+  test('a StatefulSet: its claim templates and selector stay as they are', () => {
+    const { chart, ns } = shopChart();
+    const labels = { app: 'ratings-db' };
+    const sts = new kplus.k8s.KubeStatefulSet(chart, 'db', {
+      metadata: { name: 'ratings-db' },
+      spec: {
+        serviceName: 'ratings-db',
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { serviceAccountName: 'db', containers: [{ name: 'db', image: 'mysql:8', ports: [{ containerPort: 3306, name: 'tcp-mysql' }] }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: kplus.k8s.Quantity.fromString('1Gi') } } } }],
+      },
+    });
+    const db = new MeshService(chart, 'ratings-db', { namespace: ns, workload: sts });
+    const objects = synthValid(chart);
+    const s = find(objects, 'StatefulSet', 'ratings-db', 'shop');
+    expect(s.metadata.namespace).toBe('shop'); // the chart has no namespace: it joins the service's
+    expect(s.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+    expect(s.spec.selector).toEqual({ matchLabels: labels });
+    expect(db.ports.map((p) => p.protocol.name)).toEqual(['tcp']);
+    expect(find(objects, 'Service', 'ratings-db').spec.ports).toEqual([{ name: 'tcp-mysql', port: 3306, targetPort: 3306, protocol: 'TCP' }]);
+  });
+
+  test('an object of an Include (YAML or Helm output)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-'));
+    const file = path.join(dir, 'ratings.yaml');
+    fs.writeFileSync(file, [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: ratings-v1, namespace: shop, labels: {app: ratings, version: v1}}',
+      'spec:', '  selector: {matchLabels: {app: ratings, version: v1}}',
+      '  template:', '    metadata: {labels: {app: ratings, version: v1}}',
+      '    spec: {serviceAccountName: bookinfo-ratings, containers: [{name: ratings, image: ratings:1, ports: [{containerPort: 9080}]}]}',
+      '---', 'apiVersion: v1', 'kind: Service', 'metadata: {name: ratings, namespace: shop}',
+      'spec: {selector: {app: ratings}, ports: [{port: 9080, name: http}]}',
+    ].join('\n'));
+    const { chart, ns } = shopChart();
+    const include = new Include(chart, 'upstream', { url: file });
+    const workload = include.apiObjects.find((o) => o.kind === 'Deployment')!;
+    const ratings = new MeshService(chart, 'ratings', { namespace: ns, workload, service: include.apiObjects.find((o) => o.kind === 'Service') });
+    ratings.addVersion('v2'); // deployed elsewhere: a subset only
+    const objects = synthValid(chart);
+    expect(ratings.versions).toEqual(['v1', 'v2']);
+    expect(ratings.principal).toBe('cluster.local/ns/shop/sa/bookinfo-ratings');
+    expect(find(objects, 'DestinationRule', 'ratings').spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+    expect(objects.filter((o) => o.kind === 'Deployment')).toHaveLength(1);
+    expect(find(objects, 'Deployment', 'ratings-v1').spec.template.metadata.annotations).toEqual({ 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' });
+    // The v2 pods live elsewhere: the analysis assumes them instead of reporting an empty subset.
+    expect(findings(chart)).toEqual([]);
+  });
+
+  test('sidecar options become annotations; a workload that configures its own proxy keeps it', () => {
+    const { chart, ns } = shopChart();
+    const own = appDeployment(chart, 'own');
+    own.podMetadata.addAnnotation('proxy.istio.io/config', '{"holdApplicationUntilProxyStarts":false}');
+    new MeshService(chart, 'own-mesh', { namespace: ns, workload: own, name: 'own' });
+    new MeshService(chart, 'tuned-mesh', { namespace: ns, workload: appDeployment(chart, 'tuned'), name: 'tuned', sidecar: { holdApplicationUntilProxyStarts: false } });
+    const objects = synthValid(chart);
+    expect(find(objects, 'Deployment', 'own').spec.template.metadata.annotations).toEqual({ 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":false}' });
+    expect(find(objects, 'Deployment', 'tuned').spec.template.metadata.annotations).toEqual({ 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":false}' });
+  });
+
+  test('a workload of another cdk8s-plus major is adopted through its ApiObject', () => {
+    // cdk8s-plus majors wrap the same cdk8s ApiObject; any construct whose default child is one will do.
+    const { chart, ns } = shopChart();
+    const wrapper = new Construct(chart, 'other-major');
+    new kplus.k8s.KubeDeployment(wrapper, 'Resource', {
+      metadata: { name: 'legacy' },
+      spec: { selector: { matchLabels: { app: 'legacy' } }, template: { metadata: { labels: { app: 'legacy' } }, spec: { serviceAccountName: 'legacy', containers: [{ name: 'c', image: 'l:1', ports: [{ containerPort: 80, name: 'http' }] }] } } },
+    });
+    const legacy = new MeshService(chart, 'legacy', { namespace: ns, workload: wrapper });
+    expect(legacy.workload.name).toBe('legacy');
+    synthValid(chart);
+  });
+});
+
+describe('adoption errors name the construct and the fix', () => {
+  test('not a workload, Jobs, Pods', () => {
+    const { chart, ns } = shopChart();
+    const cm = new kplus.ConfigMap(chart, 'cm', { data: { a: 'b' } });
+    expect(() => new MeshService(chart, 'a', { namespace: ns, workload: cm })).toThrow('test/a: cannot adopt ConfigMap test/cm/Resource: it is not a workload: adopt a Deployment, StatefulSet, DaemonSet or ReplicaSet');
+    const job = new kplus.Job(chart, 'job', { containers: [{ image: 'j:1' }] });
+    expect(() => new MeshService(chart, 'b', { namespace: ns, workload: job })).toThrow("test/b: cannot adopt Job test/job/Resource: a Job's pod template is immutable");
+    const svc = new kplus.Service(chart, 'svc', { ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'p', { labels: { a: 'b' } }) });
+    expect(() => new MeshService(chart, 'c', { namespace: ns, workload: svc })).toThrow('test/c: cannot adopt Service test/svc/Resource: a Service is not a workload: pass the workload as `workload` and the Service as `service`');
+    expect(() => new MeshService(chart, 'd', { namespace: ns, workload: new Construct(chart, 'nothing') })).toThrow('test/d: workload test/nothing is not a Kubernetes object: pass a cdk8s-plus workload, a `k8s` L1 object or an ApiObject of an Include (include.apiObjects)');
+  });
+
+  test('a pod template without labels', () => {
+    const { chart, ns } = shopChart();
+    const d = new kplus.k8s.KubeDeployment(chart, 'bare', { spec: { selector: {}, template: { spec: { containers: [{ name: 'c', image: 'c:1' }] } } } });
+    expect(() => new MeshService(chart, 'bare-mesh', { namespace: ns, workload: d, port: 80 })).toThrow('test/bare-mesh: Deployment test/bare has a pod template without labels: give its pods labels (and select them in spec.selector) before adopting it');
+  });
+
+  test('a Service whose selector disagrees with the pod labels', () => {
+    const { chart, ns } = shopChart();
+    const deployment = appDeployment(chart, 'web');
+    const service = new kplus.k8s.KubeService(chart, 'web-svc', { metadata: { name: 'web' }, spec: { selector: { app: 'website' }, ports: [{ port: 9080, name: 'http' }] } });
+    expect(() => new MeshService(chart, 'web-mesh', { namespace: ns, workload: deployment, service }))
+      .toThrow(/^test\/web-mesh: the Service selects app=website, but the pods of Deployment test\/web\/Resource have cdk8s.io\/metadata.addr=test-web-[0-9a-f]+: they disagree, so the Service would not reach these pods; align the Service selector and the pod labels$/);
+  });
+
+  test('a Service port whose container port the workload does not declare', () => {
+    const { chart, ns } = shopChart();
+    expect(() => new MeshService(chart, 'web', { namespace: ns, workload: appDeployment(chart, 'web-app'), port: 8080 }))
+      .toThrow('test/web: Service port 8080 sends to container port 8080, which Deployment test/web-app/Resource does not declare (its container ports: 9080): add the port to its container, or fix the Service port');
+  });
+
+  test('ports that cannot be derived, or carry no protocol', () => {
+    const { chart, ns } = shopChart();
+    expect(() => new MeshService(chart, 'x', { namespace: ns, workload: appDeployment(chart, 'x-app', { portName: 'web' }) }))
+      .toThrow('test/x: Deployment test/x-app/Resource has container ports without a protocol in their name (9080): pass `port` or `ports` to say which ports the Service exposes');
+    const deployment = appDeployment(chart, 'y-app');
+    const service = new kplus.k8s.KubeService(chart, 'y-svc', { metadata: { name: 'y' }, spec: { selector: { app: 'y' }, ports: [{ port: 9080, name: 'web' }] } });
+    deployment.podMetadata.addLabel('app', 'y');
+    expect(() => new MeshService(chart, 'y', { namespace: ns, workload: deployment, service }))
+      .toThrow('test/y: port 9080 of Service test/y-svc carries no protocol (name "web"): name it "http", "http-<suffix>", "grpc", "tcp-<suffix>" … or set its appProtocol (IST0118)');
+    const named = new kplus.k8s.KubeService(chart, 'z-svc', { metadata: { name: 'y2' }, spec: { selector: { app: 'y' }, ports: [{ port: 80, name: 'http', targetPort: kplus.k8s.IntOrString.fromString('admin') }] } });
+    expect(() => new MeshService(chart, 'y2', { namespace: ns, workload: deployment, service: named }))
+      .toThrow('test/y2: port 80 of Service test/z-svc targets the container port named "admin", which Deployment test/y-app/Resource does not declare');
+  });
+
+  test('props that do not go together', () => {
+    const { chart, ns } = shopChart();
+    const d = appDeployment(chart, 'w');
+    expect(() => new MeshService(chart, 'a', { namespace: ns, port: 80 })).toThrow('test/a: set exactly one of `workload` (adopt the app\'s workload) or `image` (create a Deployment)');
+    expect(() => new MeshService(chart, 'b', { namespace: ns, workload: d, image: 'x:1' })).toThrow('test/b: set exactly one of `workload`');
+    expect(() => new MeshService(chart, 'c', { namespace: ns, workload: d, replicas: 3 })).toThrow('test/c: `replicas` applies to a Deployment created from an image: set it on the adopted Deployment instead');
+    expect(() => new MeshService(chart, 'e', { namespace: ns, image: 'e:1', port: 80, service: d })).toThrow('test/e: `service` adopts the Service of an adopted `workload`: set `workload` too, or remove `service`');
+    const service = new kplus.k8s.KubeService(chart, 's', { metadata: { name: 'w' }, spec: { selector: { app: 'w' }, ports: [{ port: 9080, name: 'http' }] } });
+    expect(() => new MeshService(chart, 'f', { namespace: ns, workload: d, service, port: 80 })).toThrow('test/f: the adopted Service test/s declares its own ports: remove `port`, `ports` and `protocolSelection`');
+    expect(() => new MeshService(chart, 'g', { namespace: ns, workload: d, service, name: 'other' })).toThrow('test/g: name "other" differs from the adopted Service\'s name "w": omit `name`');
+    const notService = new kplus.ConfigMap(chart, 'cm2');
+    expect(() => new MeshService(chart, 'h', { namespace: ns, workload: d, service: notService })).toThrow('test/h: `service` test/cm2/Resource is a ConfigMap, not a Service');
+  });
+
+  test('namespace, version label and injection opt-out', () => {
+    const { chart, ns } = shopChart();
+    const elsewhere = new kplus.Deployment(chart, 'elsewhere', { metadata: { namespace: 'other' }, containers: [{ image: 'e:1', ports: [{ number: 80, name: 'http' }] }] });
+    expect(() => new MeshService(chart, 'a', { namespace: ns, workload: elsewhere })).toThrow('test/a: Deployment test/elsewhere/Resource is in namespace "other", not "shop": adopt it with the MeshNamespace it runs in');
+    const v1 = appDeployment(chart, 'v1', { labels: { version: 'v1' } });
+    expect(() => new MeshService(chart, 'b', { namespace: ns, workload: v1, version: 'v2' })).toThrow('test/b: Deployment test/v1/Resource has pod label version=v1, not "v2": declare version "v1" or change the label');
+    const optOut = appDeployment(chart, 'optout', { labels: { 'sidecar.istio.io/inject': 'false' } });
+    expect(() => new MeshService(chart, 'c', { namespace: ns, workload: optOut })).toThrow('test/c: Deployment test/optout/Resource opts out of sidecar injection (sidecar.istio.io/inject: "false"): remove that label or annotation to put it in the mesh');
+    const annotated = appDeployment(chart, 'annotated');
+    annotated.podMetadata.addAnnotation('sidecar.istio.io/proxyCPU', '1');
+    const { Cpu } = kplus;
+    expect(() => new MeshService(chart, 'd', { namespace: ns, workload: annotated, sidecar: { cpuRequest: Cpu.millis(100) } }))
+      .toThrow('test/d: Deployment test/annotated/Resource sets pod annotation sidecar.istio.io/proxyCPU itself and `sidecar` sets it too: configure the sidecar in one place');
+  });
+
+  test('versions: one identity, adopted services adopt, subsets need a first version', () => {
+    const { chart, ns } = shopChart();
+    const svc = new MeshService(chart, 'r', { namespace: ns, workload: appDeployment(chart, 'r1', { sa: 'r' }) });
+    expect(() => svc.addVersion('v2')).toThrow("test/r: set `version` (e.g. 'v1') on the service before addVersion('v2'), so that every pod belongs to a subset");
+    const versioned = new MeshService(chart, 'q', { namespace: ns, workload: appDeployment(chart, 'q1', { sa: 'q' }), version: 'v1' });
+    expect(() => versioned.addVersion('v2', { image: 'q:2' })).toThrow("test/q: addVersion('v2', { image }) creates a Deployment, but this service adopts the app's workloads: adopt the version's workload with { workload }");
+    expect(() => versioned.addVersion('v2', { workload: appDeployment(chart, 'q2', { sa: 'other' }) }))
+      .toThrow('test/q: version "v2" (Deployment test/q2/Resource) runs as ServiceAccount "other", the service\'s pods as "q": a service has one identity; run every version as one ServiceAccount');
+    expect(() => versioned.addVersion('v1')).toThrow('test/q: version "v1" already exists');
+    expect(() => versioned.addVersion('v3', { workload: appDeployment(chart, 'q3', { sa: 'q' }), replicas: 2 })).toThrow("test/q: addVersion('v3'): `replicas` and `env` apply to a Deployment created from an image: set them on the adopted workload");
+  });
+
+  test('the default ServiceAccount is no identity to name', () => {
+    const { chart, ns } = shopChart();
+    const d = new kplus.k8s.KubeDeployment(chart, 'anon', { spec: { selector: { matchLabels: { app: 'anon' } }, template: { metadata: { labels: { app: 'anon' } }, spec: { containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 80, name: 'http' }] }] } } } });
+    const anon = new MeshService(chart, 'anon-mesh', { namespace: ns, workload: d, name: 'anon' });
+    expect(() => Source.services(anon)).toThrow('test/anon-mesh: its pods run as the namespace\'s `default` ServiceAccount, an identity every pod of namespace "shop" without its own shares: give them a ServiceAccount of their own (serviceAccountName) before naming the service as a caller');
+  });
+
+  test('a change to the workload after adoption fails synth instead of leaving a stale principal or selector', () => {
+    const { chart, ns } = shopChart();
+    const d = appDeployment(chart, 'late');
+    new MeshService(chart, 'late-mesh', { namespace: ns, workload: d, name: 'late' });
+    (d as any).addContainer({ image: 'x:1', name: 'second' });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    const changed = new kplus.k8s.KubeDeployment(chart, 'changing', { spec: { selector: { matchLabels: { app: 'c' } }, template: { metadata: { labels: { app: 'c' } }, spec: { serviceAccountName: 'c', containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 80, name: 'http' }] }] } } } });
+    new MeshService(chart, 'c', { namespace: ns, workload: changed });
+    changed.addJsonPatch(JsonPatch.replace('/spec/template/spec/serviceAccountName', 'other'));
+    expect(() => Testing.synth(chart)).toThrow('[test/c] Deployment test/changing runs as ServiceAccount "other" now, but it was adopted (and its principal derived) as "c": adopt it after setting its ServiceAccount');
+  });
+});
+
+void Protocol;
