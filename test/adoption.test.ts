@@ -9,7 +9,8 @@ import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
 
 /** A cdk8s-plus Deployment as an app defines it: its own ServiceAccount, probes, a volume and env from a Secret. */
-function appDeployment(scope: Construct, id: string, options: { name?: string; sa?: string; port?: number; portName?: string; labels?: Record<string, string> } = {}) {
+interface AppDeploymentOptions { name?: string; sa?: string; port?: number; portName?: string; labels?: Record<string, string> }
+function appDeployment(scope: Construct, id: string, options: AppDeploymentOptions = {}) {
   const saName = options.sa ?? id;
   const sa = (scope.node.tryFindChild(`${saName}-sa`) as kplus.ServiceAccount | undefined)
     ?? new kplus.ServiceAccount(scope, `${saName}-sa`, { metadata: { name: saName, namespace: 'shop' } });

@@ -562,7 +562,9 @@ class ReferencedService extends MeshServiceBase {
       metadata: { name: this.name, namespace: this.namespace.name },
       spec: {
         selector: this.selectorLabels,
-        ports: this.ports.map((p) => ({ port: p.port, targetPort: p.targetPort, name: p.name, protocol: transport(p.protocol), appProtocol: p.protocol.name })),
+        ports: this.ports.map((p) => ({
+          port: p.port, targetPort: p.targetPort, name: p.name, protocol: transport(p.protocol), appProtocol: p.protocol.name,
+        })),
       },
     };
   }
