@@ -1,6 +1,6 @@
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import {
-  AuthorizationPolicy, HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication, MeshAnalyzer, MeshNamespace, MeshService, MtlsMode,
+  AuthorizationPolicy, HttpMatch, MeshDiagram, IngressGateway, InstalledGateway, JwtAuthentication, MeshAnalyzer, MeshNamespace, MeshService, MtlsMode,
   MtlsPolicy, Protocol, Source,
 } from '../src';
 import { meshChart } from './helpers';
@@ -62,6 +62,10 @@ describe('a service that lives outside this app (MeshService.fromServiceAttribut
     expect(find(objects, 'PeerAuthentication', 'payments-api', 'payments').spec.selector).toEqual({ matchLabels: { app: 'payments-api' } });
     // The analysis resolves the service, its namespace and the installed gateway as if they were applied.
     expect(MeshAnalyzer.attach(chart).findings().filter((f) => f.severity !== 'Info')).toEqual([]);
+    // The diagram draws them too.
+    const diagram = MeshDiagram.fromApp(chart.node.root as App);
+    expect(diagram).toContain('gw_shop_istio_ingressgateway ==>|"/api*"| svc_payments_payments_api');
+    expect(diagram).toContain('svc_shop_front --> svc_payments_payments_api');
   });
 
   test('versions: subsets this app declares (DestinationRule written here) or its owner declares (nothing written)', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { assumedObjects } from '../analysis/assumed-objects';
 
 /**
  * A picture of a synthesized mesh, as Mermaid in Markdown (renders in pull requests): gateways
@@ -8,9 +9,12 @@ import { App } from 'cdk8s';
  * (from ALLOW AuthorizationPolicies), the mTLS mode of each namespace, and external hosts.
  */
 export class MeshDiagram {
-  /** The diagram (a Markdown document) of every object of every chart of `app`. */
+  /**
+   * The diagram (a Markdown document) of every object of every chart of `app`, with the services,
+   * namespaces and gateways the app references outside itself (`fromServiceAttributes`, installed gateways).
+   */
   public static fromApp(app: App): string {
-    return MeshDiagram.fromObjects(app.charts.flatMap((c) => c.toJson()));
+    return MeshDiagram.fromObjects([...app.charts.flatMap((c) => c.toJson()), ...assumedObjects(app)]);
   }
 
   /**

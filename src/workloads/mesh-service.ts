@@ -330,8 +330,10 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     if (version !== undefined) labels.version = version;
     addToPodTemplate(w, 'labels', labels);
     if (!selects(this.selectorLabels, w.podLabels)) {
+      const perWorkload = 'cdk8s.io/metadata.addr' in this.selectorLabels
+        ? ' (cdk8s-plus\'s exposeViaService selects one workload\'s pods by cdk8s.io/metadata.addr: to serve several versions, omit `service` and let the mesh create one that selects `app`)' : '';
       throw new Error(`${this.node.path}: the Service selects ${labelText(this.selectorLabels)}, but the pods of ${where} have ${labelText(w.podLabels)}: `
-        + 'they disagree, so the Service would not reach these pods; align the Service selector and the pod labels');
+        + `they disagree, so the Service would not reach these pods; align the Service selector and the pod labels${perWorkload}`);
     }
     this.ports.forEach((p) => this.checkContainerPort(w, p.targetPort, p.port));
 
