@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import {
-  AuthorizationPolicy, HttpMatch, MeshDiagram, IngressGateway, InstalledGateway, JwtAuthentication, MeshAnalyzer, MeshNamespace, MeshService, MtlsMode,
-  MtlsPolicy, Protocol, Source,
+  AuthorizationPolicy, HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication, MeshAnalyzer, MeshDiagram, MeshNamespace, MeshService,
+  MtlsMode, MtlsPolicy, Protocol, Source,
 } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
