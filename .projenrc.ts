@@ -12,11 +12,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   projenrcTs: true,
   minNodeVersion: '20.0.0',
 
-  cdk8sVersion: '2.70.106',
+  cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
   // jsii 5.9 runs on Node 20 without the end-of-life banner that jsii 6 prints.
   jsiiVersion: '~5.9.0',
-  peerDeps: ['cdk8s-plus-34@^2.0.54'],
+  peerDeps: ['cdk8s-plus-34@^2.0.20'],
   devDeps: [
     'cdk8s-cli@^2.207.60',
     '@kubernetes-models/istio@^3.0.1',
