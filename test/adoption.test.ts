@@ -118,9 +118,9 @@ describe('MeshService adopts a workload the app defines', () => {
     expect(details.ports.map((p) => [p.port, p.targetPort, p.protocol.name, p.name])).toEqual([[80, 9080, 'http', 'http']]);
     expect(details.selectorLabels).toEqual(labels);
     expect(details.service).toBe(service);
-    // The adopted Service keeps its selector; the pods only gain the labels Istio's telemetry reads.
+    // The adopted Service keeps its selector; the pods only gain the label Istio's telemetry reads.
     expect(find(objects, 'Service', 'details').spec.selector).toEqual(labels);
-    expect(find(objects, 'Deployment', 'details').spec.template.metadata.labels).toEqual(labels);
+    expect(find(objects, 'Deployment', 'details').spec.template.metadata.labels).toEqual({ ...labels, app: 'details' });
     expect(objects.filter((o) => o.kind === 'Service')).toHaveLength(1);
   });
 

@@ -325,16 +325,21 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     if (w.podLabels['sidecar.istio.io/inject'] === 'false' || w.podAnnotations['sidecar.istio.io/inject'] === 'false') {
       throw new Error(`${this.node.path}: ${where} opts out of sidecar injection (sidecar.istio.io/inject: "false"): remove that label or annotation to put it in the mesh`);
     }
-    // A created Service selects `app`; an adopted one selects what it selects, which the pods must carry.
-    const labels: Record<string, string> = this.props.service === undefined ? { app: this.selectorLabels.app } : {};
-    if (version !== undefined) labels.version = version;
-    addToPodTemplate(w, 'labels', labels);
-    if (!selects(this.selectorLabels, w.podLabels)) {
+    const checkSelected = () => {
+      if (selects(this.selectorLabels, w.podLabels)) return;
       const perWorkload = 'cdk8s.io/metadata.addr' in this.selectorLabels
         ? ' (cdk8s-plus\'s exposeViaService selects one workload\'s pods by cdk8s.io/metadata.addr: to serve several versions, omit `service` and let the mesh create one that selects `app`)' : '';
       throw new Error(`${this.node.path}: the Service selects ${labelText(this.selectorLabels)}, but the pods of ${where} have ${labelText(w.podLabels)}: `
         + `they disagree, so the Service would not reach these pods; align the Service selector and the pod labels${perWorkload}`);
-    }
+    };
+    // The app's own Service selects what it selects: the pods must match it as they are.
+    if (this.props.service !== undefined) checkSelected();
+    // Istio's telemetry reads `app` and `version`; a created Service selects `app`. Labels the pods
+    // already carry stay as they are.
+    const labels: Record<string, string> = { app: this.selectorLabels.app ?? this.name };
+    if (version !== undefined) labels.version = version;
+    addToPodTemplate(w, 'labels', labels);
+    checkSelected();
     this.ports.forEach((p) => this.checkContainerPort(w, p.targetPort, p.port));
 
     const annotations = sidecarAnnotations(this, this.props.sidecar ?? {});
