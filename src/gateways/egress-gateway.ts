@@ -186,7 +186,10 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     // Only VirtualServices of the gateway's namespace (the route's own) may bind the host to the gateway.
     const bound = `./${host}`;
     // The SNI of the mutual TLS hop picks the gateway server for this host.
-    const hop = (port: number) => ({ port: { number: port }, tls: { mode: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode.ISTIO_UNDERSCORE_MUTUAL, sni: host } });
+    const hop = (port: number) => ({
+      port: { number: port },
+      tls: { mode: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode.ISTIO_UNDERSCORE_MUTUAL, sni: host },
+    });
     this.subsets.push({
       name: slug,
       labels: this.selectorLabels,
