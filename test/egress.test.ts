@@ -332,7 +332,7 @@ describe('EgressGateway', () => {
     const m = mk('m');
     gw.route(m, { allowFrom });
     expect(() => other.route(m, { allowFrom }))
-      .toThrow('test/other: test/m is already routed through an egress gateway (istio-egress/m.example.com, istio-egress/istio-egressgateway.istio-egress.svc.cluster.local): route each external service through one gateway');
+      .toThrow('test/other: test/m is already routed through egress gateway test/egress: route each external service through one gateway');
     const n = mk('n');
     client.talksTo(n);
     expect(() => other.route(n, { allowFrom }))

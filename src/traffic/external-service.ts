@@ -181,8 +181,8 @@ export class ExternalService extends Construct implements IEgressTarget {
    * @default - none without `tlsOrigination`
    */
   public readonly destinationRule?: DestinationRule;
-  /** Sidecar egress hosts of the egress gateway this service is routed through (its Service, its routes). */
-  private gatewayEgressHosts?: string[];
+  /** The egress gateway this service is routed through, and the Sidecar egress hosts of its Service and routes. */
+  private gatewayRoute?: { gateway: string; egressHosts: string[] };
   /** Whether `egressHosts` has been read (a Sidecar holds it from then on). */
   private egressHostsRead = false;
 
@@ -271,7 +271,7 @@ export class ExternalService extends Construct implements IEgressTarget {
   public get egressHosts(): string[] {
     this.egressHostsRead = true;
     const hosts = this.hosts.map((h) => `${this.namespace.name}/${h}`);
-    return [...hosts, ...this.gatewayEgressHosts ?? []];
+    return [...hosts, ...this.gatewayRoute?.egressHosts ?? []];
   }
 
   /**
@@ -281,13 +281,13 @@ export class ExternalService extends Construct implements IEgressTarget {
    */
   public _routeThrough(gateway: IConstruct, egressHosts: string[]): void {
     const where = gateway.node.path;
-    if (this.gatewayEgressHosts) {
-      throw new Error(`${where}: ${this.node.path} is already routed through an egress gateway (${this.gatewayEgressHosts.join(', ')}): route each external service through one gateway`);
+    if (this.gatewayRoute) {
+      throw new Error(`${where}: ${this.node.path} is already routed through egress gateway ${this.gatewayRoute.gateway}: route each external service through one gateway`);
     }
     if (this.egressHostsRead) {
       throw new Error(`${where}: ${this.node.path} was passed to talksTo() before it was routed through the gateway, so those Sidecars cannot reach the gateway: call route() first, then talksTo()`);
     }
-    this.gatewayEgressHosts = egressHosts;
+    this.gatewayRoute = { gateway: where, egressHosts };
   }
 }
 
