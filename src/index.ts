@@ -26,6 +26,7 @@ export * from './traffic/external-service';
 // Gateways.
 export * from './gateways/installed-gateway';
 export * from './gateways/ingress-gateway';
+export * from './gateways/egress-gateway';
 
 // Security: mTLS, authorization, JWT.
 export * from './security/policy-target';

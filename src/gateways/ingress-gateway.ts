@@ -1,10 +1,10 @@
-import { ApiObject, Lazy, Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-34';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { hostMatches } from '../analysis/mesh-index';
-import { checkDnsLabel, checkRange, hostSlug, isDnsName } from '../core/names';
+import { checkDnsLabel, hostSlug, isDnsName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
@@ -14,7 +14,7 @@ import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IMeshDestination, checkInMesh } from '../traffic/destination';
 import { HttpMatch } from '../traffic/http-match';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
-import { ContainerResources, kubeResources } from '../workloads/resources';
+import { ContainerResources } from '../workloads/resources';
 
 /** How the gateway's Service is exposed. */
 export enum GatewayServiceType {
@@ -219,7 +219,14 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       this.selectorLabels = { app: this.name, istio };
       this.workloadNamespace = this.namespace.name;
       this.serviceAccountName = this.name;
-      const workload = this.deploy(props);
+      const workload = gatewayWorkload(this, {
+        namespace: this.namespace,
+        name: this.name,
+        selectorLabels: this.selectorLabels,
+        serviceType: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
+        replicas: props.replicas,
+        resources: props.resources,
+      });
       this.deployment = workload.deployment;
       this.service = workload.service;
     }
@@ -304,72 +311,6 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       match: [{ port: 443, sniHosts }],
       route: [{ destination: { host: to.fqdn, port: { number: target.port } } }],
     });
-  }
-
-  /** The gateway's pods, deployed here: ServiceAccount, Role and RoleBinding, Deployment and Service. */
-  private deploy(props: IngressGatewayProps): { deployment: ApiObject; service: ApiObject } {
-    if (!this.namespace.injection) {
-      throw new Error(`${this.node.path}: namespace "${this.namespace.name}" has injection disabled, but the gateway's proxy (image: auto) is injected: put the gateway in a namespace with injection on`);
-    }
-    const metadata = { name: this.name, namespace: this.namespace.name };
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
-    // The gateway reads its TLS certificates (credentialName) from Secrets in its namespace.
-    new k8s.KubeRole(this, 'Role', {
-      metadata,
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
-    });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name }],
-    });
-
-    // Open-source injectors also need the pod opted in by label (the object selector).
-    const podLabels: Record<string, string> = this.namespace.platform.isManaged
-      ? { ...this.selectorLabels }
-      : { ...this.selectorLabels, 'sidecar.istio.io/inject': 'true' };
-    const replicas = checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000);
-    // The `istio` label marks gateway objects as Istio's own, as Istio's gateway chart does (the
-    // analyzers exempt them from application port-naming rules: IST0118, KIA0601, KIA0701).
-    const labelled = { ...metadata, labels: this.selectorLabels };
-    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: labelled,
-      spec: {
-        replicas,
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: { annotations: { 'inject.istio.io/templates': 'gateway' }, labels: podLabels },
-          spec: {
-            serviceAccountName: this.name,
-            containers: [{
-              name: 'istio-proxy',
-              image: 'auto', // replaced by the injector with the mesh's proxy image
-              resources: kubeResources(props.resources, {
-                cpuRequest: Cpu.millis(100),
-                memoryRequest: Size.mebibytes(64),
-                cpuLimit: Cpu.millis(200),
-                memoryLimit: Size.mebibytes(256),
-              }),
-            }],
-          },
-        },
-      },
-    });
-
-    const service = new k8s.KubeService(this, 'Service', {
-      metadata: labelled,
-      spec: {
-        type: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
-        selector: this.selectorLabels,
-        ports: [
-          // Readiness endpoint (/healthz/ready) for load-balancer health checks.
-          { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(15021) },
-          { name: 'http2', port: 80, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(80) },
-          { name: 'https', port: 443, protocol: 'TCP', targetPort: k8s.IntOrString.fromNumber(443) },
-        ],
-      },
-    });
-    return { deployment, service };
   }
 
   private checkedHosts(hosts: string[]): string[] {

@@ -56,6 +56,15 @@ export class HttpMatch {
     return new HttpMatch({ ...this.spec, sourceLabels: sortedRecord({ ...this.spec.sourceLabels, ...labels }) });
   }
 
+  /**
+   * Also require the port the caller dialled (the service port, 1–65535), e.g. to treat plain
+   * HTTP on port 80 differently from other ports of the same host.
+   */
+  public withPort(port: number): HttpMatch {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`HttpMatch.withPort: port ${port} is out of range: use a whole number from 1 to 65535`);
+    return new HttpMatch({ ...this.spec, port });
+  }
+
   /** Match the path case-insensitively. */
   public ignoringCase(): HttpMatch {
     return new HttpMatch({ ...this.spec, ignoreUriCase: true });

@@ -1,0 +1,271 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { gatewayWorkload } from './gateway-workload';
+import { checkDnsLabel, hostSlug } from '../core/names';
+import { IMeshIdentity, servicePrincipal } from '../core/principal';
+import {
+  DestinationRule, DestinationRuleSpecSubsets, DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode, Gateway, GatewaySpecServers,
+  GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecTcp, VirtualServiceSpecTls,
+} from '../imports/networking.istio.io';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
+import { IMeshNamespace } from '../platform/mesh-namespace';
+import type { Source } from '../security/authorization-policy';
+import {
+  ExternalService, Resolution, ResolvedOrigination, TlsOriginationOptions, originationSubset, resolveOrigination,
+} from '../traffic/external-service';
+import { HttpMatch } from '../traffic/http-match';
+import { ContainerResources } from '../workloads/resources';
+
+/** The gateway ports that carry the mesh's HTTP and TLS traffic (the ports of its Service). */
+const HTTP_PORT = 80;
+const TLS_PORT = 443;
+
+/** Properties of an `EgressGateway`. */
+export interface EgressGatewayProps {
+  /** The mesh namespace the gateway runs in (it must have injection on: the proxy is injected). */
+  readonly namespace: IMeshNamespace;
+  /**
+   * Name of the gateway's Deployment, Service, ServiceAccount, Role, Istio Gateway, DestinationRule
+   * and AuthorizationPolicy; also its `app` label.
+   * @default 'istio-egressgateway'
+   */
+  readonly name?: string;
+  /**
+   * Value of the `istio` label that the Istio Gateway selects.
+   * @default - the name without its `istio-` prefix (`egressgateway`)
+   */
+  readonly istioLabel?: string;
+  /**
+   * Number of gateway pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Resources of the gateway proxy.
+   * @default - requests 100m CPU / 64Mi, limits 200m CPU / 256Mi
+   */
+  readonly resources?: ContainerResources;
+}
+
+/** How an external service's traffic goes through the egress gateway. */
+export interface EgressRouteOptions {
+  /**
+   * Who may send this service's traffic through the gateway: a rule of the gateway's ALLOW
+   * AuthorizationPolicy (the caller's identity is known because the hop to the gateway is mutual TLS).
+   */
+  readonly allowFrom: Source[];
+  /**
+   * Originate TLS at the gateway: applications call `fromPort` in plain HTTP, and the gateway
+   * connects to `port` with TLS. Unlike the sidecars, the gateway can present a client certificate
+   * (`MUTUAL`) or take the CA from a Secret in its namespace (`credentialName`).
+   * @default - no origination: HTTP leaves as HTTP, and applications' TLS passes through
+   */
+  readonly originateTls?: TlsOriginationOptions;
+}
+
+/**
+ * An Istio egress gateway, as Istio's egress gateway tasks set it up: the gateway workload
+ * (ServiceAccount, Role and RoleBinding for its Secrets, injected Deployment, ClusterIP Service), the
+ * Istio `Gateway`, a DestinationRule for mutual TLS from the sidecars to it (one subset per external
+ * host, whose SNI picks the gateway server), and an ALLOW AuthorizationPolicy on who may use it.
+ * `route()` sends an `ExternalService` through it: a two-hop VirtualService (sidecars → gateway,
+ * gateway → external host), and TLS origination at the gateway when asked.
+ */
+export class EgressGateway extends Construct implements IMeshIdentity {
+  /** Name of the gateway's objects. */
+  public readonly name: string;
+  /** The namespace it runs in. */
+  public readonly namespace: IMeshNamespace;
+  /** Labels of the gateway pods, which the Istio Gateway, its subsets and its policy select. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The Istio Gateway (escape hatch). */
+  public readonly gateway: Gateway;
+  /** The DestinationRule of the hop from the sidecars to the gateway (escape hatch). */
+  public readonly destinationRule: DestinationRule;
+  /** The ALLOW policy on the gateway pods (escape hatch). */
+  public readonly authorizationPolicy: AuthorizationPolicy;
+  /** The Kubernetes Deployment (escape hatch). */
+  public readonly deployment: ApiObject;
+  /** The Kubernetes Service (escape hatch). */
+  public readonly service: ApiObject;
+  private readonly httpHosts: string[] = [];
+  private readonly tlsHosts: string[] = [];
+  private readonly subsets: DestinationRuleSpecSubsets[] = [];
+  private readonly rules: AuthorizationPolicySpecRules[] = [];
+  private readonly routed = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: EgressGatewayProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.name = checkDnsLabel(this, 'gateway name', props.name ?? 'istio-egressgateway');
+    const istio = checkDnsLabel(this, 'istioLabel', props.istioLabel ?? this.name.replace(/^istio-/, ''));
+    this.selectorLabels = { app: this.name, istio };
+    const metadata = { name: this.name, namespace: this.namespace.name };
+    const workload = gatewayWorkload(this, {
+      namespace: this.namespace,
+      name: this.name,
+      selectorLabels: this.selectorLabels,
+      // Only the mesh sends traffic to an egress gateway.
+      serviceType: 'ClusterIP',
+      replicas: props.replicas,
+      resources: props.resources,
+    });
+    this.deployment = workload.deployment;
+    this.service = workload.service;
+
+    // Both servers terminate the mesh's mutual TLS; the rendered lists are read at synth, so later routes land in them.
+    const server = (port: number, protocol: string, hosts: string[]): GatewaySpecServers[] => hosts.length
+      ? [{ port: { number: port, name: protocol.toLowerCase(), protocol }, hosts, tls: { mode: GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL } }]
+      : [];
+    this.gateway = new Gateway(this, 'Gateway', {
+      metadata,
+      spec: {
+        selector: { istio },
+        servers: Lazy.any({ produce: () => [...server(HTTP_PORT, 'HTTPS', this.httpHosts), ...server(TLS_PORT, 'TLS', this.tlsHosts)] }) as any,
+      },
+    });
+    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+      metadata,
+      spec: { host: this.fqdn, subsets: this.subsets },
+    });
+    this.authorizationPolicy = new AuthorizationPolicy(this, 'Policy', {
+      metadata,
+      spec: { selector: { matchLabels: this.selectorLabels }, action: AuthorizationPolicySpecAction.ALLOW, rules: this.rules },
+    });
+    this.node.addValidation({
+      validate: () => this.routed.size ? [] : ['no ExternalService is routed through the egress gateway: call route(), or remove the gateway'],
+    });
+  }
+
+  /** The gateway's SPIFFE principal (its service account). */
+  public get principal(): string {
+    return servicePrincipal(this.namespace.platform.trustDomain, this.namespace.name, this.name);
+  }
+
+  /** The cluster-local host name of the gateway's Service. */
+  public get fqdn(): string {
+    return `${this.name}.${this.namespace.name}.svc.cluster.local`;
+  }
+
+  /**
+   * Sends an external service's traffic through the gateway: its HTTP port over the gateway's
+   * port 80 and its TLS port over 443, both mutual TLS from the sidecars, and on from the gateway
+   * to the external host. Only `allowFrom` may use this route. Call it before the callers'
+   * `talksTo(service)`, so that their Sidecars reach the gateway too.
+   */
+  public route(service: ExternalService, options: EgressRouteOptions): void {
+    const where = this.node.path;
+    const svc = service.node.path;
+    if (options.allowFrom.length === 0) {
+      throw new Error(`${where}: allowFrom is empty for ${svc}: name the sources that may use the gateway (an empty list would let no one)`);
+    }
+    if (service.destinationRule) {
+      throw new Error(`${where}: ${svc} originates TLS at the sidecars (tlsOrigination), but through the gateway the sidecars only carry its traffic to the gateway: move those options to route()'s originateTls`);
+    }
+    if (service.resolution === Resolution.NONE) {
+      throw new Error(`${where}: ${svc} has Resolution.NONE, so the gateway would forward to the address the application dialled, which is the gateway itself (a loop): use Resolution.DNS`);
+    }
+    if (service.hosts.length !== 1 || service.hosts[0].startsWith('*')) {
+      throw new Error(`${where}: ${svc} has host${service.hosts.length > 1 ? 's' : ''} ${service.hosts.join(', ')}, but the gateway forwards to one concrete host per route: create one ExternalService per host`);
+    }
+    const host = service.hosts[0];
+    const other = this.routed.get(host);
+    if (other) throw new Error(`${where}: host "${host}" is already routed through the gateway by ${other}: route each host once`);
+    if (service.exportTo && !service.exportTo.includes(this.namespace.name)) {
+      throw new Error(`${where}: ${svc} is not exported to the gateway's namespace "${this.namespace.name}" (exportTo: ${service.exportTo.join(', ')}), so the gateway cannot see it: add the namespace to exportTo`);
+    }
+    const ports = this.hopPorts(service);
+    const origination = options.originateTls && resolveOrigination(this, service, options.originateTls, true);
+    // The callers' Sidecars import the gateway's Service and the route, which lives in the gateway's namespace.
+    service._routeThrough(this, [`${this.namespace.name}/${host}`, `${this.namespace.name}/${this.fqdn}`]);
+    this.routed.set(host, svc);
+
+    const slug = hostSlug(host);
+    const name = checkDnsLabel(this, 'route name', `${this.name}-${slug}`.slice(0, 63).replace(/-+$/, ''));
+    const metadata = { name, namespace: this.namespace.name };
+    // Only VirtualServices of the gateway's namespace (the route's own) may bind the host to the gateway.
+    const bound = `./${host}`;
+    // The SNI of the mutual TLS hop picks the gateway server for this host.
+    const hop = (port: number) => ({
+      port: { number: port },
+      tls: { mode: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode.ISTIO_UNDERSCORE_MUTUAL, sni: host },
+    });
+    this.subsets.push({
+      name: slug,
+      labels: this.selectorLabels,
+      trafficPolicy: { portLevelSettings: [...ports.http !== undefined ? [hop(HTTP_PORT)] : [], ...ports.tls !== undefined ? [hop(TLS_PORT)] : []] },
+    });
+    const from = options.allowFrom.map((s) => ({ source: s._toIstio() }));
+    if (ports.http !== undefined) {
+      this.httpHosts.push(bound);
+      // Browsers and clients send the port in Host when it is not the scheme's default.
+      this.rules.push({ from, to: [{ operation: { hosts: [host, `${host}:*`] } }] });
+    }
+    if (ports.tls !== undefined) {
+      this.tlsHosts.push(bound);
+      this.rules.push({ from, when: [{ key: 'connection.sni', values: [host] }] });
+    }
+
+    new VirtualService(this, `Route-${slug}`, {
+      metadata,
+      spec: {
+        hosts: [host],
+        gateways: [`${this.namespace.name}/${this.name}`, 'mesh'],
+        exportTo: service.exportTo,
+        http: ports.http === undefined ? undefined : this.httpHops(host, slug, ports.http, origination),
+        tls: ports.tls === undefined ? undefined : [{
+          match: [{ gateways: ['mesh'], port: ports.tls, sniHosts: [host] }],
+          route: [{ destination: { host: this.fqdn, subset: slug, port: { number: TLS_PORT } } }],
+        }] as VirtualServiceSpecTls[],
+        tcp: ports.tls === undefined ? undefined : [{
+          match: [{ gateways: [`${this.namespace.name}/${this.name}`], port: TLS_PORT }],
+          route: [{ destination: { host, port: { number: ports.tls } } }],
+        }] as VirtualServiceSpecTcp[],
+      },
+    });
+    if (origination) {
+      new DestinationRule(this, `Origination-${slug}`, {
+        metadata,
+        // Only the gateway originates: the sidecars, which send this host to the gateway, never see it.
+        spec: { host, exportTo: ['.'], subsets: [originationSubset(origination)] },
+      });
+    }
+  }
+
+  /** The service's HTTP port and TLS port; the gateway carries one of each per host. */
+  private hopPorts(service: ExternalService): { http?: number; tls?: number } {
+    const out: { http?: number; tls?: number } = {};
+    for (const p of service.ports) {
+      const protocol = p.protocol!;
+      const kind = protocol.isHttp ? 'http' : (protocol.name === 'https' || protocol.name === 'tls') ? 'tls' : undefined;
+      if (!kind) {
+        throw new Error(`${this.node.path}: ${service.node.path} port ${p.port} speaks ${protocol.name}, but an egress gateway tells hosts apart by HTTP Host or TLS SNI, so it carries HTTP and TLS ports only: `
+          + 'give that port its own ExternalService, called directly');
+      }
+      if (out[kind] !== undefined) {
+        throw new Error(`${this.node.path}: ${service.node.path} has two ${kind === 'http' ? 'HTTP' : 'TLS'} ports (${out[kind]}, ${p.port}), but the gateway receives one per host (on port ${kind === 'http' ? HTTP_PORT : TLS_PORT}) and could not tell them apart: `
+          + 'split the service, one ExternalService per port');
+      }
+      out[kind] = p.port;
+    }
+    return out;
+  }
+
+  /** The two HTTP hops: sidecars → gateway (port 80, subset of the host), gateway → host (TLS port when originating). */
+  private httpHops(host: string, slug: string, port: number, origination?: ResolvedOrigination): VirtualServiceSpecHttp[] {
+    return [
+      {
+        match: [{ ...HttpMatch.any().withPort(port)._toIstio(), gateways: ['mesh'] }],
+        route: [{ destination: { host: this.fqdn, subset: slug, port: { number: HTTP_PORT } } }],
+      },
+      {
+        match: [{ ...HttpMatch.any().withPort(HTTP_PORT)._toIstio(), gateways: [`${this.namespace.name}/${this.name}`] }],
+        route: [{
+          destination: origination
+            ? { host, subset: originationSubset(origination).name, port: { number: origination.port } }
+            : { host, port: { number: port } },
+        }],
+      },
+    ];
+  }
+}
