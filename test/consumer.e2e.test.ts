@@ -18,7 +18,9 @@ function tarball(): string {
   return path.join(dir, found);
 }
 
-const APP = (broken: boolean) => `import { App, Chart } from 'cdk8s';
+/** The app: `web` is the app's own cdk8s-plus Deployment (of the app's major), adopted; `api` is created from an image. */
+const APP = (plus: string, broken: boolean) => `import { App, Chart } from 'cdk8s';
+import * as kplus from '${plus}';
 import { HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService, networking } from 'cdk8s-mesh';
 
 const app = new App();
@@ -28,7 +30,12 @@ MeshPlatform.asmManaged().applyTo(chart);
 MeshAnalyzer.attach(app, { enabled: false });
 const ns = new MeshNamespace(chart, 'shop');
 const api = new MeshService(chart, 'api', { namespace: ns, image: 'api:1', port: 8080 });
-const web = new MeshService(chart, 'web', { namespace: ns, image: 'web:1', port: 3000 });
+const webDeployment = new kplus.Deployment(chart, 'web-deployment', {
+  metadata: { name: 'web', namespace: 'shop' },
+  serviceAccount: new kplus.ServiceAccount(chart, 'web-sa', { metadata: { name: 'web', namespace: 'shop' } }),
+  containers: [{ image: 'web:1', ports: [{ number: 3000, name: 'http' }] }],
+});
+const web = new MeshService(chart, 'web', { namespace: ns, workload: webDeployment });
 api.allowFrom(web);
 const gw = new IngressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'istio-gateway') });
 gw.route({ match: HttpMatch.prefix('/'), to: web });
@@ -40,7 +47,16 @@ new networking.VirtualService(chart, 'raw', {
 ` : ''}app.synth();
 `;
 
-describe('a fresh cdk8s app consuming the packed library', () => {
+/**
+ * Two apps: one on cdk8s-plus-34 at the versions this library is developed with, one on cdk8s-plus-27
+ * (another major) at the library's peer-dependency floors, which gets cdk8s-plus-34 beside its own.
+ */
+const APPS = [
+  { plus: 'cdk8s-plus-34', dependencies: { 'cdk8s': '2.70.106', 'constructs': '10.8.1', 'cdk8s-plus-34': '2.0.54' } },
+  { plus: 'cdk8s-plus-27', dependencies: { 'cdk8s': versions.cdk8s, 'constructs': versions.constructs, 'cdk8s-plus-27': '2.9.5' } },
+];
+
+describe.each(APPS)('a fresh cdk8s app on $plus consuming the packed library', ({ plus, dependencies }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-consumer-'));
   const cdk8s = (): ReturnType<typeof spawnSync> => spawnSync('npx', ['cdk8s', 'synth'], { cwd: dir, encoding: 'utf8', timeout: 5 * 60_000 });
 
@@ -50,12 +66,7 @@ describe('a fresh cdk8s app consuming the packed library', () => {
       name: 'mesh-consumer',
       version: '0.0.0',
       private: true,
-      dependencies: {
-        'cdk8s': versions.cdk8s,
-        'cdk8s-plus-34': versions['cdk8s-plus-34'],
-        'constructs': versions.constructs,
-        'cdk8s-mesh': `file:${tarball()}`,
-      },
+      dependencies: { ...dependencies, 'cdk8s-mesh': `file:${tarball()}` },
       devDependencies: { 'cdk8s-cli': versions['cdk8s-cli'], 'ts-node': versions['ts-node'] ?? '^10', 'typescript': '~5.9.0', '@types/node': '^20' },
     }, undefined, 2));
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
@@ -78,19 +89,22 @@ describe('a fresh cdk8s app consuming the packed library', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('synthesizes and the plugin passes', () => {
-    fs.writeFileSync(path.join(dir, 'main.ts'), APP(false));
+    fs.writeFileSync(path.join(dir, 'main.ts'), APP(plus, false));
     const run = cdk8s();
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/Validation failed/);
     expect(run.status).toBe(0);
     const yaml = fs.readFileSync(path.join(dir, 'dist', 'mesh.k8s.yaml'), 'utf8');
     expect(yaml).toContain('kind: VirtualService');
     expect(yaml).toContain('host: web.shop.svc.cluster.local');
-    expect(yaml).toContain('- cluster.local/ns/shop/sa/web-sa');
+    expect(yaml).toContain('- cluster.local/ns/shop/sa/web');
+    // The adopted Deployment joined the mesh: the library's labels and annotations on its pods.
+    expect(yaml).toMatch(/labels:\n(\s+[^\n]+\n)*?\s+app: web\n/);
+    expect(yaml).toContain('proxy.istio.io/config');
     expect(yaml).toContain('istio.io/rev: asm-managed');
   });
 
   test('a broken reference fails `cdk8s synth` with our message', () => {
-    fs.writeFileSync(path.join(dir, 'main.ts'), APP(true));
+    fs.writeFileSync(path.join(dir, 'main.ts'), APP(plus, true));
     const run = cdk8s();
     const out = `${run.stdout}${run.stderr}`;
     expect(run.status).toBe(2);
