@@ -60,6 +60,10 @@ const [parentSectionsSet, parentSectionsUnique] = sectionRules((a, b) => sameTar
 const sectionNameSet = 'give every reference to that object a `sectionName`, or give none of them one';
 const sectionNameUnique = 'remove the duplicate reference, or give each reference to that object a different `sectionName`';
 
+/** Gateway `addresses`: each value of the type appears once. */
+const uniqueAddresses = (type: string) => (self: any[]) => self.every((a1) => !(field(a1, 'type') === type && has(a1, 'value'))
+  || one(self, (a2) => field(a2, 'type') === a1.type && has(a2, 'value') && a2.value === a1.value));
+
 /** `listeners`: the same port, protocol and hostname twice (ListenerSet: only among listeners with a port). */
 const sameListener = (l1: any, l2: any) => field(l1, 'port') === field(l2, 'port') && field(l1, 'protocol') === field(l2, 'protocol')
   && (has(l1, 'hostname') && has(l2, 'hostname') ? l1.hostname === l2.hostname : !has(l1, 'hostname') && !has(l2, 'hostname'));
@@ -102,30 +106,14 @@ export const GATEWAY_API_CEL_RULES: { [rule: string]: CelRule } = {
     test: (self) => nonEmpty(self, 'caCertificateRefs') || !blank(self, 'wellKnownCACertificates'),
     fix: 'set `caCertificateRefs` (a ConfigMap with the CA bundle) or `wellKnownCACertificates: System`',
   },
-  '!(self.type == "Hostname" && (!has(self.hostname) || self.hostname == ""))': {
-    test: (self) => !(field(self, 'type') === 'Hostname' && blank(self, 'hostname')),
-    fix: 'set `hostname` on the `Hostname` subject alt name',
-  },
-  '!(self.type != "Hostname" && has(self.hostname) && self.hostname != "")': {
-    test: (self) => !(field(self, 'type') !== 'Hostname' && !blank(self, 'hostname')),
-    fix: 'remove `hostname`, or set `type: Hostname`',
-  },
-  '!(self.type == "URI" && (!has(self.uri) || self.uri == ""))': {
-    test: (self) => !(field(self, 'type') === 'URI' && blank(self, 'uri')),
-    fix: 'set `uri` on the `URI` subject alt name',
-  },
-  '!(self.type != "URI" && has(self.uri) && self.uri != "")': {
-    test: (self) => !(field(self, 'type') !== 'URI' && !blank(self, 'uri')),
-    fix: 'remove `uri`, or set `type: URI`',
-  },
 
   // Gateway (and ListenerSet listeners)
   "self.all(a1, a1.type == 'IPAddress' && has(a1.value) ? self.exists_one(a2, a2.type == a1.type && has(a2.value) && a2.value == a1.value) : true )": {
-    test: (self) => self.every((a1: any) => !(field(a1, 'type') === 'IPAddress' && has(a1, 'value')) || one(self, (a2: any) => field(a2, 'type') === a1.type && has(a2, 'value') && a2.value === a1.value)),
+    test: uniqueAddresses('IPAddress'),
     fix: 'list each IP address once',
   },
   "self.all(a1, a1.type == 'Hostname'  && has(a1.value) ? self.exists_one(a2, a2.type == a1.type && has(a2.value) && a2.value == a1.value) : true )": {
-    test: (self) => self.every((a1: any) => !(field(a1, 'type') === 'Hostname' && has(a1, 'value')) || one(self, (a2: any) => field(a2, 'type') === a1.type && has(a2, 'value') && a2.value === a1.value)),
+    test: uniqueAddresses('Hostname'),
     fix: 'list each hostname once',
   },
   'self.type == \'Hostname\' ? (!has(self.value) || self.value.matches(r"""^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$""")): true': {
@@ -252,6 +240,17 @@ export const GATEWAY_API_CEL_RULES: { [rule: string]: CelRule } = {
   },
 };
 
+// BackendTLSPolicy subject alt names: the field of the type is set, and only that one.
+for (const [type, name] of [['Hostname', 'hostname'], ['URI', 'uri']]) {
+  GATEWAY_API_CEL_RULES[`!(self.type == "${type}" && (!has(self.${name}) || self.${name} == ""))`] = {
+    test: (self) => !(field(self, 'type') === type && blank(self, name)),
+    fix: `set \`${name}\` on the \`${type}\` subject alt name`,
+  };
+  GATEWAY_API_CEL_RULES[`!(self.type != "${type}" && has(self.${name}) && self.${name} != "")`] = {
+    test: (self) => !(field(self, 'type') !== type && !blank(self, name)),
+    fix: `remove \`${name}\`, or set \`type: ${type}\``,
+  };
+}
 // Filters of HTTPRoute and GRPCRoute (rules and backendRefs): each typed field goes with its type,
 // and a type of filter appears once in a list.
 for (const [name, type] of [['requestHeaderModifier', 'RequestHeaderModifier'], ['responseHeaderModifier', 'ResponseHeaderModifier'],
