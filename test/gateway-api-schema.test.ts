@@ -10,7 +10,7 @@ import { strings } from '@bufbuild/cel/ext';
 import { App, Chart, Testing } from 'cdk8s';
 import { walk } from './crd-schema';
 import { validateObjects } from './validate';
-import { gatewayApi, SchemaValidator } from '../src';
+import { gatewayApi, MeshAnalyzer, SchemaValidator } from '../src';
 import { GATEWAY_API_CEL_RULES } from '../src/analysis/gateway-api-cel-rules';
 import { isCelIp, isFormatIp } from '../src/analysis/ip-address';
 import { schemaFindings } from '../src/analysis/schema';
@@ -485,5 +485,7 @@ describe('Gateway API structural schema', () => {
     expect(objects.map((o) => `${o.apiVersion}/${o.kind}`)).toEqual([`${GW}/HTTPRoute`, `${GW}/Gateway`]);
     expect(() => validateObjects(objects)).not.toThrow();
     expect(objects.flatMap((o) => SchemaValidator.findings(o))).toEqual([]);
+    // The mesh analysis does not read a Gateway API Gateway as an Istio Gateway (no servers, no selector).
+    expect(MeshAnalyzer.analyze(objects)).toEqual([]);
   });
 });
