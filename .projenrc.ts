@@ -20,12 +20,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-cli@^2.207.60',
     '@kubernetes-models/istio@^3.0.1',
+    '@kubernetes-models/gateway-api@^2.0.0',
     'kubernetes-models@^5.1.0',
     '@swc/core',
     '@swc/jest',
     'tsconfig-paths@^4',
     'ajv@^8',
     'fast-check@^3',
+    // A second CEL implementation: test/gateway-api-schema.test.ts runs the CRDs' rule texts on it.
+    '@bufbuild/cel@^0.6.1',
   ],
   // The analyzer parses YAML (CLI, proxy.istio.io/config values); jsii bundles non-jsii deps.
   bundledDeps: ['yaml@^2'],
@@ -72,9 +75,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 });
 
-// L1: regenerate the Istio bindings from the pinned CRDs (see imports/README.md).
+// L1: regenerate the Istio and Gateway API bindings from the pinned CRDs (see imports/README.md).
 project.addTask('import', {
-  description: 'Regenerate src/imports from the pinned Istio CRDs (ISTIO_CRDS=<file> or the pinned URL)',
+  description: 'Regenerate src/imports from the pinned Istio and Gateway API CRDs (ISTIO_CRDS=<file>, GATEWAY_API_CRDS=<file> or the pinned URLs)',
   exec: 'bash imports/import.sh',
 });
 
@@ -106,7 +109,7 @@ project.addTask('example', {
 
 // API.md documents the L2 constructs; the generated L1 submodules get a file each beside it.
 project.tasks.tryFind('docgen')!.reset('jsii-docgen -o API.md --split-by-submodule');
-for (const submodule of ['networking', 'security', 'telemetry', 'extensions']) {
+for (const submodule of ['networking', 'security', 'telemetry', 'extensions', 'gatewayApi']) {
   project.gitattributes.addAttributes(`/${submodule}.md`, 'linguist-generated');
 }
 

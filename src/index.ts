@@ -51,3 +51,6 @@ export * as networking from './imports/networking.istio.io';
 export * as security from './imports/security.istio.io';
 export * as telemetry from './imports/telemetry.istio.io';
 export * as extensions from './imports/extensions.istio.io';
+
+// L1: the generated Gateway API v1.5.1 (standard channel) bindings, as escape hatches.
+export * as gatewayApi from './imports/gateway.networking.k8s.io';

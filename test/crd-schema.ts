@@ -10,6 +10,17 @@ const CRDS = process.env.ISTIO_CRDS ?? path.join(__dirname, '..', '..', 'shared'
 
 let validators: Map<string, ValidateFunction> | undefined;
 
+/** Every sub-schema of a schema (of the generated artifacts, in the schema tests). */
+export function* walk(s: any): Generator<any> {
+  if (!s || typeof s !== 'object') return;
+  yield s;
+  for (const sub of Object.values(s.properties ?? {})) yield* walk(sub);
+  if (typeof s.additionalProperties === 'object') yield* walk(s.additionalProperties);
+  yield* walk(s.items);
+  yield* walk(s.not);
+  for (const key of ['oneOf', 'anyOf', 'allOf']) for (const sub of s[key] ?? []) yield* walk(sub);
+}
+
 /** Closes every object schema that does not preserve unknown fields. */
 function strict(schema: any): any {
   if (schema && typeof schema === 'object') {

@@ -1,5 +1,5 @@
 import { App, Testing } from 'cdk8s';
-import { validateAgainstCrd } from './crd-schema';
+import { validateAgainstCrd, walk } from './crd-schema';
 import { AsmQuickstart } from '../examples/asm-quickstart/chart';
 import { SchemaValidator, Severity } from '../src';
 import { CEL_RULES, goDurationNanos, requestUriScheme } from '../src/analysis/cel-rules';
@@ -12,16 +12,6 @@ const net = (kind: string, spec: any) => obj('networking.istio.io/v1', kind, spe
 const sec = (kind: string, spec: any) => obj('security.istio.io/v1', kind, spec);
 const messages = (o: any) => schemaFindings(o).map((f) => f.message);
 
-/** Every sub-schema of the generated artifact. */
-function* walk(s: any): Generator<any> {
-  if (!s || typeof s !== 'object') return;
-  yield s;
-  for (const sub of Object.values(s.properties ?? {})) yield* walk(sub);
-  if (typeof s.additionalProperties === 'object') yield* walk(s.additionalProperties);
-  yield* walk(s.items);
-  yield* walk(s.not);
-  for (const key of ['oneOf', 'anyOf', 'allOf']) for (const sub of s[key] ?? []) yield* walk(sub);
-}
 const allSchemas = [...ISTIO_CRD_SCHEMAS.schemas, ...Object.values(K8S_SCHEMAS.defs)].flatMap((s) => [...walk(s)]);
 
 describe('the generated schemas are fully understood', () => {

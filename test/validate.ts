@@ -1,7 +1,10 @@
 // Validation of synthesized objects: every object is checked against the JSON schemas of
-// kubernetes-models (Kubernetes API) and @kubernetes-models/istio (Istio CRDs), an independent
-// validator, and by the library's own schemaFindings (pinned 1.30.3 CRDs with unknown fields
-// rejected, and their CEL rules).
+// kubernetes-models (Kubernetes API), @kubernetes-models/istio (Istio CRDs) and
+// @kubernetes-models/gateway-api (Gateway API, types and enums only), an independent validator,
+// and by the library's own schemaFindings (pinned Istio 1.30.3 and Gateway API v1.5.1 CRDs with
+// unknown fields rejected, and their CEL rules).
+import * as gatewayV1 from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
+import * as gatewayV1Beta1 from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1';
 import * as networking from '@kubernetes-models/istio/networking.istio.io/v1';
 import * as security from '@kubernetes-models/istio/security.istio.io/v1';
 import * as telemetry from '@kubernetes-models/istio/telemetry.istio.io/v1';
@@ -14,7 +17,7 @@ import { schemaFindings } from '../src/analysis/schema';
 interface ModelClass { apiVersion: string; kind: string; new (data: any): { validate(): void } }
 
 const MODELS = new Map<string, ModelClass>();
-for (const mod of [networking, security, telemetry, apps, rbac, core]) {
+for (const mod of [networking, security, telemetry, gatewayV1, gatewayV1Beta1, apps, rbac, core]) {
   for (const value of Object.values(mod) as any[]) {
     if (typeof value === 'function' && value.apiVersion && value.kind) MODELS.set(`${value.apiVersion}/${value.kind}`, value);
   }

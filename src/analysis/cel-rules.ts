@@ -78,13 +78,13 @@ function isUrl(s: string): boolean {
 }
 
 /** CEL `has(self.f)` on a JSON object. */
-const has = (self: any, name: string) => self[name] !== undefined;
+export const has = (self: any, name: string) => self[name] !== undefined;
 /** CEL `(has(a) ? 1 : 0) + (has(b) ? 1 : 0) + ... <= 1`. */
 const atMostOne = (self: any, ...fields: string[]) => fields.filter((f) => has(self, f)).length <= 1;
 /** CEL `.size()` of a string: code points. */
-const codePoints = (s: string) => [...s];
+export const codePoints = (s: string) => [...s];
 /** CEL `self.field`: absent fields are a runtime error. */
-function field(self: any, name: string): any {
+export function field(self: any, name: string): any {
   if (!has(self, name)) throw new Error(`no such key: ${name}`);
   return self[name];
 }

@@ -104,9 +104,11 @@ export class MeshIndex {
       const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
       const namespace = CLUSTER_SCOPED.has(obj.kind) ? '' : String(meta.namespace ?? 'default');
       const name = String(meta.name ?? '');
+      // Gateway API kinds share names with Istio's (Gateway): they are indexed under their group.
+      const kind = String(obj.apiVersion).startsWith('gateway.networking.k8s.io/') ? `gateway.networking.k8s.io/${obj.kind}` : obj.kind;
       const entry: Entry = {
         obj,
-        kind: obj.kind,
+        kind,
         name,
         namespace,
         spec: isPlainObject(obj.spec) ? obj.spec : {},

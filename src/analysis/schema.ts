@@ -1,12 +1,16 @@
-// Admission-equivalent schema checks: an Istio object must match the structural schema of its
-// pinned CRD version and satisfy the CRD's CEL rules, and a core Kubernetes object the fields and
-// types of its kind, with unknown fields rejected as by `kubectl apply --validate=strict`. The
-// schemas are generated into src/imports/ (istio-schemas.ts by `npx projen import`, k8s-schemas.ts
-// by `npx projen import:k8s`); this file interprets the OpenAPI subset they use
+// Admission-equivalent schema checks: an Istio or Gateway API object must match the structural
+// schema of its pinned CRD version (with the CRD's defaults applied first, as the API server does)
+// and satisfy the CRD's CEL rules, and a core Kubernetes object the fields and types of its kind,
+// with unknown fields rejected as by `kubectl apply --validate=strict`. The schemas are generated
+// into src/imports/ (istio-schemas.ts and gateway-api-schemas.ts by `npx projen import`,
+// k8s-schemas.ts by `npx projen import:k8s`); this file interprets the OpenAPI subset they use
 // (test/schema.test.ts fails when they use a keyword not handled here).
 import { CEL_RULES } from './cel-rules';
 import { Finding, Severity } from './finding';
+import { GATEWAY_API_CEL_RULES } from './gateway-api-cel-rules';
+import { isFormatIp } from './ip-address';
 import { isPlainObject } from '../core/json';
+import { GATEWAY_API_CRD_SCHEMAS } from '../imports/gateway-api-schemas';
 import { ISTIO_CRD_SCHEMAS } from '../imports/istio-schemas';
 import { K8S_SCHEMAS } from '../imports/k8s-schemas';
 
@@ -17,17 +21,37 @@ interface Problem { readonly path: string; readonly message: string; readonly fi
 const ENVELOPE = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: 'ObjectMeta' } };
 
 const INT32 = 2 ** 31;
+const INT64 = 2 ** 63;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** The Istio schemas with the ObjectMeta envelope added, built on first use. */
-let roots: Map<string, any> | undefined;
-function rootSchemas(): Map<string, any> {
-  if (!roots) {
-    const withEnvelope = ISTIO_CRD_SCHEMAS.schemas.map((s) => ({ ...s, properties: { ...ENVELOPE, ...s.properties } }));
-    roots = new Map(Object.entries(ISTIO_CRD_SCHEMAS.kinds).map(([gvk, i]) => [gvk, withEnvelope[i]]));
+/** The CRD schemas of an API group family: which groups, the pinned release, the generated schemas. */
+interface CrdSource { readonly groups: RegExp; readonly release: string; readonly crds: typeof ISTIO_CRD_SCHEMAS }
+const SOURCES: CrdSource[] = [
+  { groups: /\.istio\.io$/, release: `Istio ${ISTIO_CRD_SCHEMAS.version}`, crds: ISTIO_CRD_SCHEMAS },
+  { groups: /^gateway\.networking\.k8s\.io$/, release: `the Gateway API ${GATEWAY_API_CRD_SCHEMAS.version}`, crds: GATEWAY_API_CRD_SCHEMAS },
+];
+
+/** A source's schemas by `group/version/Kind`, with the ObjectMeta envelope added, built on first use. */
+const roots = new Map<CrdSource, Map<string, any>>();
+function rootSchemas(source: CrdSource): Map<string, any> {
+  let map = roots.get(source);
+  if (!map) {
+    // The envelope last: a CRD that lists `metadata` (the Gateway API's do) gives it as a bare object.
+    const withEnvelope = source.crds.schemas.map((s) => ({ ...s, properties: { ...s.properties, ...ENVELOPE, ...status(s.properties?.status) } }));
+    roots.set(source, map = new Map(Object.entries(source.crds.kinds).map(([gvk, i]) => [gvk, withEnvelope[i]])));
   }
-  return roots;
+  return map;
+}
+
+/**
+ * The `status` property without its default: the API server drops the status of a created object
+ * that has a status subresource (as every CRD here has), so a status default never applies at admission.
+ */
+function status(schema: any): { status?: any } {
+  if (schema?.default === undefined) return {};
+  const { default: _, ...rest } = schema;
+  return { status: rest };
 }
 
 /** JSON type name of a value, with integers told apart from other numbers. */
@@ -155,6 +179,9 @@ function scalarSteps(s: any): Validate[] {
   }
   if (s.format === 'date-time') steps.push(string((v) => !DATE_TIME.test(v), (v) => ({ message: `${JSON.stringify(v)} is not an RFC 3339 date-time`, fix: 'use a timestamp such as 2024-01-31T12:00:00Z' })));
   if (s.format === 'byte') steps.push(string((v) => !BASE64.test(v), () => ({ message: 'is not base64', fix: 'base64-encode the value' })));
+  if (s.format === 'int64') steps.push(number((v) => v < -INT64 || v >= INT64, (v) => ({ message: `${v} is out of the int64 range`, fix: 'use a smaller value' })));
+  if (s.format === 'ipv4') steps.push(string((v) => !isFormatIp(v, 4), (v) => ({ message: `${JSON.stringify(v)} is not an IPv4 address`, fix: 'use an IPv4 address such as 192.0.2.10' })));
+  if (s.format === 'ipv6') steps.push(string((v) => !isFormatIp(v, 6), (v) => ({ message: `${JSON.stringify(v)} is not an IPv6 address`, fix: 'use an IPv6 address such as 2001:db8::10' })));
   return steps;
 }
 
@@ -234,6 +261,16 @@ function arraySteps(s: any): Validate[] {
       }
     });
   }
+  if (s['x-kubernetes-list-type'] === 'set') {
+    steps.push((v, path, out) => {
+      const seen = new Set<string>();
+      v.forEach((item: any, i: number) => {
+        const key = JSON.stringify(item);
+        if (seen.has(key)) out.push({ path: `${pathText(path)}[${i}]`, message: `duplicate entry ${key}`, fix: `list ${key} once in ${pathText(path)}` });
+        seen.add(key);
+      });
+    });
+  }
   const keys: string[] | undefined = s['x-kubernetes-list-type'] === 'map' ? s['x-kubernetes-list-map-keys'] : undefined;
   if (keys) {
     steps.push((v, path, out) => {
@@ -281,9 +318,11 @@ function combinatorSteps(s: any): Validate[] {
 }
 
 function ruleSteps(s: any): Validate[] {
-  return (s['x-kubernetes-validations'] ?? []).map(({ rule, message }: { rule: string; message: string }): Validate => {
-    const known = CEL_RULES[rule];
-    if (!known) throw new Error(`schema: no predicate for the CRD rule ${JSON.stringify(rule)} (update src/analysis/cel-rules.ts)`);
+  // A transition rule compares with the stored object (`oldSelf`), which an object being created has not.
+  const rules = (s['x-kubernetes-validations'] ?? []).filter(({ rule }: { rule: string }) => !/\boldSelf\b/.test(rule));
+  return rules.map(({ rule, message }: { rule: string; message: string }): Validate => {
+    const known = CEL_RULES[rule] ?? GATEWAY_API_CEL_RULES[rule];
+    if (!known) throw new Error(`schema: no predicate for the CRD rule ${JSON.stringify(rule)} (update src/analysis/cel-rules.ts or gateway-api-cel-rules.ts)`);
     return (v, path, out) => {
       let ok: boolean;
       try {
@@ -296,6 +335,56 @@ function ruleSteps(s: any): Validate[] {
   });
 }
 
+/** A defaulting function: the value with the schema's defaults filled in (copied where changed, never modified). */
+type Defaulter = (v: any) => any;
+/** Compiled defaulting, by schema object; undefined where no `default` is reachable from the schema. */
+const DEFAULTERS = new Map<any, Defaulter | undefined>();
+
+/**
+ * Applies the schema's defaults as the API server does before it validates (a missing property with
+ * a `default` gets it, then defaults apply inside it and inside the present values, items and map
+ * entries), so that the checks and CEL rules see what admission sees.
+ */
+function defaulter(s: any): Defaulter | undefined {
+  if (DEFAULTERS.has(s)) return DEFAULTERS.get(s);
+  DEFAULTERS.set(s, undefined); // a schema that reaches itself through $ref has no defaults of its own below
+  const schema = s.$ref ? K8S_SCHEMAS.defs[s.$ref] : s;
+  const properties = new Map<string, any>(Object.entries(schema.properties ?? {}));
+  const filled = [...properties].filter(([, p]) => p.default !== undefined);
+  const inner = new Map<string, Defaulter>();
+  for (const [name, p] of properties) {
+    const d = defaulter(p);
+    if (d) inner.set(name, d);
+  }
+  const additional = typeof schema.additionalProperties === 'object' ? defaulter(schema.additionalProperties) : undefined;
+  const items = schema.items ? defaulter(schema.items) : undefined;
+  if (!filled.length && !inner.size && !additional && !items) return undefined;
+  const apply: Defaulter = (v) => {
+    if (Array.isArray(v)) {
+      if (!items) return v;
+      let copy: any[] | undefined;
+      v.forEach((item, i) => {
+        const d = items(item);
+        if (d !== item) (copy ??= [...v])[i] = d;
+      });
+      return copy ?? v;
+    }
+    if (!isPlainObject(v)) return v;
+    let copy: any;
+    for (const [name, p] of filled) if (v[name] === undefined) (copy ??= { ...v })[name] = p.default;
+    const source = copy ?? v;
+    for (const key of Object.keys(source)) {
+      const d = properties.has(key) ? inner.get(key) : additional;
+      const value = source[key];
+      const defaulted = d && value !== undefined ? d(value) : value;
+      if (defaulted !== value) (copy ??= { ...v })[key] = defaulted;
+    }
+    return copy ?? v;
+  };
+  DEFAULTERS.set(s, apply);
+  return apply;
+}
+
 /** `Kind namespace/name` (`Kind name` when cluster-scoped). */
 function resourceOf(obj: any): string {
   const ns = obj?.metadata?.namespace;
@@ -305,8 +394,10 @@ function resourceOf(obj: any): string {
 /**
  * Admission-equivalent schema findings (code `SCHEMA`, severity ERROR) for one object: an object of
  * an `*.istio.io` API group must match its Istio 1.30.3 CRD version's structural schema and CEL
- * rules, a core Kubernetes object (the kinds cdk8s-plus emits) its kind's fields and types; unknown
- * fields are errors, as with `kubectl apply --validate=strict`. Other kinds yield no findings here.
+ * rules, an object of `gateway.networking.k8s.io` its Gateway API v1.5.1 CRD version's (after the
+ * CRD's defaults are applied), a core Kubernetes object (the kinds cdk8s-plus emits) its kind's
+ * fields and types; unknown fields are errors, as with `kubectl apply --validate=strict`. Other
+ * kinds yield no findings here.
  */
 export function schemaFindings(obj: any): Finding[] {
   const finding = (p: Problem): Finding => ({ code: 'SCHEMA', severity: Severity.ERROR, resource: resourceOf(obj), message: `${p.path || '(root)'}: ${p.message}`, fix: p.fix });
@@ -321,17 +412,18 @@ export function schemaFindings(obj: any): Finding[] {
     return out.map(finding);
   }
   const group = obj.apiVersion.split('/')[0];
-  if (!/\.istio\.io$/.test(group) || !obj.apiVersion.includes('/')) return [];
-  const schema = rootSchemas().get(`${obj.apiVersion}/${obj.kind}`);
+  const source = obj.apiVersion.includes('/') ? SOURCES.find((s) => s.groups.test(group)) : undefined;
+  if (!source) return [];
+  const schema = rootSchemas(source).get(`${obj.apiVersion}/${obj.kind}`);
   if (!schema) {
-    const kinds = [...rootSchemas().keys()].filter((k) => k.endsWith(`/${obj.kind}`)).map((k) => k.slice(0, -obj.kind.length - 1));
+    const kinds = [...rootSchemas(source).keys()].filter((k) => k.endsWith(`/${obj.kind}`)).map((k) => k.slice(0, -obj.kind.length - 1));
     return [finding({
       path: 'apiVersion',
-      message: `Istio ${ISTIO_CRD_SCHEMAS.version} serves no ${obj.kind} in ${obj.apiVersion}`,
+      message: `${source.release} serves no ${obj.kind} in ${obj.apiVersion}`,
       fix: kinds.length ? `use apiVersion ${kinds.join(' or ')}` : `use a kind of ${group}`,
     })];
   }
-  compile(schema)(obj, [], out);
+  compile(schema)(defaulter(schema)?.(obj) ?? obj, [], out);
   return out.map(finding);
 }
 
@@ -340,8 +432,9 @@ export class SchemaValidator {
   /**
    * The `SCHEMA` findings for one Kubernetes object (plain JSON, as synthesized): an Istio object
    * must match its Istio 1.30.3 CRD's structural schema and its CEL (`x-kubernetes-validations`)
-   * rules, a core Kubernetes object (the kinds cdk8s-plus emits) its kind's fields and types;
-   * unknown fields are errors. Objects of other kinds yield no findings.
+   * rules, a Gateway API object its Gateway API v1.5.1 CRD's (with the CRD's defaults applied, as
+   * the API server does), a core Kubernetes object (the kinds cdk8s-plus emits) its kind's fields
+   * and types; unknown fields are errors. Objects of other kinds yield no findings.
    * @param obj the object, as JSON
    */
   public static findings(obj: any): Finding[] {
