@@ -6,6 +6,7 @@ export * from './core/principal';
 // Platform: which control plane runs the mesh, the mesh-wide configuration, the mesh's namespaces.
 export * from './platform/mesh-platform';
 export * from './platform/mesh-options';
+export * from './platform/dataplane';
 export * from './platform/mesh-namespace';
 
 // Workloads: services (created, adopted or referenced), their sidecars and resources.
@@ -27,6 +28,8 @@ export * from './traffic/external-service';
 export * from './gateways/installed-gateway';
 export * from './gateways/ingress-gateway';
 export * from './gateways/egress-gateway';
+export * from './gateways/gateway-api-ingress';
+export * from './gateways/waypoint';
 
 // Security: mTLS, authorization, JWT.
 export * from './security/policy-target';

@@ -82,7 +82,8 @@ function checkPolicy(index: MeshIndex, k: PolicyKind, e: Entry): void {
       `namespace "${e.namespace}" is in ambient mode and this ${k.kind} needs a waypoint (${l7}), but it has no targetRefs: waypoints ignore workload selectors`,
       'attach it with targetRefs to the Service (or waypoint Gateway) whose traffic it should apply to');
   }
-  const missing = unenrolledTarget(index, e, e.spec.selector?.matchLabels);
+  const refs = [e.spec.targetRef, ...asArray(e.spec.targetRefs)].filter((r) => r && typeof r === 'object');
+  const missing = refs.length ? unenrolledService(index, e, refs) : unenrolledTarget(index, e, e.spec.selector?.matchLabels);
   if (missing) {
     index.report(e, k.noWaypoint, Severity.WARNING,
       `this ${k.kind} needs a waypoint (${l7}), but ${missing} is not enrolled in one (no ${USE_WAYPOINT} label): nothing enforces it`, ENROLL_FIX);
@@ -100,6 +101,20 @@ function unenrolledTarget(index: MeshIndex, e: Entry, selector: Record<string, s
     if (selected.length > 0) return selected.find((w) => !enrolled(w.labels, nsLabels))?.entry.resource;
   }
   return enrolled(undefined, nsLabels) ? undefined : `namespace "${e.namespace}"`;
+}
+
+/**
+ * The first Service a policy's targetRefs name that no waypoint serves (its own label first, then its
+ * namespace's); a Gateway target (a waypoint) is served by definition.
+ */
+function unenrolledService(index: MeshIndex, e: Entry, refs: any[]): string | undefined {
+  const nsLabels = index.namespaces.get(e.namespace)?.labels;
+  for (const ref of refs) {
+    if ((ref.group ?? '') !== '' || ref.kind !== 'Service') continue;
+    const service = index.get('Service', e.namespace, String(ref.name));
+    if (service && !enrolled(service.labels, nsLabels)) return service.resource;
+  }
+  return undefined;
 }
 
 /** KIA0210-0212, KIA1109, KIA1113, KIA1114: keyed off the Service each host names. */
@@ -169,8 +184,12 @@ function checkWorkload(index: MeshIndex, w: Workload): void {
   }
 }
 
-/** Kiali's L7 test for AuthorizationPolicy rules: request attributes only a waypoint sees. */
-function authorizationL7(spec: any): string | undefined {
+/**
+ * Kiali's L7 test for AuthorizationPolicy rules: request attributes only a waypoint sees (the
+ * constructs split policies by it too).
+ * @internal
+ */
+export function authorizationL7(spec: any): string | undefined {
   for (const rule of asArray(spec.rules)) {
     for (const c of asArray(rule?.when)) {
       const key = c?.key;

@@ -9,6 +9,7 @@ import { checkDestinationRules } from './destination-rule';
 import { checkDuplicateObjects } from './duplicates';
 import { Finding, Severity } from './finding';
 import { checkGateways } from './gateway';
+import { checkGatewayApi } from './gateway-api';
 import { checkInjection } from './injection';
 import { MeshIndex, Source } from './mesh-index';
 import { checkMtls } from './mtls';
@@ -55,7 +56,7 @@ export interface AnalyzerOptions {
 /** Checks over the whole object set, each a linear pass over the shared index. */
 const CROSS_CHECKS: ((index: MeshIndex) => void)[] = [
   checkVirtualServices, checkGateways, checkServicePorts, checkWorkloads, checkInjection, checkAnnotations,
-  checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkAmbient, checkWebhookRules,
+  checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkAmbient, checkGatewayApi, checkWebhookRules,
   checkTelemetryAndDeprecations, checkDuplicateObjects,
 ];
 

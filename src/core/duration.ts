@@ -12,3 +12,23 @@ export function istioDuration(what: string, d: Duration): string {
   }
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
+
+/**
+ * Renders a cdk8s Duration in the Gateway API's duration format (`1h30m`, `2s500ms`: up to four
+ * parts of at most five digits each, units h, m, s, ms).
+ * @internal
+ */
+export function gatewayApiDuration(what: string, d: Duration): string {
+  let ms = d.toMilliseconds();
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw new Error(`${what} must be a whole number of milliseconds of at least 1ms, got ${ms}ms`);
+  }
+  let text = '';
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    const n = Math.floor(ms / size);
+    ms -= n * size;
+    if (n > 0) text += `${n}${unit}`;
+  }
+  if (/\d{6}/.test(text)) throw new Error(`${what} ${d.toHumanString()} is too long for the Gateway API (at most 99999h)`);
+  return text;
+}

@@ -28,9 +28,10 @@ export class MeshDiagram {
     return file;
   }
 
-  /** The diagram of plain Kubernetes / Istio objects (e.g. parsed from YAML). */
+  /** The diagram of plain Kubernetes / Istio / Gateway API objects (e.g. parsed from YAML). */
   public static fromObjects(objects: any[]): string {
-    return `# Mesh diagram\n\n\`\`\`mermaid\n${new Renderer(objects).render()}\`\`\`\n\n${LEGEND}\n`;
+    const legend = objects.some(isGatewayApi) ? `${LEGEND} ${GATEWAY_API_LEGEND}` : LEGEND;
+    return `# Mesh diagram\n\n\`\`\`mermaid\n${new Renderer(objects).render()}\`\`\`\n\n${legend}\n`;
   }
 
   private constructor() {}
@@ -38,6 +39,9 @@ export class MeshDiagram {
 
 const LEGEND = 'Legend: `==>` gateway route (path), `-->` allowed caller (AuthorizationPolicy), `-.->` declared egress (Sidecar), '
   + 'hexagons are gateways, stadiums external hosts; namespace titles show the mTLS mode.';
+
+const GATEWAY_API_LEGEND = 'Gateway API: `==>` also an HTTPRoute, GRPCRoute or TLSRoute (from a Gateway, or from the Service an in-mesh route belongs to, '
+  + 'with its weights), `--o` a service that uses a waypoint; namespace titles show ambient mode.';
 
 /** Builds the Mermaid text; every list is sorted so the output is deterministic. */
 class Renderer {
@@ -52,7 +56,8 @@ class Renderer {
   constructor(private readonly objects: any[]) {}
 
   public render(): string {
-    const of = (kind: string) => this.objects.filter((o) => o.kind === kind);
+    const of = (kind: string) => this.objects.filter((o) => o.kind === kind && !isGatewayApi(o));
+    const gatewayApi = (kind: string) => this.objects.filter((o) => o.kind === kind && isGatewayApi(o));
     const ns = (o: any) => o.metadata?.namespace ?? 'default';
     const deployments = of('Deployment');
     const subsets = new Map<string, string[]>();
@@ -80,6 +85,8 @@ class Renderer {
       }
     }
 
+    this.renderGatewayApi(gatewayApi, of('Service'), ns);
+
     for (const vs of of('VirtualService')) {
       for (const gwRef of vs.spec?.gateways ?? []) {
         const [gwNs, gwName] = gwRef.includes('/') ? gwRef.split('/') : [ns(vs), gwRef];
@@ -97,7 +104,7 @@ class Renderer {
 
     for (const ap of of('AuthorizationPolicy')) {
       if ((ap.spec?.action ?? 'ALLOW') !== 'ALLOW') continue;
-      const targets = this.policyTargets(ap, deployments);
+      const targets = ap.spec?.targetRefs ? this.refTargets(ap) : this.policyTargets(ap, deployments);
       for (const rule of ap.spec?.rules ?? []) {
         for (const from of rule.from ?? []) {
           for (const p of from.source?.principals ?? []) {
@@ -122,12 +129,58 @@ class Renderer {
       }
     }
 
-    this.renderNodes(of('PeerAuthentication'), of('AuthorizationPolicy'));
+    this.renderNodes(of('PeerAuthentication'), of('AuthorizationPolicy'), of('Namespace'));
     this.lines.push(...[...this.edges].sort());
     return this.lines.join('\n') + '\n';
   }
 
-  private renderNodes(peerAuths: any[], policies: any[]) {
+  /** Gateway API Gateways (ingress and waypoints) with their identities, routes, and the services that use waypoints. */
+  private renderGatewayApi(of: (kind: string) => any[], services: any[], ns: (o: any) => string) {
+    for (const gw of of('Gateway')) {
+      const cls = gw.spec?.gatewayClassName;
+      const waypoint = cls === 'istio-waypoint';
+      const listeners = (gw.spec?.listeners ?? []).map((l: any) => `${l.protocol} ${l.port}`).join(', ');
+      const id = this.node(ns(gw), `gw:${gw.metadata.name}`, `${gw.metadata.name}<br/>${waypoint ? 'waypoint' : cls}: ${listeners}`, 'hexagon');
+      // istiod deploys the gateway's pods as ServiceAccount <name>-<class> (a waypoint: <name>).
+      if (cls === 'istio' || waypoint) this.addIdentity(`ns/${ns(gw)}/sa/${waypoint ? gw.metadata.name : `${gw.metadata.name}-${cls}`}`, id);
+    }
+    const nsWaypoint = new Map(this.objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata?.name, n.metadata?.labels?.['istio.io/use-waypoint']]));
+    for (const svc of services) {
+      const labels = svc.metadata?.labels ?? {};
+      const name = labels['istio.io/use-waypoint'] ?? nsWaypoint.get(ns(svc));
+      const waypointNs = labels['istio.io/use-waypoint-namespace'] ?? ns(svc);
+      const from = this.hosts.get(`${svc.metadata.name}.${ns(svc)}.svc.cluster.local`);
+      const to = nodeId(waypointNs, `gw:${name}`);
+      if (name && name !== 'none' && from && this.nodes.has(to)) this.edge(from, '--o', to);
+    }
+    for (const route of [...of('HTTPRoute'), ...of('GRPCRoute'), ...of('TLSRoute')]) {
+      for (const ref of route.spec?.parentRefs ?? []) {
+        const parentNs = ref.namespace ?? ns(route);
+        const from = ref.kind === 'Service' ? this.hosts.get(`${ref.name}.${parentNs}.svc.cluster.local`) : nodeId(parentNs, `gw:${ref.name}`);
+        if (!from || !this.nodes.has(from)) continue;
+        for (const rule of route.spec?.rules ?? []) {
+          const label = describeRouteMatch(route.kind, rule.matches, route.spec?.hostnames);
+          const backends = rule.backendRefs ?? [];
+          const total = backends.reduce((sum: number, b: any) => sum + (b.weight ?? 1), 0);
+          for (const b of backends) {
+            const to = this.hosts.get(`${b.name}.${b.namespace ?? ns(route)}.svc.cluster.local`);
+            const share = backends.length > 1 ? ` ${Math.round(((b.weight ?? 1) / total) * 100)}%` : '';
+            if (to) this.edge(from, '==>', to, `${label}${share}`);
+          }
+        }
+      }
+    }
+  }
+
+  /** The nodes an AuthorizationPolicy attached with targetRefs applies to: the Services or waypoints it names. */
+  private refTargets(ap: any): string[] {
+    const ns = ap.metadata?.namespace ?? 'default';
+    return (ap.spec.targetRefs as any[])
+      .map((r) => (r.kind === 'Service' ? this.hosts.get(`${r.name}.${ns}.svc.cluster.local`) : nodeId(ns, `gw:${r.name}`)))
+      .filter((id): id is string => !!id && this.nodes.has(id));
+  }
+
+  private renderNodes(peerAuths: any[], policies: any[], namespaces: any[]) {
     const byNs = new Map<string, string[]>();
     for (const [id, n] of this.nodes) byNs.set(n.ns, [...byNs.get(n.ns) ?? [], id]);
     const meshMode = peerAuths.find((p) => !p.spec?.selector && p.metadata?.namespace === 'istio-system')?.spec?.mtls?.mode;
@@ -135,6 +188,7 @@ class Renderer {
       let title = ns;
       if (ns !== 'external hosts') {
         const own = peerAuths.find((p) => !p.spec?.selector && p.metadata?.namespace === ns)?.spec?.mtls?.mode;
+        if (namespaces.some((n) => n.metadata?.name === ns && n.metadata?.labels?.['istio.io/dataplane-mode'] === 'ambient')) title += ' · ambient';
         title += ` · mTLS ${own ?? meshMode ?? 'PERMISSIVE (default)'}`;
         if (policies.some((p) => p.metadata?.namespace === ns && !p.spec?.selector && !p.spec?.rules && (p.spec?.action ?? 'ALLOW') === 'ALLOW')) {
           title += ' · deny by default';
@@ -204,6 +258,21 @@ function isGatewayService(svc: any, deployments: any[]): boolean {
   return deployments.some((d) => (d.metadata?.namespace) === svc.metadata?.namespace
     && d.spec?.template?.metadata?.annotations?.['inject.istio.io/templates'] === 'gateway'
     && selects(svc.spec?.selector, d.spec?.template?.metadata?.labels));
+}
+
+function isGatewayApi(o: any): boolean {
+  return String(o?.apiVersion).startsWith('gateway.networking.k8s.io/');
+}
+
+/** A Gateway API route's matches as a short label (paths, gRPC methods, SNI hosts). */
+function describeRouteMatch(kind: string, matches: any[] | undefined, hostnames: string[] | undefined): string {
+  if (kind === 'TLSRoute') return `SNI ${(hostnames ?? []).join(',')}`;
+  if (!matches?.length) return '/*';
+  return matches.map((m) => {
+    if (kind === 'GRPCRoute') return m.method ? `${m.method.service ?? '*'}/${m.method.method ?? '*'}` : '*';
+    const p = m.path;
+    return !p ? '*' : p.type === 'PathPrefix' ? `${p.value}*` : p.type === 'Exact' ? p.value : `~${p.value}`;
+  }).join(' | ');
 }
 
 function describeMatch(match: any[] | undefined): string {

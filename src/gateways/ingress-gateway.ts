@@ -314,21 +314,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   }
 
   private checkedHosts(hosts: string[]): string[] {
-    for (const host of hosts) {
-      checkHost(this, host);
-      if (!this.hosts.some((g) => hostCovers(g, host))) {
-        throw new Error(`${this.node.path}: route host "${host}" is not accepted by the gateway (hosts: ${this.hosts.join(', ')}): add it to the gateway's hosts`);
-      }
-    }
-    hosts.forEach((host, i) => {
-      // The same overlap rule as the analyzer's (istiod's host matching).
-      const other = hosts.slice(0, i).find((h) => hostMatches(h, host));
-      if (other !== undefined) {
-        throw new Error(`${this.node.path}: route hosts "${other}" and "${host}" overlap, and istiod rejects a VirtualService whose hosts overlap (IST0106): `
-          + 'pass `hosts` with one of them, or route them separately');
-      }
-    });
-    return [...hosts];
+    return checkRouteHosts(this, this.hosts, hosts, ', and istiod rejects a VirtualService whose hosts overlap (IST0106)');
   }
 
   /** The HTTP or TLS rules of the VirtualService for these hosts, created on first use. */
@@ -357,7 +343,32 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   }
 }
 
-function checkHost(scope: Construct, host: string): void {
+/**
+ * `hosts` of a route, each accepted by the gateway's `accepted` hosts and none overlapping another.
+ * @internal
+ */
+export function checkRouteHosts(scope: Construct, accepted: string[], hosts: string[], overlapWhy: string): string[] {
+  for (const host of hosts) {
+    checkHost(scope, host);
+    if (!accepted.some((g) => hostCovers(g, host))) {
+      throw new Error(`${scope.node.path}: route host "${host}" is not accepted by the gateway (hosts: ${accepted.join(', ')}): add it to the gateway's hosts`);
+    }
+  }
+  hosts.forEach((host, i) => {
+    // The same overlap rule as the analyzer's (istiod's host matching).
+    const other = hosts.slice(0, i).find((h) => hostMatches(h, host));
+    if (other !== undefined) {
+      throw new Error(`${scope.node.path}: route hosts "${other}" and "${host}" overlap${overlapWhy}: pass \`hosts\` with one of them, or route them separately`);
+    }
+  });
+  return [...hosts];
+}
+
+/**
+ * Throws unless `host` is `*`, a DNS name or `*.<domain>`.
+ * @internal
+ */
+export function checkHost(scope: Construct, host: string): void {
   if (host !== '*' && !isDnsName(host, true)) {
     throw new Error(`${scope.node.path}: host "${host}" is not a valid host: use "*", a DNS name, or "*.<domain>"`);
   }

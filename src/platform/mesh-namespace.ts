@@ -1,13 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
+import { DataplaneMode, RouteApi, markDeniedByDefault } from './dataplane';
 import { MeshPlatform } from './mesh-platform';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkDnsLabel, sortedRecord } from '../core/names';
 import { AuthorizationPolicy } from '../imports/security.istio.io';
 
-/** The two namespace labels Istio's injection webhooks select on. */
-const INJECTION_LABELS = ['istio-injection', 'istio.io/rev'];
+/** The namespace labels Istio's injection webhooks select on, and the ambient label. */
+const INJECTION_LABELS = ['istio-injection', 'istio.io/rev', 'istio.io/dataplane-mode'];
 
 /** A namespace of the mesh: one this app creates (`MeshNamespace`) or one that exists already (`MeshNamespace.fromNamespaceName`). */
 export interface IMeshNamespace extends IConstruct {
@@ -17,6 +18,10 @@ export interface IMeshNamespace extends IConstruct {
   readonly platform: MeshPlatform;
   /** Whether pods in this namespace get a sidecar. */
   readonly injection: boolean;
+  /** How its pods join the mesh: sidecars, ambient (ztunnel and waypoints), or not at all. */
+  readonly dataplaneMode: DataplaneMode;
+  /** The API of the in-mesh routes (`addRoute`) of its services. */
+  readonly routeApi: RouteApi;
 }
 
 /** Options of `MeshNamespace.fromNamespaceName`. */
@@ -31,6 +36,17 @@ export interface ExistingNamespaceOptions {
    * @default true
    */
   readonly injection?: boolean;
+  /**
+   * The data plane its owner enrolled it in (`DataplaneMode.AMBIENT` for a namespace labelled
+   * `istio.io/dataplane-mode: ambient`); not with `injection`.
+   * @default - from `injection`: SIDECAR, or NONE when false
+   */
+  readonly dataplaneMode?: DataplaneMode;
+  /**
+   * The API of the in-mesh routes this app writes for its services.
+   * @default - the platform's `routeApi`, else HTTPRoute in ambient namespaces and VirtualService otherwise
+   */
+  readonly routeApi?: RouteApi;
 }
 
 /** Properties of a `MeshNamespace`. */
@@ -52,14 +68,26 @@ export interface MeshNamespaceProps {
    */
   readonly injection?: boolean;
   /**
+   * How pods join the mesh. `DataplaneMode.AMBIENT` labels the namespace
+   * `istio.io/dataplane-mode: ambient` and no injection label (open-source Istio only); not with `injection`.
+   * @default - from `injection`: SIDECAR, or NONE when false
+   */
+  readonly dataplaneMode?: DataplaneMode;
+  /**
+   * The API of the in-mesh routes (`addRoute`) of the services in this namespace.
+   * @default - the platform's `routeApi`, else HTTPRoute (RouteApi.GATEWAY_API) in an ambient namespace, where
+   * Istio documents VirtualService on waypoints as alpha, and VirtualService (RouteApi.ISTIO) otherwise
+   */
+  readonly routeApi?: RouteApi;
+  /**
    * Managed data plane (MDP) on managed platforms: sets `mesh.cloud.google.com/proxy`
    * to `{"managed":"true"}` or `{"managed":"false"}`.
    * @default - no annotation (the fleet's setting applies)
    */
   readonly managedDataPlane?: boolean;
   /**
-   * Extra labels. The injection labels (`istio-injection`, `istio.io/rev`) are set from
-   * the platform and `injection`; they may appear here only with the same value.
+   * Extra labels. The data-plane labels (`istio-injection`, `istio.io/rev`, `istio.io/dataplane-mode`) are set from
+   * the platform, `injection` and `dataplaneMode`; they may appear here only with the same value.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
@@ -91,6 +119,10 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   public readonly platform: MeshPlatform;
   /** Whether pods in this namespace get a sidecar. */
   public readonly injection: boolean;
+  /** How its pods join the mesh. */
+  public readonly dataplaneMode: DataplaneMode;
+  /** The API of the in-mesh routes of its services. */
+  public readonly routeApi: RouteApi;
   /** The underlying cdk8s+ Namespace (escape hatch). */
   public readonly namespace: kplus.Namespace;
 
@@ -98,15 +130,17 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     super(scope, id);
     this.name = checkDnsLabel(this, 'namespace name', props.name ?? id);
     this.platform = props.platform ?? MeshPlatform.of(this);
-    this.injection = props.injection ?? true;
+    this.dataplaneMode = dataplaneModeOf(this, this.platform, props);
+    this.injection = this.dataplaneMode === DataplaneMode.SIDECAR;
+    this.routeApi = routeApiOf(this.platform, this.dataplaneMode, props.routeApi);
 
-    const injection = injectionLabels(this.platform, this.injection);
+    const injection = dataplaneLabels(this.platform, this.dataplaneMode);
     const userLabels = props.labels ?? {};
     for (const key of INJECTION_LABELS) {
       if (key in userLabels && userLabels[key] !== injection[key]) {
         const chosen = Object.entries(injection).map(([k, v]) => `${k}=${v}`).join(', ');
         throw new Error(`${this.node.path}: both injection styles requested: the platform selects ${chosen} and labels set ${key}=${userLabels[key]}; `
-          + 'a namespace must carry only one (injection is undefined with both). Remove the label and choose the style with the platform (MeshPlatform.istio({ revision })) or `injection: false`');
+          + 'a namespace must carry only one (injection is undefined with both). Remove the label and choose the style with the platform (MeshPlatform.istio({ revision })), `dataplaneMode` or `injection: false`');
       }
     }
 
@@ -137,6 +171,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
       metadata: { name: 'allow-nothing', namespace: this.name },
       spec: {},
     });
+    if (this.dataplaneMode === DataplaneMode.AMBIENT) markDeniedByDefault(this);
   }
 
   /** The Namespace ApiObject (escape hatch for raw overrides). */
@@ -150,21 +185,46 @@ class ExistingNamespace extends Construct implements IMeshNamespace {
   public readonly name: string;
   public readonly platform: MeshPlatform;
   public readonly injection: boolean;
+  public readonly dataplaneMode: DataplaneMode;
+  public readonly routeApi: RouteApi;
 
   constructor(scope: Construct, id: string, name: string, options: ExistingNamespaceOptions) {
     super(scope, id);
     this.name = checkDnsLabel(this, 'namespace name', name);
     this.platform = options.platform ?? MeshPlatform.of(this);
-    this.injection = options.injection ?? true;
+    this.dataplaneMode = dataplaneModeOf(this, this.platform, options);
+    this.injection = this.dataplaneMode === DataplaneMode.SIDECAR;
+    this.routeApi = routeApiOf(this.platform, this.dataplaneMode, options.routeApi);
     assumeObjects(this, () => [{
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: this.name, labels: injectionLabels(this.platform, this.injection) },
+      metadata: { name: this.name, labels: dataplaneLabels(this.platform, this.dataplaneMode) },
     }]);
   }
 }
 
-/** The labels that turn injection on (on the platform's label) or off. */
-function injectionLabels(platform: MeshPlatform, injection: boolean): Record<string, string> {
-  return injection ? { [platform.injectionLabel]: platform.injectionValue } : { 'istio-injection': 'disabled' };
+/**
+ * The labels that select the data plane: the platform's injection label, `istio-injection: disabled`,
+ * or the ambient label alone (an injection label beside it would inject sidecars, KIA1311).
+ */
+function dataplaneLabels(platform: MeshPlatform, mode: DataplaneMode): Record<string, string> {
+  if (mode === DataplaneMode.AMBIENT) return { 'istio.io/dataplane-mode': 'ambient' };
+  return mode === DataplaneMode.SIDECAR ? { [platform.injectionLabel]: platform.injectionValue } : { 'istio-injection': 'disabled' };
+}
+
+/** The data plane of a namespace from `dataplaneMode` or `injection`, checked against the platform. */
+function dataplaneModeOf(scope: IConstruct, platform: MeshPlatform, o: { injection?: boolean; dataplaneMode?: DataplaneMode }): DataplaneMode {
+  if (o.dataplaneMode !== undefined && o.injection !== undefined) {
+    throw new Error(`${scope.node.path}: set \`dataplaneMode\` or \`injection\`, not both (injection: false is DataplaneMode.NONE)`);
+  }
+  const mode = o.dataplaneMode ?? (o.injection === false ? DataplaneMode.NONE : DataplaneMode.SIDECAR);
+  const refused = mode === DataplaneMode.AMBIENT ? platform.ambientUnsupportedReason : undefined;
+  if (refused) {
+    throw new Error(`${scope.node.path}: the ambient data plane is not available on ${platform.kind}: ${refused}. Use DataplaneMode.SIDECAR on this platform, or MeshPlatform.istio() for ambient`);
+  }
+  return mode;
+}
+
+function routeApiOf(platform: MeshPlatform, mode: DataplaneMode, chosen: RouteApi | undefined): RouteApi {
+  return chosen ?? platform.routeApi ?? (mode === DataplaneMode.AMBIENT ? RouteApi.GATEWAY_API : RouteApi.ISTIO);
 }

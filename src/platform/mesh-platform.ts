@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { RouteApi } from './dataplane';
 import { MeshAnalyzer } from '../analysis/analyzer';
 import { isDnsLabel } from '../core/names';
 
@@ -35,6 +36,11 @@ export interface AsmManagedOptions {
    * @default 'cluster.local'
    */
   readonly trustDomain?: string;
+  /**
+   * The API of in-mesh routes (`addRoute`) in this platform's namespaces, unless a namespace says otherwise.
+   * @default - VirtualService (RouteApi.ISTIO) in sidecar namespaces, HTTPRoute (RouteApi.GATEWAY_API) in ambient ones
+   */
+  readonly routeApi?: RouteApi;
 }
 
 /** Options for `MeshPlatform.cloudServiceMesh()`. */
@@ -44,6 +50,11 @@ export interface CloudServiceMeshOptions {
    * @default 'cluster.local'
    */
   readonly trustDomain?: string;
+  /**
+   * The API of in-mesh routes (`addRoute`) in this platform's namespaces, unless a namespace says otherwise.
+   * @default - VirtualService (RouteApi.ISTIO) in sidecar namespaces, HTTPRoute (RouteApi.GATEWAY_API) in ambient ones
+   */
+  readonly routeApi?: RouteApi;
 }
 
 /** Options for `MeshPlatform.istio()`. */
@@ -63,6 +74,11 @@ export interface IstioOptions {
    * @default 'istio-system'
    */
   readonly rootNamespace?: string;
+  /**
+   * The API of in-mesh routes (`addRoute`) in this platform's namespaces, unless a namespace says otherwise.
+   * @default - VirtualService (RouteApi.ISTIO) in sidecar namespaces, HTTPRoute (RouteApi.GATEWAY_API) in ambient ones
+   */
+  readonly routeApi?: RouteApi;
 }
 
 /** Applied platforms, by the construct they were applied to. */
@@ -78,7 +94,7 @@ export class MeshPlatform {
     const channel = options.channel ?? ReleaseChannel.REGULAR;
     const revision = channel === ReleaseChannel.REGULAR ? 'asm-managed' : `asm-managed-${channel}`;
     return new MeshPlatform(MeshPlatformKind.ASM_MANAGED_ISTIOD, options.trustDomain, 'istio-system', revision,
-      'istio.io/rev', revision, `istio-${revision}`);
+      'istio.io/rev', revision, `istio-${revision}`, options.routeApi);
   }
 
   /**
@@ -87,7 +103,7 @@ export class MeshPlatform {
    */
   public static cloudServiceMesh(options: CloudServiceMeshOptions = {}): MeshPlatform {
     return new MeshPlatform(MeshPlatformKind.CLOUD_SERVICE_MESH, options.trustDomain, 'istio-system', undefined,
-      'istio-injection', 'enabled', 'istio-asm-managed-rapid');
+      'istio-injection', 'enabled', 'istio-asm-managed-rapid', options.routeApi);
   }
 
   /** Open-source Istio, default revision or a named one. */
@@ -97,7 +113,7 @@ export class MeshPlatform {
       throw new Error(`MeshPlatform.istio: revision "${rev}" is not a valid label value: use lowercase letters, digits and '-' (e.g. "1-30")`);
     }
     return new MeshPlatform(MeshPlatformKind.ISTIO, options.trustDomain, options.rootNamespace ?? 'istio-system', rev,
-      rev ? 'istio.io/rev' : 'istio-injection', rev ?? 'enabled', rev ? `istio-${rev}` : 'istio');
+      rev ? 'istio.io/rev' : 'istio-injection', rev ?? 'enabled', rev ? `istio-${rev}` : 'istio', options.routeApi);
   }
 
   /** The platform applied to `scope` or its nearest ancestor, if any. */
@@ -135,6 +151,8 @@ export class MeshPlatform {
     public readonly injectionValue: string,
     /** Name of the mesh ConfigMap (in `rootNamespace`) whose `mesh` key holds MeshConfig. */
     public readonly meshConfigName: string,
+    /** The API of in-mesh routes, when the platform chooses it for every namespace. */
+    public readonly routeApi?: RouteApi,
   ) {
     this.trustDomain = trustDomain ?? 'cluster.local';
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.trustDomain)) {
@@ -145,6 +163,16 @@ export class MeshPlatform {
   /** Whether this is a Google-managed control plane (ASM istiod or Traffic Director). */
   public get isManaged(): boolean {
     return this.kind !== MeshPlatformKind.ISTIO;
+  }
+
+  /**
+   * Why this platform cannot run the ambient data plane, or undefined when it can (open-source Istio).
+   */
+  public get ambientUnsupportedReason(): string | undefined {
+    if (this.kind === MeshPlatformKind.ISTIO) return undefined;
+    return 'Cloud Service Mesh (managed istiod and Traffic Director alike) documents no ambient mode: no ztunnel, no istio-waypoint class, '
+      + 'and its supported-features pages list none (GKE\'s own "ambient networking" is a separate product, enrolled with networking.gke.io/dataplane-mode '
+      + 'and configured with GCP policies instead of Istio APIs)';
   }
 
   /**

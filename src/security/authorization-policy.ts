@@ -3,6 +3,8 @@ import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import * as l1 from '../imports/security.istio.io';
+import { Attachment, attachPolicy, authorizationNeedsWaypoint, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
+import { isAmbient } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
@@ -167,16 +169,24 @@ export interface AuthorizationPolicyProps extends PolicyTargetOptions {
 }
 
 /**
- * Access control on a namespace, workload or gateway: ALLOW, DENY, AUDIT or CUSTOM rules on
+ * Access control on a namespace, workload, gateway or waypoint: ALLOW, DENY, AUDIT or CUSTOM rules on
  * who calls (services, namespaces, IPs, JWT principals), what (hosts, methods, paths, ports)
- * and when (claims, headers).
+ * and when (claims, headers). In ambient mode it is split the way ambient enforces it: L4 rules at
+ * ztunnel, L7 rules at the waypoint that serves the target (see `PolicyTargetOptions`).
  */
 export class AuthorizationPolicy extends Construct {
   /** The action. */
   public readonly action: AuthorizationAction;
   /** The generated policy (escape hatch). */
   public readonly policy: l1.AuthorizationPolicy;
+  /**
+   * For an ALLOW policy that an ambient waypoint enforces, its ztunnel side on the target's pods: it
+   * lets the waypoint through and holds the L4 rules, for callers that reach the pods directly.
+   */
+  public readonly ztunnelPolicy?: l1.AuthorizationPolicy;
   private readonly rules: l1.AuthorizationPolicySpecRules[] = [];
+  private readonly target: ReturnType<typeof policyTarget>;
+  private attachment?: Attachment;
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     super(scope, id);
@@ -185,20 +195,27 @@ export class AuthorizationPolicy extends Construct {
     if ((this.action === AuthorizationAction.CUSTOM) !== (props.provider !== undefined)) {
       throw new Error(`${this.node.path}: ${props.provider === undefined ? 'CUSTOM needs a `provider` (the external authorizer)' : '`provider` applies only to the CUSTOM action'}`);
     }
+    this.target = target;
     (props.rules ?? []).forEach((r) => this.addRule(r));
+    const attachment: Attachment = target.ambient
+      ? attachPolicy(this, target.ambient, authorizationNeedsWaypoint(this.action, this.rules))
+      : { selector: target.matchLabels && { matchLabels: target.matchLabels } };
+    this.attachment = attachment;
+    const name = checkDnsLabel(this, 'policy name', props.name ?? `${target.name}-${id}`);
     this.policy = new l1.AuthorizationPolicy(this, 'Resource', {
-      metadata: {
-        name: checkDnsLabel(this, 'policy name', props.name ?? `${target.name}-${id}`),
-        namespace: target.namespace,
-      },
+      metadata: { name, namespace: target.namespace },
       spec: {
-        selector: target.matchLabels && { matchLabels: target.matchLabels },
+        selector: attachment.selector,
+        targetRefs: attachment.targetRefs,
         action: this.action as string as l1.AuthorizationPolicySpecAction,
         provider: props.provider ? { name: props.provider } : undefined,
         // The policy keeps a reference to `rules`: rules added later land in it.
         rules: this.rules,
       },
     });
+    if (attachment.waypoint && target.ambient && !target.ambient.waypoint && this.action === AuthorizationAction.ALLOW) {
+      this.ztunnelPolicy = ztunnelCompanion(this, 'Ztunnel', `${name}-ztunnel`, target.ambient, attachment.waypoint, this.rules);
+    }
     this.node.addValidation({
       validate: () => this.rules.length ? [] : [this.action === AuthorizationAction.ALLOW
         ? 'an ALLOW policy without rules denies every request: add rules, or use MeshNamespace.denyByDefault() if that is the intent'
@@ -212,11 +229,16 @@ export class AuthorizationPolicy extends Construct {
     if (rule.from?.length === 0 || rule.to?.length === 0 || rule.when?.length === 0) {
       throw new Error(`${where}: a rule has an empty from/to/when list: omit the field instead (an empty list is not "any")`);
     }
-    this.rules.push({
+    const rendered = {
       from: rule.from?.map((s) => ({ source: s._toIstio() })),
       to: rule.to?.map((o) => ({ operation: renderOperation(this, o) })),
       when: rule.when?.map((c) => c._toIstio()),
-    });
+    };
+    // Rules added after the policy was placed at ztunnel must be L4 ones.
+    const ambient = this.target.ambient;
+    const l7 = this.attachment && !this.attachment.waypoint && ambient && isAmbient(ambient.namespace) && authorizationNeedsWaypoint(this.action, [rendered]);
+    if (l7) throw noWaypoint(this, ambient, l7);
+    this.rules.push(rendered);
   }
 }
 

@@ -3,6 +3,7 @@ import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './a
 import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkDnsLabel } from '../core/names';
 import * as l1 from '../imports/security.istio.io';
+import { attachPolicy } from '../platform/ambient-policy';
 
 /** Copies a JWT claim into a request header for the workload. */
 export interface ClaimToHeader {
@@ -87,7 +88,7 @@ export class JwtAuthentication extends Construct {
     super(scope, id);
     const where = this.node.path;
     const target = policyTarget(this, props);
-    this.target = { namespace: props.namespace, workload: props.workload, gateway: props.gateway };
+    this.target = { namespace: props.namespace, workload: props.workload, gateway: props.gateway, waypoint: props.waypoint };
     if (props.issuers.length === 0) throw new Error(`${where}: \`issuers\` is empty: list at least one JWT issuer`);
     const jwtRules = props.issuers.map((i): l1.RequestAuthenticationSpecJwtRules => {
       if (!i.issuer) throw new Error(`${where}: an issuer has an empty \`issuer\``);
@@ -113,9 +114,11 @@ export class JwtAuthentication extends Construct {
         outputClaimToHeaders: i.claimsToHeaders?.map((c) => ({ header: c.header, claim: c.claim })),
       };
     });
+    // In ambient mode only a waypoint validates tokens.
+    const attachment = target.ambient ? attachPolicy(this, target.ambient, 'JWT validation') : { selector: target.matchLabels && { matchLabels: target.matchLabels } };
     this.requestAuthentication = new RequestAuthenticationJwksUri(this, 'Resource', {
       metadata: { name: checkDnsLabel(this, 'name', props.name ?? `${target.name}-jwt`), namespace: target.namespace },
-      spec: { selector: target.matchLabels && { matchLabels: target.matchLabels }, jwtRules },
+      spec: { selector: attachment.selector, targetRefs: attachment.targetRefs, jwtRules },
     });
 
   }

@@ -1,9 +1,15 @@
 import { IConstruct } from 'constructs';
 import type { IngressGateway } from '../gateways/ingress-gateway';
+import type { AmbientTarget } from '../platform/ambient-policy';
+import type { IWaypoint } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
 import type { IMeshService } from '../workloads/mesh-service-base';
 
-/** Where a security policy applies: a namespace, one workload, or an ingress gateway. */
+/**
+ * Where a security policy applies: a namespace, one workload, an ingress gateway, or a waypoint. In
+ * an ambient namespace a policy on a namespace or workload is enforced by ztunnel (L4 rules) or, when a
+ * waypoint serves it, by the waypoint (`targetRefs`); an L7 rule there needs a waypoint.
+ */
 export interface PolicyTargetOptions {
   /**
    * Every workload of this namespace.
@@ -20,18 +26,26 @@ export interface PolicyTargetOptions {
    * @default - set `namespace` or `workload`
    */
   readonly gateway?: IngressGateway;
+  /**
+   * Every request through an ambient waypoint (`targetRefs` to its Gateway).
+   * @default - set `namespace`, `workload` or `gateway`
+   */
+  readonly waypoint?: IWaypoint;
 }
 
 /**
  * The namespace and workload selector of a policy; exactly one target must be set.
  * @internal
  */
-export function policyTarget(scope: IConstruct, t: PolicyTargetOptions): { namespace: string; matchLabels?: Record<string, string>; name: string } {
-  const set = [t.namespace && 'namespace', t.workload && 'workload', t.gateway && 'gateway'].filter(Boolean);
+export function policyTarget(scope: IConstruct, t: PolicyTargetOptions): { namespace: string; matchLabels?: Record<string, string>; name: string; ambient?: AmbientTarget } {
+  const set = [t.namespace && 'namespace', t.workload && 'workload', t.gateway && 'gateway', t.waypoint && 'waypoint'].filter(Boolean);
   if (set.length !== 1) {
-    throw new Error(`${scope.node.path}: set exactly one of \`namespace\`, \`workload\` or \`gateway\`${set.length ? ` (got ${set.join(', ')})` : ''}`);
+    throw new Error(`${scope.node.path}: set exactly one of \`namespace\`, \`workload\`, \`gateway\` or \`waypoint\`${set.length ? ` (got ${set.join(', ')})` : ''}`);
   }
-  if (t.workload) return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name };
+  if (t.workload) {
+    return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name, ambient: { namespace: t.workload.namespace, service: t.workload } };
+  }
   if (t.gateway) return { namespace: t.gateway.workloadNamespace, matchLabels: t.gateway.selectorLabels, name: t.gateway.name };
-  return { namespace: t.namespace!.name, name: t.namespace!.name };
+  if (t.waypoint) return { namespace: t.waypoint.namespace.name, name: t.waypoint.name, ambient: { namespace: t.waypoint.namespace, waypoint: t.waypoint } };
+  return { namespace: t.namespace!.name, name: t.namespace!.name, ambient: { namespace: t.namespace! } };
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ResolvedMeshServicePort } from '../core/ports';
+import { DataplaneMode } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 
 /**
@@ -32,7 +33,7 @@ export function defaultHttpPort(dest: IMeshDestination): ResolvedMeshServicePort
  * @internal
  */
 export function checkInMesh<T extends IMeshDestination>(scope: IConstruct, dest: T): T {
-  if (!dest.namespace.injection) {
+  if (dest.namespace.dataplaneMode === DataplaneMode.NONE) {
     throw new Error(`${scope.node.path}: route to ${dest.node.path} goes to a service outside the mesh (namespace "${dest.namespace.name}" has injection disabled): enable injection on its namespace or route elsewhere`);
   }
   return dest;

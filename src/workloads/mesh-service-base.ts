@@ -5,10 +5,13 @@ import { ResolvedMeshServicePort } from '../core/ports';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
+import { attachPolicy, ztunnelCompanion } from '../platform/ambient-policy';
+import { RouteApi } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IMeshDestination, defaultHttpPort } from '../traffic/destination';
 import { IEgressTarget } from '../traffic/egress';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
+import { addMeshHttpRoute } from '../traffic/mesh-http-route';
 import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from '../traffic/traffic-policy';
 
 /** Another version of a mesh service: its pods carry the label `version: <version>`, and a DestinationRule subset selects them. */
@@ -53,9 +56,11 @@ export interface IMeshService extends IMeshDestination, IMeshIdentity, IEgressTa
    */
   addVersion(version: string, options?: MeshServiceVersionOptions): ApiObject | undefined;
   /**
-   * Adds an HTTP route for in-mesh callers (a VirtualService for this service's host). Routes are
-   * evaluated in the order they are added; requests that match none go to the service (all
-   * versions), unless a route without `matches` took them all.
+   * Adds an HTTP route for in-mesh callers: a VirtualService for this service's host, or, in a
+   * namespace whose `routeApi` is the Gateway API, an HTTPRoute whose parent is the Service. Requests
+   * that match none go to the service (all versions), unless a route without `matches` took them all.
+   * VirtualService rules are evaluated in the order they are added; HTTPRoute rules by how specific
+   * their matches are.
    */
   addRoute(options: HttpRouteOptions): void;
   /**
@@ -140,6 +145,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public abstract addVersion(version: string, options?: MeshServiceVersionOptions): ApiObject | undefined;
 
   public addRoute(options: HttpRouteOptions): void {
+    if (this.namespace.routeApi === RouteApi.GATEWAY_API) return addMeshHttpRoute(this, options);
     const rule = renderHttpRoute(this, options, this);
     if (!this.routes) {
       this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
@@ -167,14 +173,15 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (!this.allowedPrincipals) {
       // The policy keeps a reference to this array: callers added later still land in it.
       this.allowedPrincipals = [];
+      // In ambient mode, the waypoint that serves the service enforces it (with a ztunnel side).
+      const target = { namespace: this.namespace, service: this };
+      const attachment = attachPolicy(this, target, undefined);
+      const rules = [{ from: [{ source: { principals: this.allowedPrincipals } }] }];
       this.allowPolicy = new AuthorizationPolicy(this, 'AllowFrom', {
         metadata: { name: `${this.name}-allow`, namespace: this.namespace.name },
-        spec: {
-          action: AuthorizationPolicySpecAction.ALLOW,
-          selector: { matchLabels: this.selectorLabels },
-          rules: [{ from: [{ source: { principals: this.allowedPrincipals } }] }],
-        },
+        spec: { action: AuthorizationPolicySpecAction.ALLOW, selector: attachment.selector, targetRefs: attachment.targetRefs, rules },
       });
+      if (attachment.waypoint) ztunnelCompanion(this, 'AllowFromZtunnel', `${this.name}-allow-ztunnel`, target, attachment.waypoint, rules);
     }
     const principals = new Set([...this.allowedPrincipals, ...callers.map((c) => c.principal)]);
     this.allowedPrincipals.splice(0, Infinity, ...[...principals].sort());

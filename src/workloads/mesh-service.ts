@@ -10,6 +10,7 @@ import { checkDnsLabel, checkRange, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
 import { Protocol } from '../core/protocol';
 import { Sidecar } from '../imports/networking.istio.io';
+import { DataplaneMode } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IEgressTarget } from '../traffic/egress';
 import { TrafficPolicyOptions } from '../traffic/traffic-policy';
@@ -293,6 +294,10 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
    */
   public talksTo(...targets: IEgressTarget[]): void {
     if (targets.length === 0) throw new Error(`${this.node.path}: talksTo needs at least one target`);
+    if (this.namespace.dataplaneMode === DataplaneMode.AMBIENT) {
+      throw new Error(`${this.node.path}: talksTo writes a Sidecar resource, which ambient workloads ignore (IST0167: they have no sidecar to scope); `
+        + `namespace "${this.namespace.name}" is in ambient mode: remove talksTo (ztunnel and waypoints receive the whole mesh's configuration)`);
+    }
     if (!this.sidecarHosts) {
       // The root namespace holds the mesh's shared services (telemetry, control plane).
       this.sidecarHosts = [`${this.namespace.platform.rootNamespace}/*`];

@@ -3,6 +3,8 @@ import { Cpu } from 'cdk8s-plus-34';
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../core/duration';
 import { sortedRecord } from '../core/names';
+import { isAmbient } from '../platform/dataplane';
+import type { IMeshNamespace } from '../platform/mesh-namespace';
 
 /**
  * Settings of the Istio sidecar injected next to a workload, rendered as pod annotations
@@ -52,10 +54,19 @@ export interface SidecarOptions {
 }
 
 /**
- * The pod annotations for these sidecar options.
+ * The pod annotations for these sidecar options: none for an ambient workload, which has no sidecar
+ * (setting any option for one is an error).
  * @internal
  */
-export function sidecarAnnotations(scope: IConstruct, options: SidecarOptions): Record<string, string> {
+export function sidecarAnnotations(scope: IConstruct & { readonly namespace: IMeshNamespace }, options: SidecarOptions): Record<string, string> {
+  if (isAmbient(scope.namespace)) {
+    const set = Object.entries(options).filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (set.length) {
+      throw new Error(`${scope.node.path}: namespace "${scope.namespace.name}" is in ambient mode, where pods have no sidecar, so \`sidecar\` (${set.join(', ')}) has nothing to configure: `
+        + 'remove it (ztunnel and waypoints are configured by the platform), or run the namespace with sidecars');
+    }
+    return {};
+  }
   const what = (field: string) => `${scope.node.path}: sidecar.${field}`;
   const proxyConfig: Record<string, unknown> = {};
   proxyConfig.holdApplicationUntilProxyStarts = options.holdApplicationUntilProxyStarts ?? true;

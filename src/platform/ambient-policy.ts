@@ -1,0 +1,123 @@
+import { Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { IWaypoint, isAmbient, ownWaypoint, waypointOf } from './dataplane';
+import type { IMeshNamespace } from './mesh-namespace';
+import { authorizationL7 } from '../analysis/ambient';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
+
+/**
+ * What a security policy applies to, as ambient mode needs to know it.
+ * @internal
+ */
+export interface AmbientTarget {
+  /** The namespace of the workloads (or of the waypoint). */
+  readonly namespace: IMeshNamespace;
+  /** The service whose pods the policy selects; undefined for a whole namespace. */
+  readonly service?: IConstruct & { readonly name: string; readonly namespace: IMeshNamespace; readonly selectorLabels: Record<string, string> };
+  /** A waypoint the policy is attached to explicitly. */
+  readonly waypoint?: IWaypoint;
+}
+
+/**
+ * Where a policy is enforced: by the workloads' proxies or ztunnel (a `selector`), or by a
+ * waypoint (`targetRefs` to the Service, or to the waypoint's Gateway).
+ * @internal
+ */
+export interface Attachment {
+  readonly selector?: { matchLabels: Record<string, string> };
+  readonly targetRefs?: { group: string; kind: string; name: string }[];
+  /** The waypoint that enforces it. */
+  readonly waypoint?: IWaypoint;
+}
+
+/** Policies enforced by ztunnel, by the namespace they are in (a waypoint added later would bypass them). */
+const ZTUNNEL_POLICIES = new WeakMap<IConstruct, { path: string; service?: IConstruct }[]>();
+
+/**
+ * Where a policy on `target` is enforced. Outside ambient mode: a selector, as always. In ambient
+ * mode, a waypoint enforces it when one serves the target (ztunnel then sees the waypoint's identity,
+ * not the caller's), and must when the policy is L7 (`l7` says why); without a waypoint ztunnel
+ * enforces L4 policies and an L7 one is an error.
+ * @internal
+ */
+export function attachPolicy(scope: IConstruct, target: AmbientTarget, l7: string | undefined): Attachment {
+  if (target.waypoint) return { targetRefs: [gatewayRef(target.waypoint)], waypoint: target.waypoint };
+  const service = target.service;
+  const selector = service && { matchLabels: service.selectorLabels };
+  if (!isAmbient(target.namespace)) return { selector };
+  const waypoint = service ? waypointOf(service) : ownWaypoint(target.namespace);
+  if (!waypoint) {
+    if (l7) throw noWaypoint(scope, target, l7);
+    const list = ZTUNNEL_POLICIES.get(target.namespace) ?? [];
+    list.push({ path: scope.node.path, service });
+    ZTUNNEL_POLICIES.set(target.namespace, list);
+    return { selector };
+  }
+  if (service) return { targetRefs: [{ group: '', kind: 'Service', name: service.name }], waypoint };
+  if (waypoint.namespace.name !== target.namespace.name) {
+    throw new Error(`${scope.node.path}: namespace "${target.namespace.name}" uses waypoint ${waypoint.namespace.name}/${waypoint.name}, and a policy attaches to a waypoint `
+      + `from the waypoint's namespace only: create this policy with \`waypoint\` as its target (it then applies to every namespace the waypoint serves), or target each service`);
+  }
+  return { targetRefs: [gatewayRef(waypoint)], waypoint };
+}
+
+/**
+ * The error for an L7 rule added to a policy that ztunnel enforces.
+ * @internal
+ */
+export function noWaypoint(scope: IConstruct, target: AmbientTarget, l7: string): Error {
+  const what = target.service ? `${target.service.node.path} (or its namespace)` : `namespace "${target.namespace.name}"`;
+  return new Error(`${scope.node.path}: ${l7} needs a waypoint: namespace "${target.namespace.name}" is in ambient mode, where ztunnel enforces only L4 rules `
+    + `(principals, namespaces, IP blocks, ports) and an L7 rule with no waypoint is enforced by nothing; add a Waypoint and enroll ${what} in it `
+    + '(waypoint.addService / addNamespace) before this policy, or keep the policy to L4 rules');
+}
+
+/**
+ * Throws if policies that ztunnel enforces were written for `service` (or, without a service, for any
+ * workload of `namespace`) before a waypoint was added: ztunnel would see the waypoint's identity
+ * instead of the callers' and deny them.
+ * @internal
+ */
+export function checkNoZtunnelPolicies(scope: IConstruct, namespace: IMeshNamespace, service?: IConstruct): void {
+  const found = (ZTUNNEL_POLICIES.get(namespace) ?? []).filter((p) => service === undefined ? !p.service || !ownWaypoint(p.service) : p.service === service);
+  if (found.length) {
+    throw new Error(`${scope.node.path}: ${found.map((p) => p.path).join(', ')} ${found.length > 1 ? 'were' : 'was'} written for ztunnel before this waypoint was added; `
+      + 'behind a waypoint ztunnel sees the waypoint\'s identity instead of the callers\', so it would deny them: add the waypoint (addService / addNamespace) before policies on what it serves');
+  }
+}
+
+/**
+ * Why an AuthorizationPolicy needs a waypoint in ambient mode, or undefined when ztunnel can enforce it.
+ * @internal
+ */
+export function authorizationNeedsWaypoint(action: string, rules: AuthorizationPolicySpecRules[]): string | undefined {
+  if (action === 'CUSTOM' || action === 'AUDIT') return `the ${action} action`;
+  const l7 = authorizationL7({ rules });
+  return l7 && `an L7 rule (${l7})`;
+}
+
+/**
+ * The ztunnel side of an ALLOW policy that a waypoint enforces: on the target's pods, allow the
+ * waypoint (whose identity ztunnel sees) and the policy's L4 rules (callers that reach the pods
+ * directly); L7 rules stay with the waypoint, so direct calls they would allow are denied.
+ * @internal
+ */
+export function ztunnelCompanion(scope: Construct, id: string, name: string, target: AmbientTarget, waypoint: IWaypoint, rules: AuthorizationPolicySpecRules[]): AuthorizationPolicy {
+  return new AuthorizationPolicy(scope, id, {
+    metadata: { name, namespace: target.namespace.name },
+    spec: {
+      action: AuthorizationPolicySpecAction.ALLOW,
+      selector: target.service && { matchLabels: target.service.selectorLabels },
+      rules: Lazy.any({
+        produce: () => [
+          { from: [{ source: { principals: [waypoint.principal] } }] },
+          ...rules.filter((r) => !authorizationL7({ rules: [r] })),
+        ],
+      }) as any,
+    },
+  });
+}
+
+function gatewayRef(waypoint: IWaypoint) {
+  return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: waypoint.name };
+}
