@@ -485,7 +485,9 @@ describe('Gateway API structural schema', () => {
     expect(objects.map((o) => `${o.apiVersion}/${o.kind}`)).toEqual([`${GW}/HTTPRoute`, `${GW}/Gateway`]);
     expect(() => validateObjects(objects)).not.toThrow();
     expect(objects.flatMap((o) => SchemaValidator.findings(o))).toEqual([]);
-    // The mesh analysis does not read a Gateway API Gateway as an Istio Gateway (no servers, no selector).
-    expect(MeshAnalyzer.analyze(objects)).toEqual([]);
+    // The mesh analysis does not read a Gateway API Gateway as an Istio Gateway (no servers, no selector);
+    // the route's Services resolve (its references are checked).
+    const services = ['web', 'web-v1', 'web-v2'].map((name) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80 }] } }));
+    expect(MeshAnalyzer.analyze([...objects, ...services])).toEqual([]);
   });
 });

@@ -104,17 +104,20 @@ function unenrolledTarget(index: MeshIndex, e: Entry, selector: Record<string, s
 }
 
 /**
- * The first Service a policy's targetRefs name that no waypoint serves (its own label first, then its
- * namespace's); a Gateway target (a waypoint) is served by definition.
+ * What a policy attached with targetRefs applies to that no waypoint serves: a Service it names (by
+ * its own label, else its namespace's), else its namespace; a Gateway target (a waypoint) is served.
  */
 function unenrolledService(index: MeshIndex, e: Entry, refs: any[]): string | undefined {
   const nsLabels = index.namespaces.get(e.namespace)?.labels;
+  let resolved = false;
   for (const ref of refs) {
-    if ((ref.group ?? '') !== '' || ref.kind !== 'Service') continue;
-    const service = index.get('Service', e.namespace, String(ref.name));
-    if (service && !enrolled(service.labels, nsLabels)) return service.resource;
+    if (ref.group === 'gateway.networking.k8s.io' && ref.kind === 'Gateway') return undefined;
+    const service = (ref.group ?? '') === '' && ref.kind === 'Service' ? index.get('Service', e.namespace, String(ref.name)) : undefined;
+    if (!service) continue;
+    resolved = true;
+    if (!enrolled(service.labels, nsLabels)) return USE_WAYPOINT in service.labels ? service.resource : `namespace "${e.namespace}"`;
   }
-  return undefined;
+  return resolved || enrolled(undefined, nsLabels) ? undefined : `namespace "${e.namespace}"`;
 }
 
 /** KIA0210-0212, KIA1109, KIA1113, KIA1114: keyed off the Service each host names. */

@@ -1,5 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { hostMatches } from '../analysis/mesh-index';
 import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkHost, checkRouteHosts } from './ingress-gateway';
 import { checkDnsLabel, hostSlug, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
@@ -199,7 +200,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
   public readonly gateway: Gateway;
   private readonly tlsMode?: GatewayTlsMode;
   /** The listeners routes attach to (HTTPS ones when HTTP redirects), by protocol. */
-  private readonly routeListeners: Map<string, string[]> = new Map();
+  private readonly routeListeners: Map<string, { name: string; hostname?: string }[]> = new Map();
   private readonly routes = new Map<string, RouteObject[]>();
 
   constructor(scope: Construct, id: string, props: GatewayApiIngressProps) {
@@ -256,9 +257,10 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
         ? listener('TLS', 443, h, { mode: 'Passthrough' })
         : listener('HTTPS', 443, h, { mode: 'Terminate', certificateRefs })));
     }
-    const named = (protocol: string) => listeners.filter((l) => l.protocol === protocol).map((l) => l.name);
-    this.routeListeners.set('http', tls?.redirectHttp ? named('HTTPS') : []);
-    this.routeListeners.set('tls', named('TLS'));
+    const of = (protocol: string) => listeners.filter((l) => l.protocol === protocol);
+    const named = (protocol: string) => of(protocol).map((l) => l.name);
+    this.routeListeners.set('http', tls?.redirectHttp ? of('HTTPS') : []);
+    this.routeListeners.set('tls', of('TLS'));
 
     const labels: Record<string, string> = {};
     if (this.gatewayClass.istioDeployed && platform.revision) labels['istio.io/rev'] = platform.revision;
@@ -367,9 +369,11 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     const object: RouteObject = { rules: [] };
     const suffix = kind === 'HTTPRoute' ? '' : `-${kind === 'GRPCRoute' ? 'grpc' : 'tls'}`;
     const base = `${this.name}${suffix}-${hostSlug(hosts[0])}`.slice(0, 58).replace(/-+$/, '');
-    const sections = this.routeListeners.get(kind === 'TLSRoute' ? 'tls' : 'http')!;
+    // Only the listeners whose hostname the route's hosts match accept it.
+    const sections = this.routeListeners.get(kind === 'TLSRoute' ? 'tls' : 'http')!
+      .filter((l) => !l.hostname || hosts.some((h) => h === '*' || hostMatches(h, l.hostname!)));
     const spec = {
-      parentRefs: sections.length ? sections.map((sectionName) => ({ name: this.name, sectionName })) : [{ name: this.name }],
+      parentRefs: sections.length ? sections.map((l) => ({ name: this.name, sectionName: l.name })) : [{ name: this.name }],
       hostnames: hosts.includes('*') ? undefined : hosts,
       rules: Lazy.any({ produce: () => object.rules }) as any,
     };

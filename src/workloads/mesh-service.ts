@@ -498,7 +498,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
         template: {
           metadata: {
             labels,
-            annotations: sortedRecord(sidecarAnnotations(this, props.sidecar ?? {})),
+            annotations: nonEmpty(sortedRecord(sidecarAnnotations(this, props.sidecar ?? {}))),
           },
           spec: {
             serviceAccountName: this.serviceAccountName,
@@ -589,4 +589,9 @@ class ReferencedService extends MeshServiceBase {
       spec: { host: this.fqdn, subsets: this.versions.map((v) => ({ name: v, labels: { version: v } })) },
     };
   }
+}
+
+/** `record`, or undefined when it is empty (ambient pods get no sidecar annotations). */
+function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(record).length ? record : undefined;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { GATEWAY_API_CASES } from './gateway-api-cases';
 import { REVIEWS, ap, baseMesh, deploy, dr, gw, ns, pa, ra, route, se, sidecar, svc, telemetry, vs, wasm } from './fixtures';
 import { MeshAnalyzer, Severity } from '../../src';
 
@@ -315,6 +316,7 @@ const CASES: Case[] = [
   { code: 'IST0106', severity: E, message: 'failover[0] fails over from "us-east1" to itself', bad: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1', to: 'us-east1' }] } }, outlier)], good: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1', to: 'us-west1' }] } }, outlier)] },
   { code: 'IST0106', severity: E, message: 'failover[0] names a zone ("us-east1/zone-a" → "us-west1")', bad: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1/zone-a', to: 'us-west1' }] } }, outlier)], good: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1', to: 'us-west1' }] } }, outlier)] },
   { code: 'IST0106', severity: E, message: 'failover[0] has a "*" ("us-*" → "us-west1")', bad: [lbDr({ localityLbSetting: { failover: [{ from: 'us-*', to: 'us-west1' }] } }, outlier)], good: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1', to: 'us-west1' }] } }, outlier)] },
+  ...GATEWAY_API_CASES,
 ];
 
 describe('MeshAnalyzer checks', () => {

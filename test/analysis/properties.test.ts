@@ -1,5 +1,6 @@
 import { App, Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
+import { AmbientGatewayApi } from '../../examples/ambient-gateway-api/chart';
 import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
 import { CanaryAndSecurity } from '../../examples/canary-and-security/chart';
 import {
@@ -97,7 +98,9 @@ describe('the analyzer on malformed objects', () => {
   const app = new App();
   new AsmQuickstart(app, 'quickstart');
   new CanaryAndSecurity(app, 'canary');
-  const base: any[] = app.charts.flatMap((c) => c.toJson());
+  const ambient = new App(); // its mesh-wide PeerAuthentication is the other examples' too
+  new AmbientGatewayApi(ambient, 'ambient');
+  const base: any[] = [...app.charts, ...ambient.charts].flatMap((c) => c.toJson());
   /** Every path to a value in an object, as keys. */
   const paths = (v: any, at: (string | number)[] = []): (string | number)[][] =>
     v && typeof v === 'object' ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];

@@ -1,0 +1,378 @@
+// Gateway API ingress, in-mesh routes on the Gateway API (GAMMA), ambient mode and waypoints.
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-34';
+import { meshChart } from './helpers';
+import { find, synthValid } from './validate';
+import {
+  AllowedRoutes, AuthorizationAction, AuthorizationPolicy, Condition, DataplaneMode, GatewayApiIngress, GatewayClass, GatewayServiceType,
+  GatewayTlsMode, GkeGatewayClass, HttpMatch, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, Protocol, RouteApi, Source,
+  StringMatch, Waypoint, WaypointTrafficType,
+} from '../src';
+
+const istio = () => meshChart(MeshPlatform.istio());
+const GW = 'gateway.networking.k8s.io';
+
+function ambient() {
+  const chart = istio();
+  const ns = new MeshNamespace(chart, 'app', { dataplaneMode: DataplaneMode.AMBIENT });
+  const api = new MeshService(chart, 'api', { namespace: ns, image: 'api:1', port: 8080, version: 'v1' });
+  const front = new MeshService(chart, 'front', { namespace: ns, image: 'front:1', port: 8080 });
+  return { chart, ns, api, front };
+}
+
+describe('GatewayApiIngress', () => {
+  test('Gateway of class istio: listeners per host, TLS with certificates (one in another namespace), HTTP redirect, infrastructure', () => {
+    const chart = meshChart(MeshPlatform.istio({ revision: '1-30' }));
+    const gwNs = new MeshNamespace(chart, 'ingress');
+    const app = new MeshNamespace(chart, 'app');
+    const web = new MeshService(chart, 'web', { namespace: app, image: 'web:1', port: 8080 });
+    const gw = new GatewayApiIngress(chart, 'gw', {
+      namespace: gwNs,
+      name: 'public',
+      hosts: ['shop.example.com', '*.api.example.com'],
+      tls: { certificates: [{ secretName: 'shop-cert' }, { secretName: 'api-cert', namespace: 'certs' }], redirectHttp: true },
+      allowedRoutes: AllowedRoutes.fromNamespaces(app),
+      infrastructure: { labels: { team: 'edge' }, annotations: { 'networking.gke.io/load-balancer-type': 'Internal' } },
+      serviceType: GatewayServiceType.CLUSTER_IP,
+    });
+    gw.route({ match: HttpMatch.prefix('/'), to: web, hosts: ['shop.example.com'] });
+    const objects = synthValid(chart);
+    const gateway = find(objects, 'Gateway', 'public', 'ingress');
+    expect(gateway.metadata.labels).toEqual({ 'istio.io/rev': '1-30' });
+    expect(gateway.metadata.annotations).toEqual({ 'networking.istio.io/service-type': 'ClusterIP' });
+    expect(gateway.spec.infrastructure).toEqual({ labels: { team: 'edge' }, annotations: { 'networking.gke.io/load-balancer-type': 'Internal' } });
+    expect(gateway.spec.listeners.map((l: any) => [l.name, l.protocol, l.port, l.hostname])).toEqual([
+      ['http-shop-example-com', 'HTTP', 80, 'shop.example.com'],
+      ['http-wildcard-api-example-com', 'HTTP', 80, '*.api.example.com'],
+      ['https-shop-example-com', 'HTTPS', 443, 'shop.example.com'],
+      ['https-wildcard-api-example-com', 'HTTPS', 443, '*.api.example.com'],
+    ]);
+    expect(gateway.spec.listeners[2].tls).toEqual({
+      mode: 'Terminate',
+      certificateRefs: [{ group: '', kind: 'Secret', name: 'shop-cert' }, { group: '', kind: 'Secret', name: 'api-cert', namespace: 'certs' }],
+    });
+    expect(gateway.spec.listeners[0].allowedRoutes.namespaces).toEqual({
+      from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['app', 'ingress'] }] },
+    });
+    expect(find(objects, 'ReferenceGrant', 'from-ingress-to-secrets', 'certs').spec).toEqual({
+      from: [{ group: GW, kind: 'Gateway', namespace: 'ingress' }],
+      to: [{ group: '', kind: 'Secret', name: 'api-cert' }],
+    });
+    expect(find(objects, 'HTTPRoute', 'public-https-redirect', 'ingress').spec).toEqual({
+      parentRefs: [{ name: 'public', sectionName: 'http-shop-example-com' }, { name: 'public', sectionName: 'http-wildcard-api-example-com' }],
+      rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+    });
+    const route = find(objects, 'HTTPRoute', 'public-shop-example-com', 'ingress');
+    expect(route.spec.parentRefs).toEqual([{ name: 'public', sectionName: 'https-shop-example-com' }]);
+    expect(route.spec.hostnames).toEqual(['shop.example.com']);
+    expect(gw.principal).toBe('cluster.local/ns/ingress/sa/public-istio');
+  });
+
+  test('GRPCRoute for a gRPC port, TLSRoute for passthrough, sixteen rules per route object', () => {
+    const chart = istio();
+    const ns = new MeshNamespace(chart, 'app');
+    const grpc = new MeshService(chart, 'greeter', { namespace: ns, image: 'g:1', ports: [{ port: 50051, protocol: Protocol.grpc() }] });
+    const tls = new MeshService(chart, 'vault', { namespace: ns, image: 'v:1', ports: [{ port: 8443, protocol: Protocol.https() }] });
+    const web = new MeshService(chart, 'web', { namespace: ns, image: 'w:1', port: 8080 });
+    const gw = new GatewayApiIngress(chart, 'gw', { namespace: ns, tls: { mode: GatewayTlsMode.PASSTHROUGH } });
+    gw.route({ match: HttpMatch.exact('/helloworld.Greeter/SayHello').withHeader('x-env', StringMatch.prefix('prod')), to: grpc });
+    gw.routeTls({ sniHosts: ['vault.example.com'], to: tls });
+    for (let i = 0; i < 17; i++) gw.route({ match: HttpMatch.prefix(`/p${i}`), to: web });
+    const objects = synthValid(chart);
+    expect(find(objects, 'GRPCRoute', 'ingress-grpc-all', 'app').spec.rules).toEqual([{
+      matches: [{ method: { type: 'Exact', service: 'helloworld.Greeter', method: 'SayHello' }, headers: [{ name: 'x-env', type: 'RegularExpression', value: 'prod.*' }] }],
+      backendRefs: [{ name: 'greeter', port: 50051 }],
+    }]);
+    expect(find(objects, 'TLSRoute', 'ingress-tls-vault-example-com', 'app').spec).toEqual({
+      parentRefs: [{ name: 'ingress', sectionName: 'tls' }],
+      hostnames: ['vault.example.com'],
+      rules: [{ backendRefs: [{ name: 'vault', port: 8443 }] }],
+    });
+    expect(find(objects, 'Gateway', 'ingress').spec.listeners[1]).toEqual({ name: 'tls', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'Same' } } });
+    expect(find(objects, 'HTTPRoute', 'ingress-all', 'app').spec.rules).toHaveLength(16);
+    expect(find(objects, 'HTTPRoute', 'ingress-all-2', 'app').spec.rules).toHaveLength(1);
+  });
+
+  test('GKE classes: no infrastructure, no mesh identity', () => {
+    const chart = meshChart(MeshPlatform.cloudServiceMesh());
+    const ns = new MeshNamespace(chart, 'edge');
+    const lb = new GatewayApiIngress(chart, 'lb', { namespace: ns, gatewayClass: GatewayClass.gke(GkeGatewayClass.GLOBAL_EXTERNAL_MANAGED) });
+    const meshIngress = MeshService.fromServiceAttributes(chart, 'mesh-ingress', { name: 'istio-ingressgateway', namespace: ns, ports: [{ port: 80 }] });
+    lb.route({ to: meshIngress });
+    expect(find(synthValid(chart), 'Gateway', 'ingress').spec.gatewayClassName).toBe('gke-l7-global-external-managed');
+    expect(() => lb.principal).toThrow('test/lb: class gke-l7-global-external-managed is not deployed by Istio: its proxies are outside the mesh and have no SPIFFE identity to allow');
+    expect(() => new GatewayApiIngress(chart, 'lb2', { namespace: ns, gatewayClass: GatewayClass.of('gke-l7-rilb'), infrastructure: { labels: { a: 'b' } } }))
+      .toThrow('test/lb2: `infrastructure` configures the pods Istio deploys (GatewayClass.istio()), not class gke-l7-rilb: remove it');
+  });
+
+  test('error: class istio on a managed platform says what Cloud Service Mesh supports', () => {
+    const chart = meshChart(MeshPlatform.asmManaged());
+    expect(() => new GatewayApiIngress(chart, 'gw', { namespace: new MeshNamespace(chart, 'edge') }))
+      .toThrow(/test\/gw: Cloud Service Mesh \(asm-managed-istiod\) documents no in-cluster `istio` GatewayClass.*Use IngressGateway.*GatewayClass.gke.*mesh routing with HTTPRoutes \(RouteApi.GATEWAY_API\) is supported/);
+  });
+
+  test('error: MUTUAL TLS is not offered on the Gateway API ingress', () => {
+    const chart = istio();
+    expect(() => new GatewayApiIngress(chart, 'gw', { namespace: new MeshNamespace(chart, 'edge'), tls: { mode: GatewayTlsMode.MUTUAL, certificates: [{ secretName: 'c' }] } }))
+      .toThrow('test/gw: tls.mode MUTUAL (client certificates) is not offered on the Gateway API ingress: use IngressGateway with GatewayTlsMode.MUTUAL');
+  });
+
+  test('error: a route feature the Gateway API lacks names IngressGateway', () => {
+    const chart = istio();
+    const ns = new MeshNamespace(chart, 'app');
+    const web = new MeshService(chart, 'web', { namespace: ns, image: 'w:1', port: 8080 });
+    const gw = new GatewayApiIngress(chart, 'gw', { namespace: ns });
+    expect(() => gw.route({ to: web, directResponse: { status: 503 } }))
+      .toThrow('test/gw: the Gateway API has no direct response (`directResponse`); use IngressGateway (an Istio Gateway and VirtualService) for this route');
+    expect(() => gw.route({ match: HttpMatch.prefix('/a'), to: web, fault: { abort: { httpStatus: 503, percent: 10 } } }))
+      .toThrow('test/gw: the Gateway API has no fault injection (`fault`); use IngressGateway (an Istio Gateway and VirtualService) for this route');
+  });
+});
+
+describe('in-mesh routes on the Gateway API (GAMMA)', () => {
+  function gamma() {
+    const chart = istio();
+    const ns = new MeshNamespace(chart, 'shop', { routeApi: RouteApi.GATEWAY_API });
+    const other = new MeshNamespace(chart, 'other');
+    const reviews = new MeshService(chart, 'reviews', { namespace: ns, image: 'r:1', port: 9080, version: 'v1' });
+    reviews.addVersion('v2', { image: 'r:2' });
+    const shadow = new MeshService(chart, 'shadow', { namespace: other, image: 's:1', port: 9080 });
+    return { chart, ns, reviews, shadow };
+  }
+
+  test('matches, weights, timeouts, header changes, mirror (across namespaces), CORS; no VirtualService', () => {
+    const { chart, reviews, shadow } = gamma();
+    reviews.addRoute({
+      name: 'testers',
+      matches: [HttpMatch.prefix('/api').withHeader('x-canary', StringMatch.exact('always')).withQueryParam('debug', StringMatch.regex('1|true')).withMethod('GET')],
+      destinations: [{ version: 'v2' }],
+      timeout: Duration.millis(1500),
+      requestHeaders: { set: { 'x-route': 'testers' }, remove: ['x-debug'] },
+      responseHeaders: { add: { 'x-served-by': 'v2' } },
+      mirror: { service: shadow, percent: 10 },
+      cors: { allowOrigins: [StringMatch.exact('https://shop.example.com')], allowMethods: ['GET'], maxAge: Duration.hours(1) },
+    });
+    reviews.addRoute({ destinations: [{ version: 'v1', weight: 80 }, { version: 'v2', weight: 20 }] });
+    const objects = synthValid(chart);
+    expect(objects.filter((o) => o.kind === 'VirtualService')).toEqual([]);
+    expect(find(objects, 'HTTPRoute', 'reviews', 'shop').spec).toEqual({
+      parentRefs: [{ group: '', kind: 'Service', name: 'reviews' }],
+      rules: [
+        {
+          name: 'testers',
+          matches: [{
+            path: { type: 'PathPrefix', value: '/api' },
+            headers: [{ name: 'x-canary', type: 'Exact', value: 'always' }],
+            queryParams: [{ name: 'debug', type: 'RegularExpression', value: '1|true' }],
+            method: 'GET',
+          }],
+          filters: [
+            { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-route', value: 'testers' }], remove: ['x-debug'] } },
+            { type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-served-by', value: 'v2' }] } },
+            { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', namespace: 'other', port: 9080 }, percent: 10 } },
+            { type: 'CORS', cors: { allowOrigins: ['https://shop.example.com'], allowMethods: ['GET'], maxAge: 3600 } },
+          ],
+          backendRefs: [{ name: 'reviews-v2', port: 9080 }],
+          timeouts: { request: '1s500ms' },
+        },
+        { backendRefs: [{ name: 'reviews-v1', port: 9080, weight: 80 }, { name: 'reviews-v2', port: 9080, weight: 20 }] },
+      ],
+    });
+    expect(find(objects, 'ReferenceGrant', 'from-shop-to-services', 'other').spec.to).toEqual([{ group: '', kind: 'Service', name: 'shadow' }]);
+    expect(find(objects, 'Service', 'reviews-v1', 'shop').spec.selector).toEqual({ app: 'reviews', version: 'v1' });
+  });
+
+  test('rewrites and redirects: prefix matches replace the prefix (one rule per match), others the whole path', () => {
+    const { chart, reviews } = gamma();
+    reviews.addRoute({ matches: [HttpMatch.prefix('/old'), HttpMatch.exact('/legacy')], rewrite: { uri: '/new', authority: 'reviews.example.com' } });
+    reviews.addRoute({ matches: [HttpMatch.prefix('/moved')], redirect: { uri: '/here', scheme: 'https', code: 308 } });
+    const rules = find(synthValid(chart), 'HTTPRoute', 'reviews').spec.rules;
+    expect(rules.map((r: any) => r.filters)).toEqual([
+      [{ type: 'URLRewrite', urlRewrite: { hostname: 'reviews.example.com', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } } }],
+      [{ type: 'URLRewrite', urlRewrite: { hostname: 'reviews.example.com', path: { type: 'ReplaceFullPath', replaceFullPath: '/new' } } }],
+      [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', path: { type: 'ReplaceFullPath', replaceFullPath: '/here' }, statusCode: 308 } }],
+      undefined,
+    ]);
+    expect(rules[2].backendRefs).toBeUndefined();
+    expect(rules[3]).toEqual({ name: 'default', backendRefs: [{ name: 'reviews', port: 9080 }] });
+  });
+
+  test('chosen per platform, per namespace; ambient namespaces default to HTTPRoute, sidecar ones to VirtualService', () => {
+    const chart = meshChart(MeshPlatform.istio({ routeApi: RouteApi.GATEWAY_API }));
+    const byPlatform = new MeshNamespace(chart, 'a');
+    const overridden = new MeshNamespace(chart, 'b', { routeApi: RouteApi.ISTIO });
+    expect([byPlatform.routeApi, overridden.routeApi]).toEqual([RouteApi.GATEWAY_API, RouteApi.ISTIO]);
+    const plain = istio();
+    expect(new MeshNamespace(plain, 'c').routeApi).toBe(RouteApi.ISTIO);
+    expect(new MeshNamespace(plain, 'd', { dataplaneMode: DataplaneMode.AMBIENT }).routeApi).toBe(RouteApi.GATEWAY_API);
+  });
+
+  test('error: fault injection names the VirtualService alternative', () => {
+    const { reviews } = gamma();
+    expect(() => reviews.addRoute({ fault: { delay: { delay: Duration.seconds(5), percent: 10 } } }))
+      .toThrow('test/reviews: the Gateway API has no fault injection (`fault`); route test/reviews with a VirtualService instead: set `routeApi: RouteApi.ISTIO` on its namespace "shop" (or on the platform)');
+  });
+
+  test('error: retries are not in the v1.5 standard channel', () => {
+    const { reviews } = gamma();
+    expect(() => reviews.addRoute({ retries: { attempts: 3 } })).toThrow(/test\/reviews: the Gateway API v1.5 standard channel that Istio 1.30 supports has no retry policy .*standard from v1.7.*set `routeApi: RouteApi.ISTIO`/);
+  });
+
+  test('error: a match the Gateway API cannot express', () => {
+    const { reviews } = gamma();
+    expect(() => reviews.addRoute({ matches: [HttpMatch.prefix('/a').withoutHeader('x-a')] }))
+      .toThrow('test/reviews: the Gateway API cannot match on an absent header (`withoutHeader`); route test/reviews with a VirtualService instead');
+    expect(() => reviews.addRoute({ matches: [HttpMatch.prefix('/a').ignoringCase()] })).toThrow('the Gateway API cannot match a path case-insensitively');
+  });
+
+  test('error: a version that cannot name a Service', () => {
+    const chart = istio();
+    const ns = new MeshNamespace(chart, 'shop', { routeApi: RouteApi.GATEWAY_API });
+    const svc = MeshService.fromServiceAttributes(chart, 'svc', { name: 'svc', namespace: ns, ports: [{ port: 80 }], versions: ['V1'] });
+    expect(() => svc.addRoute({ destinations: [{ version: 'V1' }] }))
+      .toThrow('test/svc: version "V1" of test/svc cannot name a Service ("svc-V1" is not a DNS label), and HTTPRoutes split traffic between Services');
+  });
+
+  test('error: a second catch-all is unreachable', () => {
+    const { reviews } = gamma();
+    reviews.addRoute({ destinations: [{ version: 'v1' }] });
+    expect(() => reviews.addRoute({ destinations: [{ version: 'v2' }] })).toThrow('test/reviews: this route is unreachable: an earlier route without `matches` takes every request');
+  });
+});
+
+describe('ambient mode', () => {
+  test('namespace labels, no sidecar annotations (created or adopted), L4 policy at ztunnel', () => {
+    const { chart, ns, api, front } = ambient();
+    const adopted = new kplus.Deployment(chart, 'worker-deployment', {
+      metadata: { name: 'worker', namespace: 'app' },
+      serviceAccount: new kplus.ServiceAccount(chart, 'worker-sa', { metadata: { name: 'worker', namespace: 'app' } }),
+      containers: [{ image: 'worker:1', ports: [{ number: 3000, name: 'http' }] }],
+    });
+    new MeshService(chart, 'worker', { namespace: ns, workload: adopted });
+    api.allowFrom(front);
+    const objects = synthValid(chart);
+    expect(find(objects, 'Namespace', 'app').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(find(objects, 'Deployment', 'api-v1').spec.template.metadata.annotations).toBeUndefined();
+    expect(find(objects, 'Deployment', 'worker').spec.template.metadata.annotations).toBeUndefined();
+    expect(find(objects, 'AuthorizationPolicy', 'api-allow').spec.selector).toEqual({ matchLabels: { app: 'api' } });
+    expect(ns.injection).toBe(false);
+  });
+
+  test('waypoint: Gateway, enrollment labels, policies attached through targetRefs with their ztunnel side, JWT at the waypoint', () => {
+    const { chart, ns, api, front } = ambient();
+    const waypoint = new Waypoint(chart, 'wp', { namespace: ns, trafficType: WaypointTrafficType.ALL });
+    waypoint.addService(api, { ingress: true });
+    api.allowFrom(front);
+    new AuthorizationPolicy(chart, 'l7', {
+      workload: api,
+      rules: [{ from: [Source.services(front)], to: [{ paths: ['/admin*'] }] }, { from: [Source.namespaces(ns)], to: [{ ports: [8080] }] }],
+    });
+    new JwtAuthentication(chart, 'jwt', { workload: api, issuers: [{ issuer: 'https://issuer.example.com' }] }).requireToken();
+    const objects = synthValid(chart);
+    expect(find(objects, 'Gateway', 'waypoint', 'app')).toMatchObject({
+      metadata: { labels: { 'istio.io/waypoint-for': 'all' } },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    });
+    expect(find(objects, 'Service', 'api').metadata.labels).toEqual({ 'app': 'api', 'istio.io/ingress-use-waypoint': 'true', 'istio.io/use-waypoint': 'waypoint' });
+    const serviceRef = [{ group: '', kind: 'Service', name: 'api' }];
+    expect(find(objects, 'AuthorizationPolicy', 'api-allow').spec).toEqual({
+      action: 'ALLOW', targetRefs: serviceRef, rules: [{ from: [{ source: { principals: ['cluster.local/ns/app/sa/front-sa'] } }] }],
+    });
+    const waypointRule = { from: [{ source: { principals: ['cluster.local/ns/app/sa/waypoint'] } }] };
+    expect(find(objects, 'AuthorizationPolicy', 'api-allow-ztunnel').spec).toEqual({
+      action: 'ALLOW', selector: { matchLabels: { app: 'api' } }, rules: [waypointRule, { from: [{ source: { principals: ['cluster.local/ns/app/sa/front-sa'] } }] }],
+    });
+    expect(find(objects, 'AuthorizationPolicy', 'api-l7').spec.targetRefs).toEqual(serviceRef);
+    // ztunnel keeps the L4 rule; the path rule stays with the waypoint.
+    expect(find(objects, 'AuthorizationPolicy', 'api-l7-ztunnel').spec.rules).toEqual([waypointRule, { from: [{ source: { namespaces: ['app'] } }], to: [{ operation: { ports: ['8080'] } }] }]);
+    expect(find(objects, 'RequestAuthentication', 'api-jwt').spec.targetRefs).toEqual(serviceRef);
+    expect(find(objects, 'AuthorizationPolicy', 'api-jwt-required').spec.targetRefs).toEqual(serviceRef);
+    expect(waypoint.principal).toBe('cluster.local/ns/app/sa/waypoint');
+  });
+
+  test('a namespace waypoint: namespace policies attach to its Gateway; deny by default lets the waypoint through ztunnel and denies at it', () => {
+    const { chart, ns } = ambient();
+    const waypoint = new Waypoint(chart, 'wp', { namespace: ns });
+    ns.denyByDefault();
+    waypoint.addNamespace(ns);
+    new AuthorizationPolicy(chart, 'deny-debug', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/debug*'] }] }] });
+    const objects = synthValid(chart);
+    expect(find(objects, 'Namespace', 'app').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' });
+    const gatewayRef = [{ group: GW, kind: 'Gateway', name: 'waypoint' }];
+    expect(find(objects, 'AuthorizationPolicy', 'app-deny-debug').spec.targetRefs).toEqual(gatewayRef);
+    expect(find(objects, 'AuthorizationPolicy', 'waypoint-allow-nothing').spec).toEqual({ targetRefs: gatewayRef });
+    expect(find(objects, 'AuthorizationPolicy', 'allow-waypoints').spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/app/sa/waypoint'] } }] }]);
+    expect(find(objects, 'AuthorizationPolicy', 'allow-nothing').spec).toEqual({});
+  });
+
+  test('error: an L7 rule with no waypoint to enforce it', () => {
+    const { chart, api, front } = ambient();
+    expect(() => new AuthorizationPolicy(chart, 'p', { workload: api, rules: [{ from: [Source.services(front)], to: [{ methods: ['GET'] }] }] }))
+      .toThrow('test/p: an L7 rule (operation.methods) needs a waypoint: namespace "app" is in ambient mode, where ztunnel enforces only L4 rules '
+        + '(principals, namespaces, IP blocks, ports) and an L7 rule with no waypoint is enforced by nothing; add a Waypoint and enroll test/api (or its namespace) in it');
+    const l4 = new AuthorizationPolicy(chart, 'l4', { workload: api, rules: [{ from: [Source.services(front)] }] });
+    expect(() => l4.addRule({ when: [Condition.header('x-tenant', 'a')] })).toThrow('test/l4: an L7 rule (when key "request.headers[x-tenant]") needs a waypoint');
+    expect(() => new JwtAuthentication(chart, 'jwt', { workload: api, issuers: [{ issuer: 'https://i.example.com' }] })).toThrow('test/jwt: JWT validation needs a waypoint');
+  });
+
+  test('error: a waypoint added after policies that ztunnel enforces', () => {
+    const { chart, ns, api, front } = ambient();
+    api.allowFrom(front);
+    expect(() => new Waypoint(chart, 'wp', { namespace: ns }).addService(api))
+      .toThrow('test/wp: test/api was written for ztunnel before this waypoint was added; behind a waypoint ztunnel sees the waypoint\'s identity');
+  });
+
+  test('error: ambient where the platform does not run it, with the reason', () => {
+    for (const platform of [MeshPlatform.asmManaged(), MeshPlatform.cloudServiceMesh()]) {
+      const chart = meshChart(platform);
+      expect(() => new MeshNamespace(chart, 'app', { dataplaneMode: DataplaneMode.AMBIENT }))
+        .toThrow(new RegExp(`test/app: the ambient data plane is not available on ${platform.kind}: Cloud Service Mesh .* documents no ambient mode.*GKE's own "ambient networking" is a separate product`));
+      expect(() => MeshNamespace.fromNamespaceName(chart, 'old', 'old', { dataplaneMode: DataplaneMode.AMBIENT })).toThrow('the ambient data plane is not available');
+    }
+  });
+
+  test('error: dataplaneMode and injection together', () => {
+    const chart = istio();
+    expect(() => new MeshNamespace(chart, 'app', { dataplaneMode: DataplaneMode.AMBIENT, injection: true }))
+      .toThrow('test/app: set `dataplaneMode` or `injection`, not both (injection: false is DataplaneMode.NONE)');
+  });
+
+  test('error: sidecar options on an ambient workload', () => {
+    const { chart, ns } = ambient();
+    expect(() => new MeshService(chart, 'x', { namespace: ns, image: 'x:1', port: 80, sidecar: { holdApplicationUntilProxyStarts: true } }))
+      .toThrow('test/x: namespace "app" is in ambient mode, where pods have no sidecar, so `sidecar` (holdApplicationUntilProxyStarts) has nothing to configure');
+  });
+
+  test('error: talksTo (a Sidecar resource) on an ambient workload', () => {
+    const { api, front } = ambient();
+    expect(() => api.talksTo(front)).toThrow('test/api: talksTo writes a Sidecar resource, which ambient workloads ignore (IST0167');
+  });
+
+  test('error: waypoint enrollment that cannot work', () => {
+    const { chart, ns, api } = ambient();
+    const sidecarNs = new MeshNamespace(chart, 'legacy');
+    const legacy = new MeshService(chart, 'legacy-svc', { namespace: sidecarNs, image: 'l:1', port: 80 });
+    const wp = new Waypoint(chart, 'wp', { namespace: ns });
+    expect(() => wp.addService(legacy)).toThrow('test/wp: test/legacy-svc is not in ambient mode (namespace "legacy" runs sidecar): waypoints serve ambient workloads');
+    const workloadOnly = new Waypoint(chart, 'wl', { namespace: ns, name: 'workloads', trafficType: WaypointTrafficType.WORKLOAD });
+    expect(() => workloadOnly.addService(api)).toThrow('test/wl: this waypoint handles workload traffic only (trafficType WORKLOAD), not traffic addressed to Services');
+    const existing = MeshNamespace.fromNamespaceName(chart, 'ext', 'ext', { dataplaneMode: DataplaneMode.AMBIENT });
+    expect(() => wp.addNamespace(existing)).toThrow('test/wp: namespace "ext" is not written by this app, so its labels cannot change here');
+    wp.addService(api);
+    expect(() => wp.addService(api)).toThrow('test/wp: test/api already uses waypoint app/waypoint');
+  });
+
+  test('error: deny by default with a waypoint of another namespace', () => {
+    const { chart, ns } = ambient();
+    const shared = new MeshNamespace(chart, 'waypoints', { dataplaneMode: DataplaneMode.AMBIENT });
+    const wp = new Waypoint(chart, 'wp', { namespace: shared });
+    wp.addNamespace(ns);
+    expect(find(synthValid(chart), 'Namespace', 'app').metadata.labels['istio.io/use-waypoint-namespace']).toBe('waypoints');
+    expect(() => ns.denyByDefault()).toThrow('test/wp: namespace "app" denies by default and uses this waypoint of namespace "waypoints"');
+  });
+
+  test('error: a waypoint on a managed platform', () => {
+    const chart = meshChart(MeshPlatform.cloudServiceMesh());
+    expect(() => new Waypoint(chart, 'wp', { namespace: new MeshNamespace(chart, 'app') })).toThrow('test/wp: waypoints are part of ambient mode, which is not available on cloud-service-mesh');
+  });
+});
