@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { hostMatches } from '../analysis/mesh-index';
 import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkHost, checkRouteHosts } from './ingress-gateway';
+import { hostMatches } from '../analysis/mesh-index';
 import { checkDnsLabel, hostSlug, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import { Gateway, GrpcRoute, HttpRoute, TlsRoute } from '../imports/gateway.networking.k8s.io';

@@ -110,7 +110,8 @@ export abstract class WaypointBase extends Construct implements IWaypoint, IMesh
     }
   }
 
-  private enroll(target: Construct, namespace: IMeshNamespace, metadata: { addLabel(key: string, value: string): void }, options: UseWaypointOptions): void {
+  private enroll(target: Construct, namespace: IMeshNamespace, metadata: { addLabel(key: string, value: string): void },
+    options: UseWaypointOptions): void {
     metadata.addLabel(USE_WAYPOINT, this.name);
     if (this.namespace.name !== namespace.name) metadata.addLabel(USE_WAYPOINT_NAMESPACE, this.namespace.name);
     if (options.ingress) metadata.addLabel(INGRESS_USE_WAYPOINT, 'true');
@@ -166,7 +167,8 @@ class AllowWaypoints extends Construct {
  */
 export class Waypoint extends WaypointBase {
   /** A waypoint that exists already (e.g. `istioctl waypoint apply` or another app): nothing is written for it. */
-  public static fromWaypointName(scope: Construct, id: string, name: string, namespace: IMeshNamespace, options: ExistingWaypointOptions = {}): IWaypoint {
+  public static fromWaypointName(scope: Construct, id: string, name: string, namespace: IMeshNamespace,
+    options: ExistingWaypointOptions = {}): IWaypoint {
     return new ExistingWaypoint(scope, id, name, namespace, options.trafficType ?? WaypointTrafficType.SERVICE);
   }
 
@@ -200,7 +202,8 @@ export class Waypoint extends WaypointBase {
 class ExistingWaypoint extends WaypointBase {
   public readonly name: string;
 
-  constructor(scope: Construct, id: string, name: string, public readonly namespace: IMeshNamespace, public readonly trafficType: WaypointTrafficType) {
+  constructor(scope: Construct, id: string, name: string, public readonly namespace: IMeshNamespace,
+    public readonly trafficType: WaypointTrafficType) {
     super(scope, id);
     this.name = checkDnsLabel(this, 'waypoint name', name);
   }

@@ -56,7 +56,7 @@ export function attachPolicy(scope: IConstruct, target: AmbientTarget, l7: strin
   if (service) return { targetRefs: [{ group: '', kind: 'Service', name: service.name }], waypoint };
   if (waypoint.namespace.name !== target.namespace.name) {
     throw new Error(`${scope.node.path}: namespace "${target.namespace.name}" uses waypoint ${waypoint.namespace.name}/${waypoint.name}, and a policy attaches to a waypoint `
-      + `from the waypoint's namespace only: create this policy with \`waypoint\` as its target (it then applies to every namespace the waypoint serves), or target each service`);
+      + 'from the waypoint\'s namespace only: create this policy with `waypoint` as its target (it then applies to every namespace the waypoint serves), or target each service');
   }
   return { targetRefs: [gatewayRef(waypoint)], waypoint };
 }
@@ -79,7 +79,8 @@ export function noWaypoint(scope: IConstruct, target: AmbientTarget, l7: string)
  * @internal
  */
 export function checkNoZtunnelPolicies(scope: IConstruct, namespace: IMeshNamespace, service?: IConstruct): void {
-  const found = (ZTUNNEL_POLICIES.get(namespace) ?? []).filter((p) => service === undefined ? !p.service || !ownWaypoint(p.service) : p.service === service);
+  const found = (ZTUNNEL_POLICIES.get(namespace) ?? [])
+    .filter((p) => (service === undefined ? !p.service || !ownWaypoint(p.service) : p.service === service));
   if (found.length) {
     throw new Error(`${scope.node.path}: ${found.map((p) => p.path).join(', ')} ${found.length > 1 ? 'were' : 'was'} written for ztunnel before this waypoint was added; `
       + 'behind a waypoint ztunnel sees the waypoint\'s identity instead of the callers\', so it would deny them: add the waypoint (addService / addNamespace) before policies on what it serves');
@@ -102,7 +103,8 @@ export function authorizationNeedsWaypoint(action: string, rules: AuthorizationP
  * directly); L7 rules stay with the waypoint, so direct calls they would allow are denied.
  * @internal
  */
-export function ztunnelCompanion(scope: Construct, id: string, name: string, target: AmbientTarget, waypoint: IWaypoint, rules: AuthorizationPolicySpecRules[]): AuthorizationPolicy {
+export function ztunnelCompanion(scope: Construct, id: string, name: string, target: AmbientTarget, waypoint: IWaypoint,
+  rules: AuthorizationPolicySpecRules[]): AuthorizationPolicy {
   return new AuthorizationPolicy(scope, id, {
     metadata: { name, namespace: target.namespace.name },
     spec: {

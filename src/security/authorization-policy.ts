@@ -236,7 +236,8 @@ export class AuthorizationPolicy extends Construct {
     };
     // Rules added after the policy was placed at ztunnel must be L4 ones.
     const ambient = this.target.ambient;
-    const l7 = this.attachment && !this.attachment.waypoint && ambient && isAmbient(ambient.namespace) && authorizationNeedsWaypoint(this.action, [rendered]);
+    const l7 = this.attachment && !this.attachment.waypoint && ambient && isAmbient(ambient.namespace)
+      && authorizationNeedsWaypoint(this.action, [rendered]);
     if (l7) throw noWaypoint(this, ambient, l7);
     this.rules.push(rendered);
   }

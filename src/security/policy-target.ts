@@ -37,15 +37,19 @@ export interface PolicyTargetOptions {
  * The namespace and workload selector of a policy; exactly one target must be set.
  * @internal
  */
-export function policyTarget(scope: IConstruct, t: PolicyTargetOptions): { namespace: string; matchLabels?: Record<string, string>; name: string; ambient?: AmbientTarget } {
+export function policyTarget(scope: IConstruct, t: PolicyTargetOptions):
+{ namespace: string; matchLabels?: Record<string, string>; name: string; ambient?: AmbientTarget } {
   const set = [t.namespace && 'namespace', t.workload && 'workload', t.gateway && 'gateway', t.waypoint && 'waypoint'].filter(Boolean);
   if (set.length !== 1) {
     throw new Error(`${scope.node.path}: set exactly one of \`namespace\`, \`workload\`, \`gateway\` or \`waypoint\`${set.length ? ` (got ${set.join(', ')})` : ''}`);
   }
   if (t.workload) {
-    return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name, ambient: { namespace: t.workload.namespace, service: t.workload } };
+    const ambient = { namespace: t.workload.namespace, service: t.workload };
+    return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name, ambient };
   }
   if (t.gateway) return { namespace: t.gateway.workloadNamespace, matchLabels: t.gateway.selectorLabels, name: t.gateway.name };
-  if (t.waypoint) return { namespace: t.waypoint.namespace.name, name: t.waypoint.name, ambient: { namespace: t.waypoint.namespace, waypoint: t.waypoint } };
+  if (t.waypoint) {
+    return { namespace: t.waypoint.namespace.name, name: t.waypoint.name, ambient: { namespace: t.waypoint.namespace, waypoint: t.waypoint } };
+  }
   return { namespace: t.namespace!.name, name: t.namespace!.name, ambient: { namespace: t.namespace! } };
 }

@@ -66,7 +66,10 @@ export function gatewayApiHttpRules(ctx: RouteContext, options: HttpRouteOptions
     if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw refuse(`mirror percent ${percent}: the Gateway API mirrors a whole percentage (0 to 100)`);
     filters.push({
       type: 'RequestMirror',
-      requestMirror: { backendRef: backendRef(ctx, { service: options.mirror.service, version: options.mirror.version }, defaultService), percent: percent === 100 ? undefined : percent },
+      requestMirror: {
+        backendRef: backendRef(ctx, { service: options.mirror.service, version: options.mirror.version }, defaultService),
+        percent: percent === 100 ? undefined : percent,
+      },
     });
   }
   if (options.cors) filters.push({ type: 'CORS', cors: cors(ctx, options.cors) });
@@ -159,7 +162,9 @@ class Grant extends Construct {
     new ReferenceGrant(this, 'Resource', {
       metadata: { name: `from-${fromNamespace}-to-${kind.toLowerCase()}s`.slice(0, 253), namespace },
       spec: {
-        from: Lazy.any({ produce: () => [...this.fromKinds].sort().map((k) => ({ group: GATEWAY_API_GROUP, kind: k, namespace: fromNamespace })) }) as any,
+        from: Lazy.any({
+          produce: () => [...this.fromKinds].sort().map((k) => ({ group: GATEWAY_API_GROUP, kind: k, namespace: fromNamespace })),
+        }) as any,
         to: Lazy.any({ produce: () => [...this.names].sort().map((name) => ({ group: '', kind, name })) }) as any,
       },
     });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { GATEWAY_API_CASES } from './gateway-api-cases';
 import { REVIEWS, ap, baseMesh, deploy, dr, gw, ns, pa, ra, route, se, sidecar, svc, telemetry, vs, wasm } from './fixtures';
+import { GATEWAY_API_CASES } from './gateway-api-cases';
 import { MeshAnalyzer, Severity } from '../../src';
 
 interface Case {
