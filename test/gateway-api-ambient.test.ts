@@ -1,8 +1,13 @@
 // Gateway API ingress, in-mesh routes on the Gateway API (GAMMA), ambient mode and waypoints.
-import { Duration } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as cdk8s from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
+import * as ts from 'typescript';
 import { meshChart } from './helpers';
-import { find, synthValid } from './validate';
+import { find, synthValid, validateObjects } from './validate';
+import * as mesh from '../src';
 import {
   AllowedRoutes, AuthorizationAction, AuthorizationPolicy, Condition, DataplaneMode, GatewayApiIngress, GatewayClass, GatewayServiceType,
   GatewayTlsMode, GkeGatewayClass, HttpMatch, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, Protocol, RouteApi, Source,
@@ -375,4 +380,16 @@ describe('ambient mode', () => {
     const chart = meshChart(MeshPlatform.cloudServiceMesh());
     expect(() => new Waypoint(chart, 'wp', { namespace: new MeshNamespace(chart, 'app') })).toThrow('test/wp: waypoints are part of ambient mode, which is not available on cloud-service-mesh');
   });
+});
+
+test('the example of docs/gateway-api-and-ambient.md runs as written, to valid objects the analysis finds clean', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'gateway-api-and-ambient.md'), 'utf8');
+  const snippet = /```ts\n(import \{ App, Chart \} from 'cdk8s';[\s\S]*?)```/.exec(doc)![1];
+  const js = ts.transpileModule(snippet.replace('app.synth();', 'result.app = app;'), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+  const result: { app?: App } = {};
+  new Function('require', 'exports', 'result', js)((m: string) => ({ 'cdk8s': cdk8s, 'cdk8s-mesh': mesh } as any)[m], {}, result);
+  const objects = result.app!.charts.flatMap((c) => c.toJson());
+  validateObjects(objects);
+  expect(mesh.MeshAnalyzer.analyze(objects)).toEqual([]);
+  expect(find(objects, 'AuthorizationPolicy', 'reviews-readers').spec.targetRefs).toEqual([{ group: '', kind: 'Service', name: 'reviews' }]);
 });
