@@ -24,7 +24,8 @@ function shown(value: unknown): string {
  */
 export function checkProps<T>(w: Where, props: T, required: string[]): T {
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
-    throw new Error(`${where(w)}: props are missing (got ${shown(props)}): pass an object with ${required.map((r) => `\`${r}\``).join(', ')}`);
+    const fields = required.length ? ` with ${required.map((r) => `\`${r}\``).join(', ')}` : '';
+    throw new Error(`${where(w)}: props are missing (got ${shown(props)}): pass an object${fields}`);
   }
   for (const field of required) {
     if ((props as any)[field] === undefined || (props as any)[field] === null) {
