@@ -43,7 +43,7 @@ export function checkEnum<T>(w: Where, field: string, value: T | undefined, e: R
   if (value === undefined) return value;
   const values = Object.values(e);
   if (!values.includes(value as unknown as string)) {
-    throw new Error(`${where(w)}: \`${field}\` is ${shown(value)}, which is not a ${enumName}: use one of ${Object.keys(e).map((k) => `${enumName}.${k}`).join(', ')}`);
+    throw new Error(`${where(w)}: \`${field}\` is ${shown(value)}, which is not ${article(enumName)}: use one of ${Object.keys(e).map((k) => `${enumName}.${k}`).join(', ')}`);
   }
   return value;
 }
@@ -74,7 +74,7 @@ export function checkList<T>(w: Where, field: string, value: T[] | undefined): T
 export function checkInstance<T>(w: Where, field: string, value: T | undefined, cls: { prototype: T; name: string }, example: string): T | undefined {
   // Classes with private constructors (built by static factories) are types without `new`.
   if (value !== undefined && !(value instanceof (cls as any))) {
-    throw new Error(`${where(w)}: \`${field}\` must be a ${cls.name} (e.g. ${example}), got ${shown(value)}`);
+    throw new Error(`${where(w)}: \`${field}\` must be ${article(cls.name)} (e.g. ${example}), got ${shown(value)}`);
   }
   return value;
 }
@@ -91,4 +91,9 @@ export function checkNamespaceRef<T>(w: Where, field: string, value: T): T {
     throw new Error(`${where(w)}: \`${field}\` must be a mesh namespace (${hint}), got ${shown(value)}`);
   }
   return value;
+}
+
+/** `a Name` or `an Name`. */
+function article(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }

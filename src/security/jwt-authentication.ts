@@ -100,10 +100,6 @@ export class JwtAuthentication extends Construct {
         throw new Error(`${where}: issuer ${i.issuer}: jwksUri "${i.jwksUri}" is plain http: whoever sits on the path can swap the keys and mint tokens that pass; `
           + 'use https, or put the keys inline with `jwks`');
       }
-      if (i.jwks === undefined && i.jwksUri === undefined && !/^https:\/\/[^\s/]+/.test(i.issuer)) {
-        throw new Error(`${where}: issuer "${i.issuer}" has neither jwksUri nor jwks, and its keys can only be discovered (OpenID configuration at <issuer>/.well-known/openid-configuration) when the issuer is an https URL: `
-          + 'set jwksUri or jwks');
-      }
       if (i.jwks !== undefined) {
         try {
           if (!Array.isArray(JSON.parse(i.jwks).keys)) throw new Error('no "keys" array');
@@ -114,6 +110,10 @@ export class JwtAuthentication extends Construct {
       if (i.audiences?.length === 0) throw new Error(`${where}: issuer ${i.issuer}: \`audiences\` is empty: omit it to accept any audience`);
       for (const c of i.claimsToHeaders ?? []) {
         if (!/^[A-Za-z0-9-]+$/.test(c.header)) throw new Error(`${where}: issuer ${i.issuer}: "${c.header}" is not a valid header name`);
+      }
+      if (i.jwks === undefined && i.jwksUri === undefined && !/^https:\/\/[^\s/]+/.test(i.issuer)) {
+        throw new Error(`${where}: issuer "${i.issuer}" has neither jwksUri nor jwks, and its keys can only be discovered (OpenID configuration at <issuer>/.well-known/openid-configuration) when the issuer is an https URL: `
+          + 'set jwksUri or jwks');
       }
       return {
         issuer: i.issuer,

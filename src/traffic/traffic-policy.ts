@@ -104,7 +104,10 @@ export enum ClientTlsMode {
   DISABLE = 'DISABLE',
   /** TLS origination to an external server. */
   SIMPLE = 'SIMPLE',
-  /** Mutual TLS with a client certificate of your own. */
+  /**
+   * Mutual TLS with a client certificate of your own. Refused by `trafficPolicy` (its options carry
+   * no certificate, and istiod rejects MUTUAL without one): set it through the DestinationRule escape hatch.
+   */
   MUTUAL = 'MUTUAL',
 }
 
