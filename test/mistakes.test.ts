@@ -2,7 +2,7 @@
 // naming the construct (or factory) and the fix. One assertion per message.
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
-  AuthorizationAction, AuthorizationPolicy, ClientTlsMode, EgressGateway, ExternalService, HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication,
+  AccessLog, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, EgressGateway, ExternalService, HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication,
   LoadBalancer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol, ReleaseChannel, Source, StringMatch, Tracing,
   TracingConfig, networking,
 } from '../src';
@@ -108,6 +108,30 @@ describe('mistakes accepted silently are refused', () => {
       .toThrow('test/c: endpoint "not an address" is not an IP address or a DNS name');
     expect(() => new ExternalService(chart, 'd', { namespace: ns, hosts: ['api.example.com', 'api.example.com'] }))
       .toThrow('test/d: host "api.example.com" is listed twice: list each host once');
+  });
+
+  test('a match without a condition, which would make the routes after it unreachable', () => {
+    const { api, chart, ns } = setup();
+    expect(() => api.addRoute({ matches: [HttpMatch.any().ignoringCase()] }))
+      .toThrow('test/api: matches[0] has no condition (HttpMatch.any() alone takes every request, and every route after it would be unreachable): narrow it (withHeader, withMethod, ...), or omit `matches` for a catch-all route');
+    const gw = new IngressGateway(chart, 'gw', { namespace: ns });
+    expect(() => gw.route({ destinations: [{ service: api, weight: 100 }], port: 80 }))
+      .toThrow('test/gw: route `port` is the port of `to`, which is not set: give each destination its port');
+  });
+
+  test('principals that are not principals, and claims copied from nowhere', () => {
+    const { chart, api } = setup();
+    expect(() => Source.principals('front'))
+      .toThrow('Source.principals: "front" is not a principal, which reads <trust domain>/ns/<namespace>/sa/<service account>, so it would never match: use Source.services(...) or Source.serviceAccount(namespace, name)');
+    expect(Source.principals('*', 'cluster.local/ns/app/*')).toBeDefined();
+    expect(() => new JwtAuthentication(chart, 'j', { workload: api, issuers: [{ issuer: 'https://a.example.com', claimsToHeaders: [{ claim: '', header: 'x-user' }] }] }))
+      .toThrow('test/j: issuer https://a.example.com: a claimsToHeaders entry has no claim: name the claim (e.g. sub)');
+  });
+
+  test('Cloud Service Mesh with Istio\'s default text log writes no mesh ConfigMap (TEXT is MeshConfig\'s default)', () => {
+    const chart = meshChart(MeshPlatform.cloudServiceMesh());
+    new TracingConfig(chart, 'obs', { accessLog: AccessLog.text() });
+    expect(synthValid(chart).filter((o) => o.kind === 'ConfigMap')).toEqual([]);
   });
 
   test('routes that do nothing, or redirect to themselves', () => {

@@ -295,6 +295,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
     checkInstance(this, 'match', options.match, HttpMatch, 'HttpMatch.prefix(\'/api\')');
     if (checkList(this, 'hosts', options.hosts)?.length === 0) throw new Error(`${this.node.path}: route \`hosts\` is empty: list the hosts, or omit it for the gateway's hosts`);
     if (options.to && options.destinations) throw new Error(`${this.node.path}: set \`to\` or \`destinations\`, not both`);
+    if (options.port !== undefined && !options.to) throw new Error(`${this.node.path}: route \`port\` is the port of \`to\`, which is not set: give each destination its port`);
     if (options.match && options.matches) throw new Error(`${this.node.path}: set \`match\` or \`matches\`, not both`);
     const first = options.to ?? options.destinations?.[0]?.service;
     if (!first && !options.redirect && !options.directResponse) {

@@ -39,6 +39,13 @@ export class Source {
 
   /** Calls from these peer principals (`<trust domain>/ns/<namespace>/sa/<service account>`). */
   public static principals(...principals: string[]): Source {
+    for (const p of principals) {
+      // Istio matches principals whole, or with a `*` prefix or suffix.
+      if (typeof p === 'string' && p !== '' && !p.includes('/') && !p.includes('*')) {
+        throw new Error(`Source.principals: "${p}" is not a principal, which reads <trust domain>/ns/<namespace>/sa/<service account>, so it would never match: `
+          + 'use Source.services(...) or Source.serviceAccount(namespace, name)');
+      }
+    }
     return new Source({ principals: nonEmpty('Source.principals', principals) });
   }
 

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AccessLog } from './access-log';
+import { AccessLog, AccessLogEncoding } from './access-log';
 import { Tracing, TracingBackend } from './tracing';
 import { checkInstance, checkProps } from '../core/check';
 import { Telemetry, TelemetrySpecAccessLogging, TelemetrySpecTracing } from '../imports/telemetry.istio.io';
@@ -82,8 +82,10 @@ export class TracingConfig extends Construct {
       } else {
         // The built-in `envoy` provider of managed meshes formats with these MeshConfig fields.
         meshConfig.accessLogFile = kind === MeshPlatformKind.ASM_MANAGED_ISTIOD ? '/dev/stdout' : undefined;
-        meshConfig.accessLogEncoding = accessLog.encoding;
-        meshConfig.accessLogFormat = accessLog._meshFormat();
+        const format = accessLog._meshFormat();
+        // TEXT in Istio's default format is MeshConfig's default: nothing to write.
+        meshConfig.accessLogEncoding = format === undefined && accessLog.encoding === AccessLogEncoding.TEXT ? undefined : accessLog.encoding;
+        meshConfig.accessLogFormat = format;
         if (kind === MeshPlatformKind.CLOUD_SERVICE_MESH) accessLogging.push({ providers: [{ name: 'envoy' }] });
       }
     }

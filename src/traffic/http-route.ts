@@ -301,7 +301,13 @@ export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, de
 function checkRouteOptions(scope: IConstruct, o: HttpRouteOptions): void {
   const where = scope.node.path;
   checkProps(scope, o, []);
-  checkList(scope, 'matches', o.matches)?.forEach((m, i) => checkInstance(scope, `matches[${i}]`, m, HttpMatch, 'HttpMatch.prefix(\'/api\')'));
+  checkList(scope, 'matches', o.matches)?.forEach((m, i) => {
+    checkInstance(scope, `matches[${i}]`, m, HttpMatch, 'HttpMatch.prefix(\'/api\')');
+    if (Object.keys(m._toIstio()).every((k) => k === 'ignoreUriCase')) {
+      throw new Error(`${where}: matches[${i}] has no condition (HttpMatch.any() alone takes every request, and every route after it would be unreachable): `
+        + 'narrow it (withHeader, withMethod, ...), or omit `matches` for a catch-all route');
+    }
+  });
   checkList(scope, 'destinations', o.destinations)?.forEach((d, i) => checkProps(`${where}: destinations[${i}]`, d, []));
   if (o.rewrite && o.rewrite.uri === undefined && o.rewrite.authority === undefined) {
     throw new Error(`${where}: rewrite sets neither uri nor authority: set one, or omit \`rewrite\``);
