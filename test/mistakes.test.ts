@@ -2,9 +2,9 @@
 // naming the construct (or factory) and the fix. One assertion per message.
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
-  AccessLog, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, EgressGateway, ExternalService, HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication,
-  LoadBalancer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol, ReleaseChannel, Source, StringMatch, Tracing,
-  TracingConfig, networking,
+  AccessLog, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, EgressGateway, ExternalService, HttpMatch, IngressGateway, InstalledGateway,
+  JwtAuthentication, LoadBalancer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol, ReleaseChannel, Source,
+  StringMatch, Tracing, TracingConfig, networking,
 } from '../src';
 import { meshChart } from './helpers';
 import { synthValid } from './validate';
@@ -81,7 +81,9 @@ describe('mistakes accepted silently are refused', () => {
     // Namespace scope, and per port: a DISABLE port of a workload whose policy is PERMISSIVE there passes.
     const ns = setup();
     const db = new MeshService(ns.chart, 'db', {
-      namespace: ns.ns, image: 'db:1', ports: [{ port: 80 }, { port: 9000, name: 'http-metrics' }],
+      namespace: ns.ns,
+      image: 'db:1',
+      ports: [{ port: 80 }, { port: 9000, name: 'http-metrics' }],
       trafficPolicy: { portSettings: [{ port: 9000, tlsMode: ClientTlsMode.DISABLE }] },
     });
     new MtlsPolicy(ns.chart, 'ns-mtls', { namespace: ns.ns });

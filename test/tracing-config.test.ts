@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
 import { AccessLog, AccessLogField, MeshPlatform, ReleaseChannel, Tracing, TracingConfig } from '../src';
-import { checkEnvoyFormat } from '../src/telemetry/access-log';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
+import { checkEnvoyFormat } from '../src/telemetry/access-log';
 
 const mesh = (objects: any[], name: string) => parse(find(objects, 'ConfigMap', name, 'istio-system').data.mesh);
 

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
 import { assumeObjects } from '../analysis/assumed-objects';
-import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { hostMatches } from '../analysis/mesh-index';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug, isDnsName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {

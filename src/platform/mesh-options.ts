@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { checkEnum, checkInstance, checkProps } from '../core/check';
 import { MeshConfigMap } from './mesh-config';
 import { MeshPlatform } from './mesh-platform';
+import { checkEnum, checkInstance, checkProps } from '../core/check';
 
 /** What sidecars do with calls to hosts the mesh does not know. */
 export enum OutboundTrafficPolicy {
