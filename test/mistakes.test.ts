@@ -143,6 +143,9 @@ describe('mistakes accepted silently are refused', () => {
     expect(() => api.addRoute({ rewrite: {} })).toThrow('test/api: rewrite sets neither uri nor authority: set one, or omit `rewrite`');
     expect(() => api.addRoute({ fault: {} })).toThrow('test/api: fault has neither delay nor abort (Istio rejects an empty fault): set one, or omit `fault`');
     expect(() => api.addRoute({ responseHeaders: { set: {} } })).toThrow('test/api: responseHeaders sets, adds and removes nothing: omit it');
+    expect(() => api.addRoute({ directResponse: { status: 503 }, fault: { abort: { httpStatus: 500, percent: 10 } }, timeout: Duration.seconds(1) }))
+      .toThrow('test/api: fault, timeout apply to a route that forwards, but this one answers with directResponse (istiod rejects rewrite and fault next to it, and the others would do nothing): remove fault, timeout');
+    expect(() => api.addRoute({ mirror: { service: api, percent: 0 } })).toThrow('test/api: mirror percent is 0, so it affects no request: omit it');
   });
 
   test('traffic policies that apply to nothing, or that istiod rejects', () => {

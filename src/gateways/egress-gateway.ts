@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
-import { checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {
@@ -12,7 +12,7 @@ import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicy
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import type { Source } from '../security/authorization-policy';
 import {
-  ExternalService, Resolution, ResolvedOrigination, TlsOriginationOptions, originationSubset, resolveOrigination,
+  ExternalService, Resolution, ResolvedOrigination, TlsOriginationMode, TlsOriginationOptions, originationSubset, resolveOrigination,
 } from '../traffic/external-service';
 import { HttpMatch } from '../traffic/http-match';
 import { ContainerResources } from '../workloads/resources';
@@ -160,6 +160,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     checkInstance(this, 'service', service, ExternalService, 'new ExternalService(...)');
     if (service === undefined) throw new Error(`${where}: route needs the ExternalService to send through the gateway`);
     checkProps(`${where}: route`, options, ['allowFrom']);
+    checkEnum(this, 'originateTls.mode', options.originateTls?.mode, TlsOriginationMode, 'TlsOriginationMode');
     checkList(this, 'allowFrom', options.allowFrom)!.forEach((s, i) => {
       if (typeof (s as any)?._toIstio !== 'function') throw new Error(`${where}: allowFrom[${i}] must be a Source (e.g. Source.services(front))`);
     });

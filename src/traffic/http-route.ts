@@ -237,8 +237,14 @@ export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, de
   if (responds.length > 1 || (responds.length && options.destinations)) {
     throw new Error(`${where}: a route either forwards (destinations), redirects or responds directly: set only one of destinations, redirect, directResponse`);
   }
+  const forwardingOnly = (['rewrite', 'fault', 'mirror', 'retries', 'timeout'] as const).filter((k) => options[k] !== undefined);
+  if (responds.length && forwardingOnly.length) {
+    throw new Error(`${where}: ${forwardingOnly.join(', ')} apply to a route that forwards, but this one answers with ${responds[0]} `
+      + `(istiod rejects rewrite and fault next to it, and the others would do nothing): remove ${forwardingOnly.join(', ')}`);
+  }
   const percent = (what: string, value: number) => {
     if (!(value >= 0 && value <= 100)) throw new Error(`${where}: ${what} ${value} is out of range: use 0 to 100`);
+    if (value === 0) throw new Error(`${where}: ${what} is 0, so it affects no request: omit it`);
     return { value };
   };
   const duration = (what: string, d: Duration | undefined) => d && istioDuration(`${where}: ${what}`, d);
