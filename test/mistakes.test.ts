@@ -2,8 +2,8 @@
 // naming the construct (or factory) and the fix. One assertion per message.
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
-  AccessLog, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, EgressGateway, ExternalService, HttpMatch, IngressGateway, InstalledGateway,
-  JwtAuthentication, LoadBalancer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol, ReleaseChannel, Source,
+  AccessLog, AccessLogField, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, Condition, EgressGateway, ExternalService, HttpMatch, IngressGateway, InstalledGateway,
+  JwtAuthentication, LoadBalancer, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol, ReleaseChannel, Source,
   StringMatch, Tracing, TracingConfig, networking,
 } from '../src';
 import { meshChart } from './helpers';
@@ -222,6 +222,114 @@ describe('JavaScript and jsii callers get errors that name the field', () => {
     expect(() => new TracingConfig(chart, 't', { accessLog: 'json' as any })).toThrow('test/t: `accessLog` must be an AccessLog (e.g. AccessLog.json()), got the string "json"');
     expect(() => HttpMatch.prefix(42 as any)).toThrow('HttpMatch.prefix: path "42" must start with \'/\'');
     expect(() => Protocol.of(undefined as any)).toThrow('Unknown protocol "undefined"');
+  });
+});
+
+describe('no TypeError from deep inside the library, whatever a caller passes', () => {
+  test('every construct, factory and method given undefined, null, a number, a string, {} or [] either works or says what is wrong', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'app');
+    const svc = new MeshService(chart, 'svc', { namespace: ns, image: 'a', port: 80 });
+    const gw = new IngressGateway(chart, 'gw', { namespace: ns });
+    const ext = new ExternalService(chart, 'ext', { namespace: ns, hosts: ['a.example.com'] });
+    const egw = new EgressGateway(chart, 'egw', { namespace: ns });
+    const ap = new AuthorizationPolicy(chart, 'ap0', { workload: svc, rules: [{ from: [Source.services(gw)] }] });
+    const jwt = new JwtAuthentication(chart, 'jwt0', { workload: svc, issuers: [{ issuer: 'https://a.example.com' }] });
+    let n = 0;
+    const id = () => `c${n++}`;
+    const calls: Record<string, (v: any) => unknown> = {
+      'MeshNamespace': (v) => new MeshNamespace(chart, id(), v),
+      'MeshService': (v) => new MeshService(chart, id(), v),
+      'MeshService port': (v) => new MeshService(chart, id(), { namespace: ns, image: 'a', port: v }),
+      'MeshService ports': (v) => new MeshService(chart, id(), { namespace: ns, image: 'a', ports: v }),
+      'MeshService trafficPolicy': (v) => new MeshService(chart, id(), { namespace: ns, image: 'a', port: 80, trafficPolicy: v }),
+      'IngressGateway': (v) => new IngressGateway(chart, id(), v),
+      'IngressGateway tls': (v) => new IngressGateway(chart, id(), { namespace: ns, tls: v }),
+      'EgressGateway': (v) => new EgressGateway(chart, id(), v),
+      'ExternalService': (v) => new ExternalService(chart, id(), v),
+      'ExternalService ports': (v) => new ExternalService(chart, id(), { namespace: ns, hosts: ['b.example.com'], ports: v }),
+      'ExternalService tlsOrigination': (v) => new ExternalService(chart, id(), { namespace: ns, hosts: ['c.example.com'], tlsOrigination: v }),
+      'MtlsPolicy': (v) => new MtlsPolicy(chart, id(), v),
+      'AuthorizationPolicy': (v) => new AuthorizationPolicy(chart, id(), v),
+      'AuthorizationPolicy rules': (v) => new AuthorizationPolicy(chart, id(), { workload: svc, rules: v }),
+      'addRule': (v) => ap.addRule(v),
+      'addRule to': (v) => ap.addRule({ to: [v] }),
+      'JwtAuthentication': (v) => new JwtAuthentication(chart, id(), v),
+      'JwtAuthentication issuers': (v) => new JwtAuthentication(chart, id(), { workload: svc, issuers: [v] }),
+      'requireToken': (v) => jwt.requireToken(v),
+      'TracingConfig': (v) => new TracingConfig(chart, id(), v),
+      'MeshOptions': (v) => new MeshOptions(chart, id(), v),
+      'fromServiceAttributes': (v) => MeshService.fromServiceAttributes(chart, id(), v),
+      'fromNamespaceName': (v) => MeshNamespace.fromNamespaceName(chart, id(), v),
+      'InstalledGateway.of': (v) => InstalledGateway.of(v),
+      'InstalledGateway.istioHelmChart': (v) => InstalledGateway.istioHelmChart(v),
+      'InstalledGateway.istioctl': (v) => InstalledGateway.istioctl(v),
+      'InstalledGateway.cloudServiceMeshRecipe': (v) => InstalledGateway.cloudServiceMeshRecipe(v),
+      'MeshPlatform.asmManaged': (v) => MeshPlatform.asmManaged(v),
+      'MeshPlatform.cloudServiceMesh': (v) => MeshPlatform.cloudServiceMesh(v),
+      'MeshPlatform.istio': (v) => MeshPlatform.istio(v),
+      'MeshPlatform.applyTo': (v) => MeshPlatform.istio().applyTo(v),
+      'Tracing.cloudTrace': (v) => Tracing.cloudTrace(v),
+      'Tracing.openTelemetry': (v) => Tracing.openTelemetry(v),
+      'AccessLog.json': (v) => AccessLog.json(v),
+      'AccessLog.text': (v) => AccessLog.text(v),
+      'AccessLogField.custom': (v) => AccessLogField.custom(v, v),
+      'HttpMatch.prefix': (v) => HttpMatch.prefix(v),
+      'HttpMatch.exact': (v) => HttpMatch.exact(v),
+      'HttpMatch.regex': (v) => HttpMatch.regex(v),
+      'withHeader': (v) => HttpMatch.any().withHeader(v, v),
+      'withoutHeader': (v) => HttpMatch.any().withoutHeader(v),
+      'withQueryParam': (v) => HttpMatch.any().withQueryParam(v, v),
+      'withMethod': (v) => HttpMatch.any().withMethod(v),
+      'withSourceLabels': (v) => HttpMatch.any().withSourceLabels(v),
+      'withPort': (v) => HttpMatch.any().withPort(v),
+      'StringMatch.exact': (v) => StringMatch.exact(v),
+      'StringMatch.prefix': (v) => StringMatch.prefix(v),
+      'StringMatch.regex': (v) => StringMatch.regex(v),
+      'LoadBalancer.consistentHashByHeader': (v) => LoadBalancer.consistentHashByHeader(v),
+      'LoadBalancer.consistentHashByCookie': (v) => LoadBalancer.consistentHashByCookie(v, v),
+      'LoadBalancer.consistentHashByQueryParam': (v) => LoadBalancer.consistentHashByQueryParam(v),
+      'Source.services': (v) => Source.services(v),
+      'Source.serviceAccount': (v) => Source.serviceAccount(v, v),
+      'Source.principals': (v) => Source.principals(v),
+      'Source.namespaces': (v) => Source.namespaces(v),
+      'Source.ipBlocks': (v) => Source.ipBlocks(v),
+      'Source.requestPrincipals': (v) => Source.requestPrincipals(v),
+      'Source.and': (v) => Source.authenticated().and(v),
+      'Condition.claim': (v) => Condition.claim(v, v),
+      'Condition.header': (v) => Condition.header(v, v),
+      'Condition.custom': (v) => Condition.custom(v, v),
+      'Protocol.of': (v) => Protocol.of(v),
+      'Protocol.fromPortName': (v) => Protocol.fromPortName(v),
+      'addRoute': (v) => svc.addRoute(v),
+      'addRoute destinations': (v) => svc.addRoute({ destinations: [v] }),
+      'addRoute retries': (v) => svc.addRoute({ retries: v }),
+      'addRoute fault': (v) => svc.addRoute({ fault: v }),
+      'addRoute mirror': (v) => svc.addRoute({ mirror: v }),
+      'addRoute cors': (v) => svc.addRoute({ cors: v }),
+      'addRoute requestHeaders': (v) => svc.addRoute({ requestHeaders: v }),
+      'addRoute redirect': (v) => svc.addRoute({ redirect: v }),
+      'addRoute directResponse': (v) => svc.addRoute({ directResponse: v }),
+      'addVersion': (v) => svc.addVersion(v, v),
+      'allowFrom': (v) => svc.allowFrom(v),
+      'talksTo': (v) => svc.talksTo(v),
+      'IngressGateway.route': (v) => gw.route(v),
+      'IngressGateway.routeTls': (v) => gw.routeTls(v),
+      'EgressGateway.route': (v) => egw.route(v, v),
+      'EgressGateway.route options': (v) => egw.route(ext, v),
+      'MeshAnalyzer.analyze': (v) => MeshAnalyzer.analyze(v),
+    };
+    const deep: string[] = [];
+    for (const [name, call] of Object.entries(calls)) {
+      for (const v of [undefined, null, 42, 'x', {}, []]) {
+        try {
+          call(v);
+        } catch (e) {
+          if (e instanceof TypeError || /Cannot read prop|is not a function|is not iterable|Cannot convert/.test((e as Error).message)) deep.push(`${name}(${JSON.stringify(v)}): ${(e as Error).message}`);
+        }
+      }
+    }
+    expect(deep).toEqual([]);
   });
 });
 

@@ -78,6 +78,7 @@ const ATTACHED = new WeakMap<IConstruct, MeshAnalyzer>();
 export class MeshAnalyzer {
   /** Findings for a set of Kubernetes / Istio objects (plain JSON, e.g. `chart.toJson()`), errors first. */
   public static analyze(objects: any[], options: AnalyzerOptions = {}): Finding[] {
+    if (!Array.isArray(objects)) throw new Error('MeshAnalyzer.analyze: `objects` must be a list of Kubernetes objects (e.g. chart.toJson())');
     return run(objects.map((obj) => ({ obj })), options);
   }
 

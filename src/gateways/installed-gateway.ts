@@ -54,6 +54,7 @@ export class InstalledGateway {
    * on the same pod ports, status port 15021.
    */
   public static istioHelmChart(options: InstalledGatewayOptions = {}): InstalledGateway {
+    checkProps('InstalledGateway.istioHelmChart', options, []);
     const name = options.name ?? 'istio-ingressgateway';
     return new InstalledGateway({
       name,
@@ -70,6 +71,7 @@ export class InstalledGateway {
    * `istio-ingressgateway-service-account`, Service ports 80 and 443 on pod ports 8080 and 8443.
    */
   public static istioctl(options: InstalledGatewayOptions = {}): InstalledGateway {
+    checkProps('InstalledGateway.istioctl', options, []);
     const name = options.name ?? 'istio-ingressgateway';
     return new InstalledGateway({
       name,

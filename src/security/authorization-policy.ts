@@ -80,6 +80,8 @@ export class Source {
 
   /** A source that requires both this and `other`. */
   public and(other: Source): Source {
+    checkInstance('Source.and', 'other', other, Source, 'Source.namespaces(ns)');
+    if (other === undefined) throw new Error('Source.and: `other` is required: the source that must hold too');
     const merged: Record<string, string[]> = { ...this.spec };
     for (const [k, v] of Object.entries(other.spec)) {
       if (k in merged) throw new Error(`Source.and: both sources set ${k}: list the values in one factory call`);
@@ -208,7 +210,7 @@ export class AuthorizationPolicy extends Construct {
     if ((this.action === AuthorizationAction.CUSTOM) !== (props.provider !== undefined)) {
       throw new Error(`${this.node.path}: ${props.provider === undefined ? 'CUSTOM needs a `provider` (the external authorizer)' : '`provider` applies only to the CUSTOM action'}`);
     }
-    (props.rules ?? []).forEach((r) => this.addRule(r));
+    (checkList(this, 'rules', props.rules) ?? []).forEach((r) => this.addRule(r));
     this.policy = new l1.AuthorizationPolicy(this, 'Resource', {
       metadata: {
         name: checkDnsLabel(this, 'policy name', props.name ?? `${target.name}-${id}`),

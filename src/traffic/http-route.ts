@@ -325,7 +325,8 @@ function checkRouteOptions(scope: IConstruct, o: HttpRouteOptions): void {
     }
   }
   if (o.cors) {
-    o.cors.allowOrigins?.forEach((m, i) => checkInstance(scope, `cors.allowOrigins[${i}]`, m, StringMatch, 'StringMatch.exact(\'https://example.com\')'));
+    checkProps(`${where}: cors`, o.cors, ['allowOrigins']);
+    checkList(scope, 'cors.allowOrigins', o.cors.allowOrigins)!.forEach((m, i) => checkInstance(scope, `cors.allowOrigins[${i}]`, m, StringMatch, 'StringMatch.exact(\'https://example.com\')'));
     for (const m of checkList(scope, 'cors.allowMethods', o.cors.allowMethods) ?? []) checkMethod(`${where}: cors.allowMethods`, m);
   }
 }
