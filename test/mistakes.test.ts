@@ -2,9 +2,9 @@
 // naming the construct (or factory) and the fix. One assertion per message.
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
-  AccessLog, AccessLogField, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, Condition, EgressGateway, ExternalService, HttpMatch, IngressGateway, InstalledGateway,
-  JwtAuthentication, LoadBalancer, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Protocol, ReleaseChannel, Source,
-  StringMatch, Tracing, TracingConfig, networking,
+  AccessLog, AccessLogField, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, Condition, EgressGateway, ExternalService, HttpMatch,
+  IngressGateway, InstalledGateway, JwtAuthentication, LoadBalancer, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode,
+  MtlsPolicy, Protocol, ReleaseChannel, Source, StringMatch, Tracing, TracingConfig, networking,
 } from '../src';
 import { meshChart } from './helpers';
 import { synthValid } from './validate';
