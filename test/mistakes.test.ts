@@ -121,6 +121,17 @@ describe('mistakes accepted silently are refused', () => {
       .toThrow('test/gw: route `port` is the port of `to`, which is not set: give each destination its port');
   });
 
+  test('a route match on a port the service lacks, and talksTo a service not exported to the caller', () => {
+    const { api, chart, ns } = setup();
+    expect(() => api.addRoute({ matches: [HttpMatch.prefix('/').withPort(8080)] }))
+      .toThrow('test/api: a match names port 8080, which is not a port of the service (80): the route would never match; use a Service port');
+    const other = new MeshNamespace(chart, 'other');
+    const ext = new ExternalService(chart, 'ext', { namespace: other, hosts: ['a.example.com'], exportTo: [other] });
+    expect(() => api.talksTo(ext))
+      .toThrow('test/api: talksTo: test/ext is exported only to other, not to "app", so this workload cannot see it: add the namespace to its exportTo');
+    expect(ns.name).toBe('app');
+  });
+
   test('principals that are not principals, and claims copied from nowhere', () => {
     const { chart, api } = setup();
     expect(() => Source.principals('front'))

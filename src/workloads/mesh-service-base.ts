@@ -147,6 +147,11 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public addRoute(options: HttpRouteOptions): void {
     checkProps(`${this.node.path}: addRoute`, options, []);
     const rule = renderHttpRoute(this, options, this);
+    for (const m of rule.match ?? []) {
+      if (m.port !== undefined && !this.ports.some((p) => p.port === m.port)) {
+        throw new Error(`${this.node.path}: a match names port ${m.port}, which is not a port of the service (${this.ports.map((p) => p.port).join(', ')}): the route would never match; use a Service port`);
+      }
+    }
     if (!this.routes) {
       this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
       this.vs = new VirtualService(this, 'Routes', {

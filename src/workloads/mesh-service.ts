@@ -299,6 +299,10 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     if (targets.length === 0) throw new Error(`${this.node.path}: talksTo needs at least one target`);
     targets.forEach((t, i) => {
       if (!Array.isArray((t as any)?.egressHosts)) throw new Error(`${this.node.path}: talksTo: target ${i + 1} is not a mesh service or ExternalService`);
+      const exportTo: string[] | undefined = (t as any).exportTo;
+      if (exportTo && !exportTo.includes(this.namespace.name)) {
+        throw new Error(`${this.node.path}: talksTo: ${(t as any).node?.path} is exported only to ${exportTo.join(', ')}, not to "${this.namespace.name}", so this workload cannot see it: add the namespace to its exportTo`);
+      }
     });
     if (!this.sidecarHosts) {
       // The root namespace holds the mesh's shared services (telemetry, control plane).
