@@ -96,10 +96,12 @@ describe('TracingConfig', () => {
     expect(find(objects, 'Telemetry', 'mesh-default', 'istio-system').spec).toEqual({ tracing: [{ providers: [{ name: 'stackdriver' }] }] });
   });
 
-  test('Cloud Service Mesh refuses a sampling rate, which Traffic Director does not configure', () => {
+  test('Cloud Service Mesh: a sampling rate goes in the Telemetry, as Google\'s Cloud Trace guide for Traffic Director documents', () => {
     const chart = meshChart(MeshPlatform.cloudServiceMesh());
-    expect(() => new TracingConfig(chart, 'obs', { tracing: Tracing.cloudTrace({ samplingPercent: 10 }) }))
-      .toThrow('test/obs: Tracing.cloudTrace({ samplingPercent: 10 }) on Cloud Service Mesh: Google documents that the Traffic Director control plane does not support configuring the trace sampling rate (it samples 1%), so the value would be ignored: remove samplingPercent');
+    new TracingConfig(chart, 'obs', { tracing: Tracing.cloudTrace({ samplingPercent: 10 }) });
+    const objects = synthValid(chart);
+    expect(find(objects, 'Telemetry', 'mesh-default', 'istio-system').spec).toEqual({ tracing: [{ providers: [{ name: 'stackdriver' }], randomSamplingPercentage: 10 }] });
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
   });
 
   test('open-source Istio: the default text log uses the built-in envoy provider, with no MeshConfig and no null logFormat', () => {

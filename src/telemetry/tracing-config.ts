@@ -60,10 +60,6 @@ export class TracingConfig extends Construct {
     if (tracing?.backend === TracingBackend.CLOUD_TRACE && kind === MeshPlatformKind.ISTIO) {
       throw new Error(`${this.node.path}: Tracing.cloudTrace() needs a managed mesh: open-source Istio removed the stackdriver tracer in 1.23. Use Tracing.openTelemetry() with a collector that exports to Cloud Trace`);
     }
-    if (tracing?.backend === TracingBackend.CLOUD_TRACE && kind === MeshPlatformKind.CLOUD_SERVICE_MESH && tracing.samplingPercent !== undefined) {
-      throw new Error(`${this.node.path}: Tracing.cloudTrace({ samplingPercent: ${tracing.samplingPercent} }) on Cloud Service Mesh: Google documents that the Traffic Director control plane `
-        + 'does not support configuring the trace sampling rate (it samples 1%), so the value would be ignored: remove samplingPercent');
-    }
     const meshConfig: Record<string, unknown> = {};
     const extensionProviders: Record<string, unknown>[] = [];
     const accessLogging: TelemetrySpecAccessLogging[] = [];
@@ -99,7 +95,8 @@ export class TracingConfig extends Construct {
         // The tracer is part of the proxy bootstrap: pods pick it up on restart.
         meshConfig.defaultConfig = { tracing: sampling === undefined ? { stackdriver: {} } : { stackdriver: {}, sampling } };
       } else {
-        tracingSpec.push({ providers: [{ name: 'stackdriver' }] });
+        // Google's Cloud Trace guide for Traffic Director: 1% unless randomSamplingPercentage says otherwise.
+        tracingSpec.push({ providers: [{ name: 'stackdriver' }], randomSamplingPercentage: sampling });
       }
     }
     if (extensionProviders.length) meshConfig.extensionProviders = extensionProviders;

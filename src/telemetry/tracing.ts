@@ -4,9 +4,10 @@ import { isDnsLabel, isDnsName } from '../core/names';
 /** Options of `Tracing.cloudTrace()`. */
 export interface CloudTraceOptions {
   /**
-   * Percentage of requests traced, 0–100 (steps of 0.01).
-   * @default - the platform's default (1% on managed ASM); unset on Traffic Director, which
-   * documents sampling as not configurable
+   * Percentage of requests traced, 0–100 (steps of 0.01): `defaultConfig.tracing.sampling` on
+   * managed ASM (istiod), the Telemetry's `randomSamplingPercentage` on Cloud Service Mesh (Traffic
+   * Director), as Google's Cloud Trace guides document for each.
+   * @default - the platform's default (1%)
    */
   readonly samplingPercent?: number;
 }
