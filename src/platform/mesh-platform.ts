@@ -123,6 +123,7 @@ export class MeshPlatform {
 
   /** The platform applied to `scope` or its nearest ancestor, if any. */
   public static tryOf(scope: IConstruct): MeshPlatform | undefined {
+    if (!Array.isArray((scope as any)?.node?.scopes)) throw new Error('MeshPlatform.of: `scope` must be a construct');
     for (const s of [...scope.node.scopes].reverse()) {
       const found = APPLIED.get(s);
       if (found) return found;
