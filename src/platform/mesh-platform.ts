@@ -88,7 +88,7 @@ export class MeshPlatform {
     checkProps('MeshPlatform.asmManaged', options, []);
     const channel = checkEnum('MeshPlatform.asmManaged', 'channel', options.channel, ReleaseChannel, 'ReleaseChannel') ?? ReleaseChannel.REGULAR;
     const revision = channel === ReleaseChannel.REGULAR ? 'asm-managed' : `asm-managed-${channel}`;
-    // Google's managed istiod layers the customer's `istio-<revision>` ConfigMap over its own configuration.
+    // Google's managed istiod reads the customer's `istio-<revision>` ConfigMap as a layer under its own configuration.
     return new MeshPlatform(MeshPlatformKind.ASM_MANAGED_ISTIOD, options.trustDomain, 'istio-system', revision,
       'istio.io/rev', revision, `istio-${revision}`, `istio-${revision}`);
   }
@@ -159,7 +159,7 @@ export class MeshPlatform {
     public readonly meshConfigName: string,
     /**
      * The ConfigMap (in `rootNamespace`) where this app writes MeshConfig: the customer ConfigMap of
-     * a managed platform, which Google layers over its own configuration, or the shared mesh config
+     * a managed platform, which the managed control plane merges with its own configuration, or the shared mesh config
      * of open-source Istio (`IstioOptions.sharedMeshConfig`); undefined when there is none.
      */
     public readonly appMeshConfigName: string | undefined,
