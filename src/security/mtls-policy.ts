@@ -101,7 +101,8 @@ export class MtlsPolicy extends Construct {
       ?? (props.platform ?? MeshPlatform.of(this)).rootNamespace;
     this.workload = workload;
     this.namespaceName = namespace;
-    this.meshWide = !workload && !props.namespace;
+    // A selector-less policy in the root namespace is mesh-wide, however it was scoped.
+    this.meshWide = !workload && namespace === (props.platform ?? MeshPlatform.tryOf(this))?.rootNamespace;
     this.portModes = portModes;
     const root = this.node.root;
     POLICIES.set(root, [...POLICIES.get(root) ?? [], this]);
