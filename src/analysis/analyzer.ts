@@ -78,6 +78,7 @@ const ATTACHED = new WeakMap<IConstruct, MeshAnalyzer>();
 export class MeshAnalyzer {
   /** Findings for a set of Kubernetes / Istio objects (plain JSON, e.g. `chart.toJson()`), errors first. */
   public static analyze(objects: any[], options: AnalyzerOptions = {}): Finding[] {
+    if (!Array.isArray(objects)) throw new Error('MeshAnalyzer.analyze: `objects` must be a list of Kubernetes objects (e.g. chart.toJson())');
     return run(objects.map((obj) => ({ obj })), options);
   }
 
@@ -120,6 +121,10 @@ export class MeshAnalyzer {
   private cached?: { options: AnalyzerOptions; tick: number; findings: Finding[]; rendering: Rendering };
   private defaultRootNamespace?: string;
   private lastPrinted = '';
+  /** The errors of this validation on each object, which the object's own validation returns. */
+  private errorsByObject = new Map<IConstruct, string[]>();
+  /** The objects that carry a validation of this analyzer. */
+  private readonly reporting = new WeakSet<IConstruct>();
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -155,6 +160,7 @@ export class MeshAnalyzer {
   }
 
   private validate(): string[] {
+    this.errorsByObject = new Map();
     if (this.options.enabled === false) return [];
     const findings = this.findingsOfThisSynth();
     const fatal = (f: Finding) => f.severity === Severity.ERROR || (this.options.warningsAsErrors === true && f.severity === Severity.WARNING);
@@ -162,7 +168,32 @@ export class MeshAnalyzer {
     // Validation runs on every chart.toJson(): print each set of warnings once.
     if (printed && printed !== this.lastPrinted) process.stderr.write(`mesh analysis warnings:\n${printed}\n`);
     this.lastPrinted = printed;
-    return findings.filter(fatal).map(formatFinding);
+    // cdk8s prefixes each error with the path of the construct whose validation returned it. An
+    // error on an object is returned by a validation on that object, so the message starts with
+    // its path; cdk8s validates the root first (pre-order), so the object's turn is still to come.
+    const atRoot: string[] = [];
+    for (const f of findings.filter(fatal)) {
+      const obj = f.path === undefined ? undefined : this.constructAt(f.path);
+      if (!obj) {
+        atRoot.push(formatFinding(f));
+        continue;
+      }
+      const list = this.errorsByObject.get(obj) ?? [];
+      if (!list.length) this.errorsByObject.set(obj, list);
+      list.push(formatFinding(f));
+      if (!this.reporting.has(obj)) {
+        this.reporting.add(obj);
+        obj.node.addValidation({ validate: () => this.errorsByObject.get(obj) ?? [] });
+      }
+    }
+    return atRoot;
+  }
+
+  /** The construct at `path` (relative to the root), if there is one. */
+  private constructAt(path: string): IConstruct | undefined {
+    let c: IConstruct | undefined = this.root;
+    for (const id of path.split('/')) c = c?.node.tryFindChild(id);
+    return c;
   }
 }
 

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {
@@ -11,7 +12,7 @@ import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicy
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import type { Source } from '../security/authorization-policy';
 import {
-  ExternalService, Resolution, ResolvedOrigination, TlsOriginationOptions, originationSubset, resolveOrigination,
+  ExternalService, Resolution, ResolvedOrigination, TlsOriginationMode, TlsOriginationOptions, originationSubset, resolveOrigination,
 } from '../traffic/external-service';
 import { HttpMatch } from '../traffic/http-match';
 import { ContainerResources } from '../workloads/resources';
@@ -96,7 +97,8 @@ export class EgressGateway extends Construct implements IMeshIdentity {
 
   constructor(scope: Construct, id: string, props: EgressGatewayProps) {
     super(scope, id);
-    this.namespace = props.namespace;
+    checkProps(this, props, ['namespace']);
+    this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
     this.name = checkDnsLabel(this, 'gateway name', props.name ?? 'istio-egressgateway');
     const istio = checkDnsLabel(this, 'istioLabel', props.istioLabel ?? this.name.replace(/^istio-/, ''));
     this.selectorLabels = { app: this.name, istio };
@@ -155,6 +157,13 @@ export class EgressGateway extends Construct implements IMeshIdentity {
    */
   public route(service: ExternalService, options: EgressRouteOptions): void {
     const where = this.node.path;
+    checkInstance(this, 'service', service, ExternalService, 'new ExternalService(...)');
+    if (service === undefined) throw new Error(`${where}: route needs the ExternalService to send through the gateway`);
+    checkProps(`${where}: route`, options, ['allowFrom']);
+    checkEnum(this, 'originateTls.mode', options.originateTls?.mode, TlsOriginationMode, 'TlsOriginationMode');
+    checkList(this, 'allowFrom', options.allowFrom)!.forEach((s, i) => {
+      if (typeof (s as any)?._toIstio !== 'function') throw new Error(`${where}: allowFrom[${i}] must be a Source (e.g. Source.services(front))`);
+    });
     const svc = service.node.path;
     if (options.allowFrom.length === 0) {
       throw new Error(`${where}: allowFrom is empty for ${svc}: name the sources that may use the gateway (an empty list would let no one)`);

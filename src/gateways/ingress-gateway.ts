@@ -4,6 +4,7 @@ import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { hostMatches } from '../analysis/mesh-index';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug, isDnsName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {
@@ -11,7 +12,7 @@ import {
   VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
-import { IMeshDestination, checkInMesh } from '../traffic/destination';
+import { IMeshDestination, checkDestination, checkInMesh } from '../traffic/destination';
 import { HttpMatch } from '../traffic/http-match';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
 import { ContainerResources } from '../workloads/resources';
@@ -185,15 +186,26 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   public readonly deployment?: ApiObject;
   /** The gateway's Service, when deployed here. */
   public readonly service?: ApiObject;
+  /**
+   * The ports the gateway proxy listens on (its Istio Gateway's servers), which authorization
+   * policies on the gateway match.
+   * @internal
+   */
+  public readonly _listenPorts: number[];
   private readonly virtualServices = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
   private readonly vsNames = new Set<string>();
   private readonly tlsMode?: GatewayTlsMode;
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
-    this.namespace = props.namespace;
-    const installed = props.installed;
+    checkProps(this, props, ['namespace']);
+    this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
+    const installed = checkInstance(this, 'installed', props.installed, InstalledGateway, 'InstalledGateway.istioHelmChart()');
+    checkEnum(this, 'serviceType', props.serviceType, GatewayServiceType, 'GatewayServiceType');
+    checkEnum(this, 'tls.mode', props.tls?.mode, GatewayTlsMode, 'GatewayTlsMode');
+    checkEnum(this, 'tls.minProtocolVersion', props.tls?.minProtocolVersion, TlsVersion, 'TlsVersion');
     this.name = checkDnsLabel(this, 'gateway name', props.name ?? installed?.name ?? 'istio-ingressgateway');
+    if (checkList(this, 'hosts', props.hosts)?.length === 0) throw new Error(`${this.node.path}: \`hosts\` is empty: a gateway server accepts no host without one; list the hosts, or omit it for '*'`);
     this.hosts = [...(props.hosts ?? ['*'])];
     this.hosts.forEach((h) => checkHost(this, h));
     let selector: Record<string, string>;
@@ -261,6 +273,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       });
     }
     this.tlsMode = props.tls?.mode;
+    this._listenPorts = servers.map((server) => server.port!.number!);
     this.gateway = new Gateway(this, 'Gateway', {
       metadata,
       spec: { selector, servers },
@@ -277,7 +290,12 @@ export class IngressGateway extends Construct implements IMeshIdentity {
    * route's hosts, bound to this gateway. Rules are evaluated in the order routes are added.
    */
   public route(options: GatewayRouteOptions): void {
+    checkProps(`${this.node.path}: route`, options, []);
+    checkDestination(this, 'to', options.to);
+    checkInstance(this, 'match', options.match, HttpMatch, 'HttpMatch.prefix(\'/api\')');
+    if (checkList(this, 'hosts', options.hosts)?.length === 0) throw new Error(`${this.node.path}: route \`hosts\` is empty: list the hosts, or omit it for the gateway's hosts`);
     if (options.to && options.destinations) throw new Error(`${this.node.path}: set \`to\` or \`destinations\`, not both`);
+    if (options.port !== undefined && !options.to) throw new Error(`${this.node.path}: route \`port\` is the port of \`to\`, which is not set: give each destination its port`);
     if (options.match && options.matches) throw new Error(`${this.node.path}: set \`match\` or \`matches\`, not both`);
     const first = options.to ?? options.destinations?.[0]?.service;
     if (!first && !options.redirect && !options.directResponse) {
@@ -295,6 +313,9 @@ export class IngressGateway extends Construct implements IMeshIdentity {
    * Routes TLS streams by SNI to a service that terminates TLS itself (needs `tls.mode: PASSTHROUGH`).
    */
   public routeTls(options: GatewayTlsRouteOptions): void {
+    checkProps(`${this.node.path}: routeTls`, options, ['sniHosts', 'to']);
+    checkList(this, 'sniHosts', options.sniHosts);
+    checkDestination(this, 'to', options.to);
     if (this.tlsMode !== GatewayTlsMode.PASSTHROUGH) {
       throw new Error(`${this.node.path}: routeTls needs tls.mode PASSTHROUGH on the gateway (it terminates TLS otherwise): use route() or set the mode`);
     }

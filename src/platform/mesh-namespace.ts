@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { MeshPlatform } from './mesh-platform';
 import { assumeObjects } from '../analysis/assumed-objects';
-import { checkDnsLabel, sortedRecord } from '../core/names';
+import { checkInstance, checkProps, checkString } from '../core/check';
+import { checkDnsLabel, checkMetadataKeys, sortedRecord } from '../core/names';
 import { AuthorizationPolicy } from '../imports/security.istio.io';
 
 /** The two namespace labels Istio's injection webhooks select on. */
@@ -82,6 +83,8 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
    * `injection: false`).
    */
   public static fromNamespaceName(scope: Construct, id: string, name: string, options: ExistingNamespaceOptions = {}): IMeshNamespace {
+    checkString('MeshNamespace.fromNamespaceName', 'name', name);
+    checkProps('MeshNamespace.fromNamespaceName', options, []);
     return new ExistingNamespace(scope, id, name, options);
   }
 
@@ -96,12 +99,15 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
+    checkProps(this, props, []);
     this.name = checkDnsLabel(this, 'namespace name', props.name ?? id);
-    this.platform = props.platform ?? MeshPlatform.of(this);
+    this.platform = checkInstance(this, 'platform', props.platform, MeshPlatform, 'MeshPlatform.istio()') ?? MeshPlatform.of(this);
     this.injection = props.injection ?? true;
 
     const injection = injectionLabels(this.platform, this.injection);
     const userLabels = props.labels ?? {};
+    checkMetadataKeys(this, 'labels', userLabels);
+    checkMetadataKeys(this, 'annotations', props.annotations ?? {});
     for (const key of INJECTION_LABELS) {
       if (key in userLabels && userLabels[key] !== injection[key]) {
         const chosen = Object.entries(injection).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -154,7 +160,7 @@ class ExistingNamespace extends Construct implements IMeshNamespace {
   constructor(scope: Construct, id: string, name: string, options: ExistingNamespaceOptions) {
     super(scope, id);
     this.name = checkDnsLabel(this, 'namespace name', name);
-    this.platform = options.platform ?? MeshPlatform.of(this);
+    this.platform = checkInstance(this, 'platform', options.platform, MeshPlatform, 'MeshPlatform.istio()') ?? MeshPlatform.of(this);
     this.injection = options.injection ?? true;
     assumeObjects(this, () => [{
       apiVersion: 'v1',

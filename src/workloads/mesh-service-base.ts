@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { assumeObjects } from '../analysis/assumed-objects';
+import { checkProps } from '../core/check';
 import { ResolvedMeshServicePort } from '../core/ports';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
@@ -100,6 +101,10 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
 
   /** The SPIFFE principal of its pods: `<trust domain>/ns/<namespace>/sa/<service account>`. */
   public get principal(): string {
+    if (!this.namespace.injection) {
+      throw new Error(`${this.node.path}: its pods have no sidecar (namespace "${this.namespace.name}" has injection disabled), so they present no mesh identity `
+        + 'and a policy that names them as a caller never matches: enable injection on its namespace, or allow it another way (Source.ipBlocks)');
+    }
     if (this.serviceAccountName === 'default') {
       throw new Error(`${this.node.path}: its pods run as the namespace's \`default\` ServiceAccount, an identity every pod of namespace "${this.namespace.name}" without its own shares: `
         + 'give them a ServiceAccount of their own (serviceAccountName) before naming the service as a caller');
@@ -140,7 +145,13 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public abstract addVersion(version: string, options?: MeshServiceVersionOptions): ApiObject | undefined;
 
   public addRoute(options: HttpRouteOptions): void {
+    checkProps(`${this.node.path}: addRoute`, options, []);
     const rule = renderHttpRoute(this, options, this);
+    for (const m of rule.match ?? []) {
+      if (m.port !== undefined && !this.ports.some((p) => p.port === m.port)) {
+        throw new Error(`${this.node.path}: a match names port ${m.port}, which is not a port of the service (${this.ports.map((p) => p.port).join(', ')}): the route would never match; use a Service port`);
+      }
+    }
     if (!this.routes) {
       this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
       this.vs = new VirtualService(this, 'Routes', {
@@ -164,6 +175,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (callers.length === 0) {
       throw new Error(`${this.node.path}: allowFrom needs at least one caller (an ALLOW policy with no principals would deny everyone)`);
     }
+    callers.forEach((c, i) => checkIdentity(`${this.node.path}: allowFrom`, i, c));
     if (!this.allowedPrincipals) {
       // The policy keeps a reference to this array: callers added later still land in it.
       this.allowedPrincipals = [];
@@ -206,6 +218,15 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    */
   protected _ensureDestinationRule(trafficPolicy?: TrafficPolicyOptions): void {
     if (this.subsets) return;
+    for (const p of trafficPolicy?.portSettings ?? []) {
+      if (!this.ports.some((q) => q.port === p.port)) {
+        throw new Error(`${this.node.path}: trafficPolicy.portSettings names port ${p.port}, which is not a port of the service (${this.ports.map((q) => q.port).join(', ')}): `
+          + 'Istio would apply it to no traffic; use a Service port');
+      }
+    }
+    const tls = (port: number) => trafficPolicy?.portSettings?.find((p) => p.port === port)?.tlsMode ?? trafficPolicy?.tlsMode;
+    const plaintext = this.ports.filter((p) => tls(p.port) === ClientTlsMode.DISABLE);
+    if (plaintext.length) registerPlaintextClients(this, plaintext);
     this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
     this.dr = new DestinationRule(this, 'DestinationRule', {
       metadata: { name: this.name, namespace: this.namespace.name },
@@ -247,8 +268,39 @@ function podsElsewhere(svc: MeshServiceBase, version: string | undefined): any {
 
 /** Throws unless `value` is a valid label value (a version). */
 function checkLabelValue(scope: IConstruct, value: string): string {
-  if (value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
+  if (typeof value !== 'string' || value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
     throw new Error(`${scope.node.path}: version "${value}" is not a valid label value: use letters, digits, '-', '_', '.' (e.g. "v2")`);
   }
   return value;
+}
+
+/**
+ * Throws unless `caller` is a mesh identity (a service or a gateway): jsii languages and JavaScript
+ * can pass anything.
+ * @internal
+ */
+export function checkIdentity(where: string, index: number, caller: IMeshIdentity): void {
+  if (caller === null || typeof caller !== 'object' || !('principal' in caller)) {
+    throw new Error(`${where}: caller ${index + 1} is not a mesh service or gateway (got ${typeof caller === 'string' ? `the string "${caller}"` : String(caller)}): `
+      + 'pass MeshService, MeshService.fromServiceAttributes or IngressGateway objects, or use AuthorizationPolicy with Source.principals for raw principals');
+  }
+}
+
+/** Services whose clients send plaintext on some ports (trafficPolicy tlsMode DISABLE), by construct tree root. */
+const PLAINTEXT_CLIENTS = new WeakMap<IConstruct, { service: MeshServiceBase; ports: ResolvedMeshServicePort[] }[]>();
+
+function registerPlaintextClients(service: MeshServiceBase, ports: ResolvedMeshServicePort[]): void {
+  const root = service.node.root;
+  const list = PLAINTEXT_CLIENTS.get(root) ?? [];
+  list.push({ service, ports });
+  PLAINTEXT_CLIENTS.set(root, list);
+}
+
+/**
+ * The services of the tree of `root` whose clients send plaintext (trafficPolicy tlsMode DISABLE),
+ * with those ports, for the check against STRICT mTLS.
+ * @internal
+ */
+export function plaintextClients(root: IConstruct): { service: MeshServiceBase; ports: ResolvedMeshServicePort[] }[] {
+  return PLAINTEXT_CLIENTS.get(root.node.root) ?? [];
 }

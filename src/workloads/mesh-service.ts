@@ -6,6 +6,7 @@ import { IMeshService, MeshServiceBase, MeshServiceVersionOptions } from './mesh
 import { ContainerResources, kubeResources } from './resources';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
 import { assumeObjects } from '../analysis/assumed-objects';
+import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, checkRange, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
 import { Protocol } from '../core/protocol';
@@ -183,6 +184,9 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    checkProps(this, props, ['namespace']);
+    checkNamespaceRef(this, 'namespace', props.namespace);
+    checkEnum(this, 'protocolSelection', props.protocolSelection, ProtocolSelection, 'ProtocolSelection');
     this.props = props;
     this.namespace = props.namespace;
     this.adopting = props.workload !== undefined;
@@ -293,6 +297,13 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
    */
   public talksTo(...targets: IEgressTarget[]): void {
     if (targets.length === 0) throw new Error(`${this.node.path}: talksTo needs at least one target`);
+    targets.forEach((t, i) => {
+      if (!Array.isArray((t as any)?.egressHosts)) throw new Error(`${this.node.path}: talksTo: target ${i + 1} is not a mesh service or ExternalService`);
+      const exportTo: string[] | undefined = (t as any).exportTo;
+      if (exportTo && !exportTo.includes(this.namespace.name)) {
+        throw new Error(`${this.node.path}: talksTo: ${(t as any).node?.path} is exported only to ${exportTo.join(', ')}, not to "${this.namespace.name}", so this workload cannot see it: add the namespace to its exportTo`);
+      }
+    });
     if (!this.sidecarHosts) {
       // The root namespace holds the mesh's shared services (telemetry, control plane).
       this.sidecarHosts = [`${this.namespace.platform.rootNamespace}/*`];
@@ -537,6 +548,8 @@ class ReferencedService extends MeshServiceBase {
 
   constructor(scope: Construct, id: string, attrs: MeshServiceAttributes) {
     super(scope, id);
+    checkProps(this, attrs, ['name', 'namespace', 'ports']);
+    checkNamespaceRef(this, 'namespace', attrs.namespace);
     this.name = checkDnsLabel(this, 'service name', attrs.name);
     this.namespace = attrs.namespace;
     // The owner's port names are its own: only the protocols matter here.
