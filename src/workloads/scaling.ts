@@ -16,7 +16,7 @@ export interface AutoscalingOptions {
   readonly minReplicas?: number;
   /**
    * Most pods (Istio's gateway chart: 5).
-   * @default 5
+   * @default - 5, or `minReplicas` when that is higher
    */
   readonly maxReplicas?: number;
   /**

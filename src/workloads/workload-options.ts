@@ -129,10 +129,13 @@ export interface TopologySpread {
   readonly whenUnsatisfiable?: SpreadPolicy;
 }
 
-/** Pods placed relative to another mesh service's pods (pod affinity or anti-affinity). */
+/** Pods placed relative to a mesh service's pods (pod affinity or anti-affinity). */
 export interface PodPlacement {
-  /** The service whose pods (its selector labels, its namespace) this placement refers to. */
-  readonly service: IMeshService;
+  /**
+   * The service whose pods (its selector labels, its namespace) this placement refers to.
+   * @default - the workload's own pods (with `separate`: keep its replicas apart)
+   */
+  readonly service?: IMeshService;
   /**
    * The domain: same node, same zone…
    * @default Topology.HOSTNAME
@@ -163,13 +166,13 @@ export interface WorkloadScheduling {
    */
   readonly attract?: NodeAttraction[];
   /**
-   * Run near another service's pods (pod affinity).
+   * Run near a service's pods (pod affinity).
    * @default - none
    */
   readonly colocate?: PodPlacement[];
   /**
-   * Run apart from another service's pods (pod anti-affinity); the service itself keeps its
-   * own replicas apart.
+   * Run apart from a service's pods (pod anti-affinity); without `service`, the workload's
+   * replicas keep apart from each other.
    * @default - none
    */
   readonly separate?: PodPlacement[];
