@@ -106,8 +106,13 @@ describe('changing props never yields an update the API server refuses', () => {
     const db = (build: (db: MeshService, tmp: kplus.Volume) => void, props: any = {}) => step((chart, ns) => {
       const tmp = kplus.Volume.fromEmptyDir(chart, 'tmp', 'tmp');
       build(new MeshService(chart, 'db', {
-        namespace: ns, image: 'db:1', ports: [{ port: 5432, protocol: Protocol.tcp(), name: 'tcp-pg' }],
-        workloadKind: WorkloadKind.STATEFUL_SET, version: 'v1', volumeClaimTemplates: claims, ...props,
+        namespace: ns,
+        image: 'db:1',
+        ports: [{ port: 5432, protocol: Protocol.tcp(), name: 'tcp-pg' }],
+        workloadKind: WorkloadKind.STATEFUL_SET,
+        version: 'v1',
+        volumeClaimTemplates: claims,
+        ...props,
       }), tmp);
     });
     const steps = [

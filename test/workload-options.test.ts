@@ -161,7 +161,10 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
         ],
         colocate: [{ service: cache, topology: kplus.Topology.ZONE, weight: 80 }],
         separate: [{ weight: 100 }],
-        spread: [{ topology: kplus.Topology.ZONE }, { topology: kplus.Topology.HOSTNAME, maxSkew: 2, whenUnsatisfiable: SpreadPolicy.DO_NOT_SCHEDULE }],
+        spread: [
+          { topology: kplus.Topology.ZONE },
+          { topology: kplus.Topology.HOSTNAME, maxSkew: 2, whenUnsatisfiable: SpreadPolicy.DO_NOT_SCHEDULE },
+        ],
       },
     });
     const spec = synthPart(api.workload).spec.template.spec;

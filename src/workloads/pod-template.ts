@@ -141,7 +141,9 @@ export function renderClaimTemplates(where: string, claims: VolumeClaimTemplate[
 }
 
 /** A container: image, command, env, mounts, resources, hardening. */
-function renderContainer(where: string, name: string, image: string, o: ContainerOptions, addVolume: (v: kplus.Volume) => void, claims: VolumeClaimTemplate[]): k8s.Container {
+function renderContainer(
+  where: string, name: string, image: string, o: ContainerOptions, addVolume: (v: kplus.Volume) => void, claims: VolumeClaimTemplate[],
+): k8s.Container {
   const what = `${where}: container "${name}"`;
   checkImage(what, image);
   const mounts = new Map<string, string>();
@@ -156,7 +158,9 @@ function renderContainer(where: string, name: string, image: string, o: Containe
   const volumeMounts: k8s.VolumeMount[] = (o.volumeMounts ?? []).map((m) => {
     mount(m.path, m.volume.name);
     addVolume(m.volume);
-    return { name: m.volume.name, mountPath: m.path, readOnly: m.readOnly, subPath: m.subPath, subPathExpr: m.subPathExpr, mountPropagation: m.propagation };
+    return {
+      name: m.volume.name, mountPath: m.path, readOnly: m.readOnly, subPath: m.subPath, subPathExpr: m.subPathExpr, mountPropagation: m.propagation,
+    };
   });
   for (const c of claims) {
     mount(c.mountPath, c.name);
@@ -220,7 +224,9 @@ function renderAffinity(where: string, namespace: string, ownLabels: Record<stri
   const terms = (a: { node: kplus.LabeledNode }) => ({ matchExpressions: a.node.labelSelector.map((q) => q._toKube()) });
   const nodeAffinity: k8s.NodeAffinity | undefined = required.length || preferred.length ? {
     requiredDuringSchedulingIgnoredDuringExecution: required.length ? { nodeSelectorTerms: required.map(terms) } : undefined,
-    preferredDuringSchedulingIgnoredDuringExecution: preferred.length ? preferred.map((a) => ({ weight: weight(a.weight!), preference: terms(a) })) : undefined,
+    preferredDuringSchedulingIgnoredDuringExecution: preferred.length
+      ? preferred.map((a) => ({ weight: weight(a.weight!), preference: terms(a) }))
+      : undefined,
   } : undefined;
   const pods = (placements: PodPlacement[] | undefined) => {
     if (!placements?.length) return undefined;
@@ -233,7 +239,9 @@ function renderAffinity(where: string, namespace: string, ownLabels: Record<stri
     const pref = placements.filter((p) => p.weight !== undefined);
     return {
       requiredDuringSchedulingIgnoredDuringExecution: req.length ? req.map(term) : undefined,
-      preferredDuringSchedulingIgnoredDuringExecution: pref.length ? pref.map((p) => ({ weight: weight(p.weight!), podAffinityTerm: term(p) })) : undefined,
+      preferredDuringSchedulingIgnoredDuringExecution: pref.length
+        ? pref.map((p) => ({ weight: weight(p.weight!), podAffinityTerm: term(p) }))
+        : undefined,
     };
   };
   const podAffinity = pods(s.colocate);
@@ -292,9 +300,30 @@ function defaultPullPolicy(image: string): string {
  * @internal
  */
 export const WORKLOAD_OPTION_FIELDS = Object.keys({
-  command: 0, args: 0, env: 0, envVariables: 0, envFrom: 0, imagePullPolicy: 0, volumeMounts: 0, resources: 0, securityContext: 0,
-  replicas: 0, autoscaling: 0, disruptionBudget: 0, containerPorts: 0, liveness: 0, readiness: 0, startup: 0, volumes: 0,
-  volumeClaimTemplates: 0, initContainers: 0, imagePullSecrets: 0, podLabels: 0, podAnnotations: 0, podSecurityContext: 0, scheduling: 0,
+  command: 0,
+  args: 0,
+  env: 0,
+  envVariables: 0,
+  envFrom: 0,
+  imagePullPolicy: 0,
+  volumeMounts: 0,
+  resources: 0,
+  securityContext: 0,
+  replicas: 0,
+  autoscaling: 0,
+  disruptionBudget: 0,
+  containerPorts: 0,
+  liveness: 0,
+  readiness: 0,
+  startup: 0,
+  volumes: 0,
+  volumeClaimTemplates: 0,
+  initContainers: 0,
+  imagePullSecrets: 0,
+  podLabels: 0,
+  podAnnotations: 0,
+  podSecurityContext: 0,
+  scheduling: 0,
 } satisfies Record<keyof WorkloadOptions, 0>) as (keyof WorkloadOptions)[];
 
 /**

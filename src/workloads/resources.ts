@@ -23,13 +23,13 @@ export interface ContainerResources {
  * Throws, naming `what`, when an explicit request is above an explicit limit.
  * @internal
  */
-export function kubeResources(what: string, resources: ContainerResources | undefined, defaults: Required<ContainerResources>): k8s.ResourceRequirements {
+export function kubeResources(what: string, resources: ContainerResources | undefined, d: Required<ContainerResources>): k8s.ResourceRequirements {
   const r = resources ?? {};
   checkRequestsWithinLimits(what, r);
-  const cpuRequest = r.cpuRequest ?? (r.cpuLimit && cpuCores(r.cpuLimit) < cpuCores(defaults.cpuRequest) ? r.cpuLimit : defaults.cpuRequest);
-  const cpuLimit = r.cpuLimit ?? (cpuCores(cpuRequest) > cpuCores(defaults.cpuLimit) ? cpuRequest : defaults.cpuLimit);
-  const memoryRequest = r.memoryRequest ?? (r.memoryLimit && kib(r.memoryLimit) < kib(defaults.memoryRequest) ? r.memoryLimit : defaults.memoryRequest);
-  const memoryLimit = r.memoryLimit ?? (kib(memoryRequest) > kib(defaults.memoryLimit) ? memoryRequest : defaults.memoryLimit);
+  const cpuRequest = r.cpuRequest ?? (r.cpuLimit && cpuCores(r.cpuLimit) < cpuCores(d.cpuRequest) ? r.cpuLimit : d.cpuRequest);
+  const cpuLimit = r.cpuLimit ?? (cpuCores(cpuRequest) > cpuCores(d.cpuLimit) ? cpuRequest : d.cpuLimit);
+  const memoryRequest = r.memoryRequest ?? (r.memoryLimit && kib(r.memoryLimit) < kib(d.memoryRequest) ? r.memoryLimit : d.memoryRequest);
+  const memoryLimit = r.memoryLimit ?? (kib(memoryRequest) > kib(d.memoryLimit) ? memoryRequest : d.memoryLimit);
   const q = k8s.Quantity.fromString;
   return {
     requests: { cpu: q(cpuRequest.amount), memory: q(memoryQuantity(memoryRequest)) },

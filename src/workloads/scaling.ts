@@ -131,7 +131,9 @@ export function resolveReplicas(scope: Construct, replicas: number | undefined, 
  * with ids suffixed by `idSuffix`.
  * @internal
  */
-export function createScaling(scope: Construct, idSuffix: string, target: ScalingTarget, s: ResolvedScaling): { autoscaler?: ApiObject; disruptionBudget?: ApiObject } {
+export function createScaling(
+  scope: Construct, idSuffix: string, target: ScalingTarget, s: ResolvedScaling,
+): { autoscaler?: ApiObject; disruptionBudget?: ApiObject } {
   const metadata = { name: target.name, namespace: target.namespace, labels: target.labels, annotations: target.annotations };
   let autoscaler: ApiObject | undefined;
   let fewest = s.replicas ?? 0;

@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
+import type { IMeshService } from './mesh-service-base';
 import { ContainerResources } from './resources';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
-import type { IMeshService } from './mesh-service-base';
 
 /**
  * Settings of a container this library creates, in cdk8s-plus's vocabulary (`EnvValue`,
