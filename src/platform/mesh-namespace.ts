@@ -130,10 +130,12 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   /**
    * Denies every request to this namespace's workloads unless an ALLOW policy (`allowFrom`,
    * `AuthorizationPolicy`) permits it: an `allow-nothing` policy with no rules.
+   * @returns the `allow-nothing` policy (the same one when called again)
    */
-  public denyByDefault(): void {
-    if (this.node.tryFindChild('DenyByDefault')) return;
-    new AuthorizationPolicy(this, 'DenyByDefault', {
+  public denyByDefault(): AuthorizationPolicy {
+    const existing = this.node.tryFindChild('DenyByDefault') as AuthorizationPolicy | undefined;
+    if (existing) return existing;
+    return new AuthorizationPolicy(this, 'DenyByDefault', {
       metadata: { name: 'allow-nothing', namespace: this.name },
       spec: {},
     });
