@@ -43,6 +43,7 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
       startup: kplus.Probe.fromTcpSocket({ failureThreshold: 30 }),
       podLabels: { team: 'payments' },
       podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9901' },
+      volumes: [kplus.Volume.fromEmptyDir(chart, 'scratch', 'scratch')],
       initContainers: [{
         name: 'migrate',
         image: 'registry.example.com/team/api-migrate:2.1.0',
@@ -82,6 +83,7 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
     expect(c.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, failureThreshold: 3 });
     expect(c.startupProbe).toEqual({ tcpSocket: { port: 8080 }, failureThreshold: 30 });
     expect(pod.spec.volumes).toEqual([
+      { name: 'scratch', emptyDir: {} }, // `volumes` first, then the mounted ones
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
       { name: 'config', configMap: { name: 'api-settings' } },
       { name: 'certs', secret: { secretName: 'api-db' } },
@@ -160,7 +162,7 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
           { node: kplus.Node.labeled(kplus.NodeLabelQuery.is('disk', 'ssd')), weight: 50 },
         ],
         colocate: [{ service: cache, topology: kplus.Topology.ZONE, weight: 80 }],
-        separate: [{ weight: 100 }],
+        separate: [{ weight: 100 }, { service: cache }],
         spread: [
           { topology: kplus.Topology.ZONE },
           { topology: kplus.Topology.HOSTNAME, maxSkew: 2, whenUnsatisfiable: SpreadPolicy.DO_NOT_SCHEDULE },
@@ -183,6 +185,7 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
         }],
       },
       podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, namespaces: ['infra'], topologyKey: 'kubernetes.io/hostname' }],
         preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: own }, topologyKey: 'kubernetes.io/hostname' } }],
       },
     });
@@ -238,7 +241,7 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
       volumeMounts: [{ volume: tmp, path: '/tmp' }],
       replicas: 2,
     });
-    const v2 = reviews.addVersion('v2', { image: 'reviews:2', autoscaling: { maxReplicas: 4 } });
+    const v2 = reviews.addVersion('v2', { image: 'reviews:2', autoscaling: { maxReplicas: 4 }, disruptionBudget: DisruptionBudget.maxUnavailablePercent(25) });
     reviews.addVersion('v3', { image: 'reviews:3', env: { STAR_COLOR: 'red' } });
     reviews.addVersion('v4'); // deployed elsewhere
     const objects = synthValid(chart);
@@ -247,6 +250,8 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
     expect(reviews.workloadFor()).toBeUndefined();
     expect(reviews.autoscalerFor('v2')?.name).toBe('reviews-v2');
     expect(reviews.autoscalerFor('v1')).toBeUndefined();
+    expect(reviews.disruptionBudgetFor('v2')?.name).toBe('reviews-v2');
+    expect(reviews.disruptionBudgetFor('v3')).toBeUndefined();
     const dep = (v: string) => find(objects, 'Deployment', `reviews-${v}`);
     expect(dep('v1').spec.replicas).toBe(2);
     expect(dep('v2').spec.replicas).toBeUndefined(); // the autoscaler owns it
@@ -254,6 +259,9 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
     expect(dep('v2').spec.template.spec.containers[0].env).toEqual([{ name: 'LOG_DIR', value: '/tmp/logs' }]);
     expect(dep('v3').spec.template.spec.containers[0].env).toEqual([{ name: 'STAR_COLOR', value: 'red' }]);
     for (const v of ['v1', 'v2', 'v3']) expect(dep(v).spec.template.spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(find(objects, 'PodDisruptionBudget', 'reviews-v2').spec).toEqual({
+      maxUnavailable: '25%', selector: { matchLabels: { app: 'reviews', version: 'v2' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
     expect(find(objects, 'HorizontalPodAutoscaler', 'reviews-v2').spec).toEqual({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'reviews-v2' },
       minReplicas: 2,
@@ -271,7 +279,10 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
       workloadKind: WorkloadKind.STATEFUL_SET,
       version: 'v1',
       replicas: 3,
-      volumeClaimTemplates: [{ name: 'data', mountPath: '/var/lib/postgresql/data', storage: Size.gibibytes(10), storageClassName: 'standard-rwo' }],
+      volumeClaimTemplates: [
+        { name: 'data', mountPath: '/var/lib/postgresql/data', storage: Size.gibibytes(10), storageClassName: 'standard-rwo' },
+        { name: 'archive', mountPath: '/archive', storage: Size.mebibytes(512), accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD] },
+      ],
     });
     db.addVersion('v2', { image: 'postgres:17', replicas: 1 });
     const objects = synthValid(chart);
@@ -281,9 +292,12 @@ describe('WorkloadOptions: a created workload that real services can run', () =>
       replicas: 3,
       podManagementPolicy: 'OrderedReady',
       selector: { matchLabels: { app: 'db', version: 'v1' } },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard-rwo', resources: { requests: { storage: '10Gi' } } } }],
+      volumeClaimTemplates: [
+        { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard-rwo', resources: { requests: { storage: '10Gi' } } } },
+        { metadata: { name: 'archive' }, spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '512Mi' } } } },
+      ],
     });
-    expect(sts.spec.template.spec.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }]);
+    expect(sts.spec.template.spec.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }, { name: 'archive', mountPath: '/archive' }]);
     expect(find(objects, 'StatefulSet', 'db-v2').spec.serviceName).toBe('db-headless');
     expect(find(objects, 'Service', 'db-headless').spec).toMatchObject({ clusterIP: 'None', selector: { app: 'db' } });
     expect(db.headlessService?.name).toBe('db-headless');
