@@ -642,8 +642,10 @@ class ReferencedService extends MeshServiceBase {
   }
 
   public addVersion(version: string, options: MeshServiceVersionOptions = {}): ApiObject | undefined {
-    if (options.image !== undefined || options.workload !== undefined) {
-      throw new Error(`${this.node.path}: the pods of a referenced service are deployed by its owner: addVersion('${version}') declares only the subset; remove \`image\` / \`workload\``);
+    const set = [...options.image !== undefined ? ['image'] : [], ...options.workload !== undefined ? ['workload'] : [],
+      ...WORKLOAD_OPTION_FIELDS.filter((f) => options[f] !== undefined)];
+    if (set.length) {
+      throw new Error(`${this.node.path}: the pods of a referenced service are deployed by its owner: addVersion('${version}') declares only the subset; remove ${set.map((f) => `\`${f}\``).join(', ')}`);
     }
     if (this.ownerSubsets) {
       throw new Error(`${this.node.path}: the subsets of this service come from its owner's DestinationRule (\`versions\`): a second DestinationRule for ${this.fqdn} would conflict; list "${version}" in \`versions\` once its owner declares it`);
