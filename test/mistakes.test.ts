@@ -183,7 +183,7 @@ describe('mistakes accepted silently are refused', () => {
   test('labels and annotations the API server refuses, and empty source labels', () => {
     const chart = meshChart();
     expect(() => new MeshNamespace(chart, 'a', { labels: { team: 'payments team' } }))
-      .toThrow('test/a: label value "payments team" (of "team") is not a valid label value: at most 63 letters, digits, \'-\', \'_\', \'.\', starting and ending with a letter or digit');
+      .toThrow('test/a: labels team="payments team" is not a valid label value: use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
     expect(() => new MeshNamespace(chart, 'b', { annotations: { 'bad key!': 'x' } }))
       .toThrow('test/b: annotations key "bad key!" is not a valid key: use [prefix/]name');
     expect(() => HttpMatch.any().withSourceLabels({}))

@@ -18,8 +18,9 @@ describe('request security', () => {
   test('AuthorizationPolicy: sources, operations, conditions, actions; namespace default-deny', () => {
     const { chart, ns, api, front } = setup();
     const ops = new MeshNamespace(chart, 'ops');
-    ns.denyByDefault();
-    ns.denyByDefault(); // idempotent
+    const denyAll = ns.denyByDefault();
+    expect(ns.denyByDefault()).toBe(denyAll); // idempotent: the same policy
+    expect(denyAll.name).toBe('allow-nothing');
     const allow = new AuthorizationPolicy(chart, 'allow', {
       workload: api,
       rules: [{

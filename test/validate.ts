@@ -10,6 +10,8 @@ import * as security from '@kubernetes-models/istio/security.istio.io/v1';
 import * as telemetry from '@kubernetes-models/istio/telemetry.istio.io/v1';
 import { App, Chart, Testing } from 'cdk8s';
 import * as apps from 'kubernetes-models/apps/v1';
+import * as autoscaling from 'kubernetes-models/autoscaling/v2';
+import * as policy from 'kubernetes-models/policy/v1';
 import * as rbac from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as core from 'kubernetes-models/v1';
 import { schemaFindings } from '../src/analysis/schema';
@@ -17,7 +19,7 @@ import { schemaFindings } from '../src/analysis/schema';
 interface ModelClass { apiVersion: string; kind: string; new (data: any): { validate(): void } }
 
 const MODELS = new Map<string, ModelClass>();
-for (const mod of [networking, security, telemetry, gatewayV1, gatewayV1Beta1, apps, rbac, core]) {
+for (const mod of [networking, security, telemetry, gatewayV1, gatewayV1Beta1, apps, autoscaling, policy, rbac, core]) {
   for (const value of Object.values(mod) as any[]) {
     if (typeof value === 'function' && value.apiVersion && value.kind) MODELS.set(`${value.apiVersion}/${value.kind}`, value);
   }

@@ -16,6 +16,7 @@ import { IMeshDestination, checkDestination, checkInMesh } from '../traffic/dest
 import { HttpMatch } from '../traffic/http-match';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
 import { ContainerResources } from '../workloads/resources';
+import { AutoscalingOptions, DisruptionBudget } from '../workloads/scaling';
 
 /** How the gateway's Service is exposed. */
 export enum GatewayServiceType {
@@ -95,10 +96,20 @@ export interface IngressGatewayProps {
    */
   readonly istioLabel?: string;
   /**
-   * Number of gateway pods (deployed gateways).
-   * @default 1
+   * A fixed number of gateway pods (deployed gateways), instead of the autoscaler.
+   * @default - `autoscaling` owns the count
    */
   readonly replicas?: number;
+  /**
+   * The HorizontalPodAutoscaler of the gateway pods (deployed gateways; not with `replicas`).
+   * @default - 2 to 5 pods at 80% CPU (Istio's gateway chart: 1 to 5), unless `replicas` is set
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * The PodDisruptionBudget of the gateway pods (deployed gateways).
+   * @default - `DisruptionBudget.maxUnavailable(1)` when there can be more than one pod, else none
+   */
+  readonly disruptionBudget?: DisruptionBudget;
   /**
    * Service type (deployed gateways).
    * @default GatewayServiceType.LOAD_BALANCER
@@ -159,7 +170,7 @@ export interface GatewayTlsRouteOptions {
 }
 
 /** Options a gateway deployed here takes, and an installed one does not. */
-const DEPLOYED_ONLY: (keyof IngressGatewayProps)[] = ['istioLabel', 'replicas', 'serviceType', 'resources'];
+const DEPLOYED_ONLY: (keyof IngressGatewayProps)[] = ['istioLabel', 'replicas', 'autoscaling', 'disruptionBudget', 'serviceType', 'resources'];
 
 /**
  * An Istio ingress gateway: the Istio `Gateway` and, unless the gateway is `installed` elsewhere,
@@ -192,7 +203,18 @@ export class IngressGateway extends Construct implements IMeshIdentity {
    * @internal
    */
   public readonly _listenPorts: number[];
-  private readonly virtualServices = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
+  /** The gateway's ServiceAccount, when deployed here. */
+  public readonly serviceAccount?: ApiObject;
+  /** The Role that lets the gateway read its certificates' Secrets, when deployed here. */
+  public readonly role?: ApiObject;
+  /** The RoleBinding of `role` to the gateway's ServiceAccount, when deployed here. */
+  public readonly roleBinding?: ApiObject;
+  /** The gateway's HorizontalPodAutoscaler, when deployed here without fixed `replicas`. */
+  public readonly autoscaler?: ApiObject;
+  /** The gateway's PodDisruptionBudget, when deployed here and it has one. */
+  public readonly disruptionBudget?: ApiObject;
+  private readonly routeRules = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
+  private readonly routeObjects: VirtualService[] = [];
   private readonly vsNames = new Set<string>();
   private readonly tlsMode?: GatewayTlsMode;
 
@@ -237,10 +259,17 @@ export class IngressGateway extends Construct implements IMeshIdentity {
         selectorLabels: this.selectorLabels,
         serviceType: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
         replicas: props.replicas,
+        autoscaling: props.autoscaling,
+        disruptionBudget: props.disruptionBudget,
         resources: props.resources,
       });
       this.deployment = workload.deployment;
       this.service = workload.service;
+      this.serviceAccount = workload.serviceAccount;
+      this.role = workload.role;
+      this.roleBinding = workload.roleBinding;
+      this.autoscaler = workload.autoscaler;
+      this.disruptionBudget = workload.disruptionBudget;
     }
     const metadata = { name: this.name, namespace: this.namespace.name };
 
@@ -278,6 +307,11 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       metadata,
       spec: { selector, servers },
     });
+  }
+
+  /** The VirtualServices of `route` and `routeTls`, one per set of hosts, in the order they were created. */
+  public get virtualServices(): VirtualService[] {
+    return [...this.routeObjects];
   }
 
   /** The gateway's SPIFFE principal (its service account), for `allowFrom` on the services behind it. */
@@ -355,15 +389,15 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   /** The HTTP or TLS rules of the VirtualService for these hosts, created on first use. */
   private rulesFor(hosts: string[], kind: 'http' | 'tls'): any[] {
     const key = hosts.join(',');
-    let vs = this.virtualServices.get(key);
+    let vs = this.routeRules.get(key);
     if (!vs) {
       vs = { http: [], tls: [] };
-      this.virtualServices.set(key, vs);
+      this.routeRules.set(key, vs);
       let name = `${this.name}-${hostSlug(hosts[0])}`.slice(0, 60).replace(/-+$/, '');
-      if (this.vsNames.has(name)) name = `${name}-${this.virtualServices.size}`;
+      if (this.vsNames.has(name)) name = `${name}-${this.routeRules.size}`;
       this.vsNames.add(name);
       const rules = vs;
-      new VirtualService(this, `Routes${this.virtualServices.size}`, {
+      this.routeObjects.push(new VirtualService(this, `Routes${this.routeRules.size}`, {
         metadata: { name: checkDnsLabel(this, 'VirtualService name', name), namespace: this.namespace.name },
         // The VirtualService reads the rule lists at synth: later routes for these hosts land in them.
         spec: {
@@ -372,7 +406,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
           http: Lazy.any({ produce: () => rules.http.length ? rules.http : undefined }) as any,
           tls: Lazy.any({ produce: () => rules.tls.length ? rules.tls : undefined }) as any,
         },
-      });
+      }));
     }
     return vs[kind];
   }

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { MeshPlatform } from './mesh-platform';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkInstance, checkProps, checkString } from '../core/check';
-import { checkDnsLabel, checkMetadataKeys, sortedRecord } from '../core/names';
+import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
 import { AuthorizationPolicy } from '../imports/security.istio.io';
 
 /** The two namespace labels Istio's injection webhooks select on. */
@@ -106,8 +106,8 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
 
     const injection = injectionLabels(this.platform, this.injection);
     const userLabels = props.labels ?? {};
-    checkMetadataKeys(this, 'labels', userLabels);
-    checkMetadataKeys(this, 'annotations', props.annotations ?? {});
+    checkLabels(this, 'labels', userLabels);
+    checkLabels(this, 'annotations', props.annotations ?? {}, true);
     for (const key of INJECTION_LABELS) {
       if (key in userLabels && userLabels[key] !== injection[key]) {
         const chosen = Object.entries(injection).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -136,10 +136,12 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   /**
    * Denies every request to this namespace's workloads unless an ALLOW policy (`allowFrom`,
    * `AuthorizationPolicy`) permits it: an `allow-nothing` policy with no rules.
+   * @returns the `allow-nothing` policy (the same one when called again)
    */
-  public denyByDefault(): void {
-    if (this.node.tryFindChild('DenyByDefault')) return;
-    new AuthorizationPolicy(this, 'DenyByDefault', {
+  public denyByDefault(): AuthorizationPolicy {
+    const existing = this.node.tryFindChild('DenyByDefault') as AuthorizationPolicy | undefined;
+    if (existing) return existing;
+    return new AuthorizationPolicy(this, 'DenyByDefault', {
       metadata: { name: 'allow-nothing', namespace: this.name },
       spec: {},
     });

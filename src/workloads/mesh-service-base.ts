@@ -1,7 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkProps } from '../core/check';
+import { sortedRecord } from '../core/names';
 import { ResolvedMeshServicePort } from '../core/ports';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
@@ -12,11 +14,16 @@ import { IEgressTarget } from '../traffic/egress';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
 import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from '../traffic/traffic-policy';
 
-/** Another version of a mesh service: its pods carry the label `version: <version>`, and a DestinationRule subset selects them. */
-export interface MeshServiceVersionOptions {
+/**
+ * Another version of a mesh service: its pods carry the label `version: <version>`, and a
+ * DestinationRule subset selects them. A version created from `image` takes the service's
+ * `WorkloadOptions` (container, pod, scaling); each one set here replaces the service's (setting
+ * `replicas` or `autoscaling` replaces both).
+ */
+export interface MeshServiceVersionOptions extends WorkloadOptions {
   /**
-   * Create a Deployment `<name>-<version>` from this image (only for a `MeshService` created from an image).
-   * @default - no Deployment created
+   * Create a workload `<name>-<version>` from this image (only for a `MeshService` created from an image).
+   * @default - no workload created
    */
   readonly image?: string;
   /**
@@ -25,16 +32,6 @@ export interface MeshServiceVersionOptions {
    * @default - no workload adopted
    */
   readonly workload?: IConstruct;
-  /**
-   * Number of pods of a created Deployment.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * Environment variables of a created Deployment.
-   * @default - those of the service
-   */
-  readonly env?: { [name: string]: string };
 }
 
 /**
@@ -81,6 +78,16 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public abstract readonly selectorLabels: { [key: string]: string };
   /** The ServiceAccount its pods run as. */
   public abstract readonly serviceAccountName: string;
+  /**
+   * Extra labels on every object this service writes.
+   * @internal
+   */
+  protected _labels?: Record<string, string>;
+  /**
+   * Extra annotations on every object this service writes.
+   * @internal
+   */
+  protected _annotations?: Record<string, string>;
 
   /** The versions, in the order they were declared. */
   private readonly versionList: string[] = [];
@@ -155,7 +162,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (!this.routes) {
       this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
       this.vs = new VirtualService(this, 'Routes', {
-        metadata: { name: this.name, namespace: this.namespace.name },
+        metadata: this._metadata(this.name),
         // The VirtualService keeps a reference to `routes`: later routes land in it.
         spec: { hosts: [this.fqdn], http: this.routes },
       });
@@ -180,7 +187,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       // The policy keeps a reference to this array: callers added later still land in it.
       this.allowedPrincipals = [];
       this.allowPolicy = new AuthorizationPolicy(this, 'AllowFrom', {
-        metadata: { name: `${this.name}-allow`, namespace: this.namespace.name },
+        metadata: this._metadata(`${this.name}-allow`),
         spec: {
           action: AuthorizationPolicySpecAction.ALLOW,
           selector: { matchLabels: this.selectorLabels },
@@ -190,6 +197,22 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     }
     const principals = new Set([...this.allowedPrincipals, ...callers.map((c) => c.principal)]);
     this.allowedPrincipals.splice(0, Infinity, ...[...principals].sort());
+  }
+
+  /**
+   * Metadata of an object this service writes: `name` in its namespace, with the service's extra
+   * labels and annotations and the object's `own` (which take precedence).
+   * @internal
+   */
+  protected _metadata(name: string, own: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}) {
+    const labels = { ...this._labels, ...own.labels };
+    const annotations = { ...this._annotations, ...own.annotations };
+    return {
+      name,
+      namespace: this.namespace.name,
+      labels: Object.keys(labels).length ? sortedRecord(labels) : undefined,
+      annotations: Object.keys(annotations).length ? sortedRecord(annotations) : undefined,
+    };
   }
 
   /**
@@ -229,7 +252,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (plaintext.length) registerPlaintextClients(this, plaintext);
     this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
     this.dr = new DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.name, namespace: this.namespace.name },
+      metadata: this._metadata(this.name),
       spec: {
         host: this.fqdn,
         trafficPolicy: renderTrafficPolicy(this, trafficPolicy ?? {}, ClientTlsMode.ISTIO_MUTUAL),
