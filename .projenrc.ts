@@ -19,8 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-34@^2.0.54'],
   devDeps: [
     'cdk8s-cli@^2.207.60',
-    '@kubernetes-models/istio@^3.0.1',
-    'kubernetes-models@^5.1.0',
+    '@kubernetes-models/istio@^2.3.0',
+    'kubernetes-models@^4.5.1',
     '@swc/core',
     '@swc/jest',
     'tsconfig-paths@^4',
@@ -61,9 +61,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
         '^.+\\.[t]sx?$': new javascript.Transform('@swc/jest'),
         '^.+\\.js$': new javascript.Transform('@swc/jest'),
       },
-      // The validators of kubernetes-models are ESM-only: resolve and transform them for jest.
-      resolver: '<rootDir>/test/esm-resolver.js',
-      transformIgnorePatterns: ['/node_modules/(?!(@kubernetes-models|kubernetes-models|is-cidr|cidr-regex)/)'],
       // The example apps' import of the package itself (see examples/tsconfig.json).
       moduleNameMapper: { '^cdk8s-mesh$': '<rootDir>/src' },
       // The consumer end-to-end test runs after packaging, as `test:e2e`.
@@ -78,10 +75,11 @@ project.addTask('import', {
   exec: 'bash imports/import.sh',
 });
 
-// Core Kubernetes schemas for SchemaValidator, from the kubernetes-models devDependency (see imports/README.md).
+// Core Kubernetes schemas for SchemaValidator, from the type declarations of the pinned kubernetes-models,
+// installed for this task only (see imports/README.md).
 project.addTask('import:k8s', {
-  description: 'Regenerate src/imports/k8s-schemas.ts from the type declarations of kubernetes-models',
-  exec: 'node imports/k8s-schemas.js src/imports/k8s-schemas.ts',
+  description: 'Regenerate src/imports/k8s-schemas.ts from the type declarations of kubernetes-models (pinned here)',
+  exec: 'node imports/k8s-schemas.js src/imports/k8s-schemas.ts kubernetes-models@5.1.0',
 });
 
 // The example apps import 'cdk8s-mesh' as a user's app does; here that name maps to the library

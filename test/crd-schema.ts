@@ -1,14 +1,13 @@
-// Independent oracle for src/analysis/schema.ts (test/schema.test.ts): ajv over the raw pinned
-// Istio 1.30.3 CRDs (../shared/istio/1.30.3/crds.yaml, or $ISTIO_CRDS), with unknown fields
-// rejected as by `kubectl apply --validate=strict`. Structural schema only, no CEL rules.
-import * as fs from 'fs';
-import * as path from 'path';
+// Independent oracle for src/analysis/schema.ts: ajv (a second implementation of the validation) over the
+// pinned Istio 1.30.3 CRD schemas that `npx projen import` generates into src/imports/istio-schemas.ts
+// (each CRD version's openAPIV3Schema without its descriptions), with unknown fields rejected as by
+// `kubectl apply --validate=strict`. Structural schema only, no CEL rules. Nothing is read from disk.
 import Ajv, { ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
+import { ISTIO_CRD_SCHEMAS } from '../src/imports/istio-schemas';
 
-const CRDS = process.env.ISTIO_CRDS ?? path.join(__dirname, '..', '..', 'shared', 'istio', '1.30.3', 'crds.yaml');
-
-let validators: Map<string, ValidateFunction> | undefined;
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+/** Compiled validators by index into ISTIO_CRD_SCHEMAS.schemas. */
+const compiled = new Map<number, ValidateFunction>();
 
 /** Closes every object schema that does not preserve unknown fields. */
 function strict(schema: any): any {
@@ -21,28 +20,32 @@ function strict(schema: any): any {
   return schema;
 }
 
-function load(): Map<string, ValidateFunction> {
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-  const map = new Map<string, ValidateFunction>();
-  for (const doc of parseAllDocuments(fs.readFileSync(CRDS, 'utf8'))) {
-    const crd = doc.toJS();
-    if (crd?.kind !== 'CustomResourceDefinition') continue;
-    for (const version of crd.spec.versions) {
-      const schema = strict(version.schema.openAPIV3Schema);
-      Object.assign(schema.properties, { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } });
-      map.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
-    }
+function validatorOf(index: number): ValidateFunction {
+  let validate = compiled.get(index);
+  if (!validate) {
+    const schema = strict(structuredClone(ISTIO_CRD_SCHEMAS.schemas[index]));
+    Object.assign(schema.properties, { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } });
+    validate = ajv.compile(schema);
+    compiled.set(index, validate);
   }
-  return map;
+  return validate;
 }
 
-/** Throws unless the Istio object matches its CRD's structural schema (unknown fields included). */
-export function validateAgainstCrd(obj: any): void {
-  validators ??= load();
-  const validate = validators.get(`${obj.apiVersion}/${obj.kind}`);
-  if (!validate) throw new Error(`no CRD schema for ${obj.apiVersion} ${obj.kind}`);
-  if (!validate(obj)) {
-    const errors = validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
-    throw new Error(`${obj.kind} ${obj.metadata?.name} does not match the Istio 1.30.3 CRD: ${errors.join('; ')}`);
-  }
+/**
+ * ajv's complaints about an object of an `*.istio.io` group (none for a valid one); objects of other
+ * groups are not this oracle's.
+ */
+export function crdFindings(obj: any): string[] {
+  if (!String(obj.apiVersion).split('/')[0].endsWith('.istio.io')) return [];
+  const index = ISTIO_CRD_SCHEMAS.kinds[`${obj.apiVersion}/${obj.kind}`];
+  if (index === undefined) return [`no CRD schema for ${obj.apiVersion} ${obj.kind}`];
+  const validate = validatorOf(index);
+  if (validate(obj)) return [];
+  return validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+}
+
+/** The first of `candidates` (apiVersions) that the pinned CRD of `kind` serves with the same schema as `apiVersion`. */
+export function sameSchemaVersion(apiVersion: string, kind: string, candidates: string[]): string | undefined {
+  const index = ISTIO_CRD_SCHEMAS.kinds[`${apiVersion}/${kind}`];
+  return index === undefined ? undefined : candidates.find((c) => ISTIO_CRD_SCHEMAS.kinds[`${c}/${kind}`] === index);
 }
