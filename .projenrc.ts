@@ -33,6 +33,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'tsconfig-paths@^4',
     'ajv@^8',
     'fast-check@^3',
+    // The SARIF 2.1.0 JSON schema (lib/schemas; draft-04, hence ajv-draft-04) and an XML parser, for the CLI's output tests.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    '@xmldom/xmldom@^0.9',
+    'ajv-draft-04@^1',
   ],
   // The analyzer parses YAML (CLI, proxy.istio.io/config values); jsii bundles non-jsii deps.
   bundledDeps: ['yaml@^2'],
