@@ -17,6 +17,7 @@ import { checkServiceEntries } from './service-entry';
 import { render, Rendering, synchronousTick, synthPhase } from './shared-rendering';
 import { checkSelectors } from './sidecar-telemetry';
 import { checkTelemetryAndDeprecations } from './telemetry';
+import { recordConstructPaths } from './validation-plugin';
 import { checkVirtualServices } from './virtual-service';
 import { checkWebhookRules } from './webhook';
 import { checkWorkloads } from './workloads';
@@ -109,6 +110,7 @@ export class MeshAnalyzer {
       ATTACHED.set(root, analyzer);
       const a = analyzer;
       root.node.addValidation({ validate: () => a.validate() });
+      recordConstructPaths(root);
     }
     if (rootNamespace && !analyzer.defaultRootNamespace) analyzer.defaultRootNamespace = rootNamespace;
     return analyzer;
