@@ -18,7 +18,11 @@ function context(yaml: string, metadata: { [name: string]: { path: string } } = 
     violations,
     submitted,
     metadata,
-    ctx: { manifests: [file], metadata, report: { addViolation: (v: any) => violations.push(v), submit: (s: string, m: any) => submitted.push([s, m]) } },
+    ctx: {
+      manifests: [file],
+      metadata,
+      report: { addViolation: (v: any) => violations.push(v), submit: (s: string, m: any) => submitted.push([s, m]) },
+    },
   };
 }
 
@@ -92,10 +96,13 @@ describe('MeshValidation (cdk8s CLI plugin)', () => {
     await new MeshValidation().validate(unique.ctx);
     expect(unique.metadata['VirtualService app/web']).toEqual({ path: 'mesh/raw' });
     const recorded = context(withServiceAccount, { web: { path: 'mesh/web-sa' } });
-    fs.writeFileSync(path.join(path.dirname(recorded.file), 'mesh-construct-paths.json'), JSON.stringify({ version: 1, objects: [
-      { kind: 'ServiceAccount', namespace: 'app', name: 'web', path: 'mesh/web-sa' },
-      { kind: 'VirtualService', namespace: 'app', name: 'web', path: 'mesh/routes/web' },
-    ] }));
+    fs.writeFileSync(path.join(path.dirname(recorded.file), 'mesh-construct-paths.json'), JSON.stringify({
+      version: 1,
+      objects: [
+        { kind: 'ServiceAccount', namespace: 'app', name: 'web', path: 'mesh/web-sa' },
+        { kind: 'VirtualService', namespace: 'app', name: 'web', path: 'mesh/routes/web' },
+      ],
+    }));
     await new MeshValidation().validate(recorded.ctx);
     expect(recorded.metadata['VirtualService app/web']).toEqual({ path: 'mesh/routes/web' });
   });
