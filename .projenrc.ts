@@ -10,7 +10,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'istio', 'service-mesh', 'anthos', 'asm', 'kubernetes'],
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '20.0.0',
+  // The floor of the dev toolchain too (jsii needs 20.16, eslint's visitor keys 20.19).
+  minNodeVersion: '20.19.0',
   // Published as experimental until a 1.0 release.
   stability: 'experimental',
   // The assembly (2.7 MB of JSON, mostly the generated L1 bindings) ships gzipped.
@@ -37,6 +38,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@microsoft/jest-sarif@1.0.0-beta.0',
     '@xmldom/xmldom@^0.9',
     'ajv-draft-04@^1',
+    // test/node-version.test.ts: the Node floor satisfies every locked package's engines.
+    'semver@^7',
+    '@types/semver@^7',
   ],
   // The analyzer parses YAML (CLI, proxy.istio.io/config values); jsii bundles non-jsii deps.
   bundledDeps: ['yaml@^2'],
