@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { MeshNamespace, MeshPlatform, MeshService, MeshValidation, networking } from '../src';
+import { NAMESPACE, VIRTUAL_SERVICE } from './analysis/manifests';
 
 /**
  * A stand-in for cdk8s-cli's ValidationContext, recording what the plugin reports; `metadata` is
@@ -26,18 +27,8 @@ function context(yaml: string, metadata: { [name: string]: { path: string } } = 
   };
 }
 
-const BROKEN = `apiVersion: v1
-kind: Namespace
-metadata: { name: app, labels: { istio-injection: enabled } }
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: web, namespace: app }
-spec:
-  hosts: [web.example.com]
-  gateways: [app/missing]
-  http: [{ route: [{ destination: { host: web.example.com } }] }]
-`;
+/** The VirtualService (line 6) names a missing gateway and host. */
+const BROKEN = `${NAMESPACE}---\n${VIRTUAL_SERVICE}`;
 /** A ServiceEntry with a TCP port and no addresses: IST0134, a warning. */
 const WARNING_ONLY = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -58,7 +49,7 @@ describe('MeshValidation (cdk8s CLI plugin)', () => {
     expect(v.recommendation).toMatch(/^VirtualService app\/web: .*missing/);
     expect(v.fix.length).toBeGreaterThan(0);
     // A location per violation (the CLI counts them as occurrences): the object's file and line.
-    expect(v.violatingResources).toEqual([{ resourceName: 'VirtualService app/web', locations: [`${c.file}:5`], manifestPath: c.file }]);
+    expect(v.violatingResources).toEqual([{ resourceName: 'VirtualService app/web', locations: [`${c.file}:6`], manifestPath: c.file }]);
     expect(c.submitted[0][0]).toBe('failure');
   });
 

@@ -5,22 +5,13 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { DOMParser } from '@xmldom/xmldom';
 import Ajv from 'ajv-draft-04';
+import { NAMESPACE, VIRTUAL_SERVICE } from './manifests';
 import { runCli } from '../../src/analysis/cli';
 
-const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: app, labels: { istio-injection: enabled } }\n';
 const SERVICE_ENTRY = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: { name: web, namespace: app }
 spec: { hosts: [web.example.com], ports: [{ number: 80, name: http, protocol: HTTP }], resolution: DNS, location: MESH_EXTERNAL }
-`;
-const VIRTUAL_SERVICE = `# a comment before the object
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: web, namespace: app }
-spec:
-  hosts: [web.example.com]
-  gateways: [app/missing]
-  http: [{ route: [{ destination: { host: web.example.com } }] }]
 `;
 /** IST0101 (error): the VirtualService, which starts on line 11, names a missing Gateway. */
 const BROKEN = `${NAMESPACE}---\n${SERVICE_ENTRY}---\n${VIRTUAL_SERVICE}`;
