@@ -67,7 +67,8 @@ describe.each(APPS)('a fresh cdk8s app on $plus consuming the packed library', (
       version: '0.0.0',
       private: true,
       dependencies: { ...dependencies, 'cdk8s-mesh': `file:${tarball()}` },
-      devDependencies: { 'cdk8s-cli': versions['cdk8s-cli'], 'ts-node': versions['ts-node'] ?? '^10', 'typescript': '~5.9.0', '@types/node': '^20' },
+      // The setup of docs/pipeline.md: tsx runs the app, with the current TypeScript major beside it.
+      devDependencies: { 'cdk8s-cli': versions['cdk8s-cli'], 'tsx': '^4', 'typescript': '^7', '@types/node': '^20' },
     }, undefined, 2));
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] },
@@ -75,7 +76,7 @@ describe.each(APPS)('a fresh cdk8s app on $plus consuming the packed library', (
     }));
     fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
       'language: typescript',
-      'app: npx ts-node main.ts',
+      'app: npx tsx main.ts',
       'validations:',
       '  - package: ./node_modules/cdk8s-mesh',
       '    version: 0.0.0',
