@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 
 const root = path.join(__dirname, '..');
 const versions = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies;
@@ -99,8 +100,9 @@ describe.each(APPS)('a fresh cdk8s app on $plus consuming the packed library', (
     expect(yaml).toContain('host: web.shop.svc.cluster.local');
     expect(yaml).toContain('- cluster.local/ns/shop/sa/web');
     // The adopted Deployment joined the mesh: the library's labels and annotations on its pods.
-    expect(yaml).toMatch(/labels:\n(\s+[^\n]+\n)*?\s+app: web\n/);
-    expect(yaml).toContain('proxy.istio.io/config');
+    const web = parseAllDocuments(yaml).map((d) => d.toJS()).find((o) => o?.kind === 'Deployment' && o.metadata.name === 'web');
+    expect(web.spec.template.metadata.labels.app).toBe('web');
+    expect(web.spec.template.metadata.annotations['proxy.istio.io/config']).toBe('{"holdApplicationUntilProxyStarts":true}');
     expect(yaml).toContain('istio.io/rev: asm-managed');
   });
 
