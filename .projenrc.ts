@@ -10,7 +10,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'istio', 'service-mesh', 'anthos', 'asm', 'kubernetes'],
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '20.0.0',
+  // The floor of the dev toolchain too (jsii needs 20.16, eslint's visitor keys 20.19).
+  minNodeVersion: '20.19.0',
+  // Published as experimental until a 1.0 release.
+  stability: 'experimental',
+  // The assembly (2.7 MB of JSON, mostly the generated L1 bindings) ships gzipped.
+  compressAssembly: true,
+  // Generated API docs live under docs/api/ (as cdk8s-plus keeps its docs in docs/), not in the package.
+  docgenFilePath: 'docs/api/API.md',
 
   cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
@@ -19,9 +26,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-34@^2.0.20'],
   devDeps: [
     'cdk8s-cli@^2.207.60',
-    '@kubernetes-models/istio@^3.0.1',
-    '@kubernetes-models/gateway-api@^2.0.0',
-    'kubernetes-models@^5.1.0',
+    // The Node 20 lines of the independent validators (their next majors declare Node 22).
+    '@kubernetes-models/istio@^2.3.0',
+    'kubernetes-models@^4.5.1',
     '@swc/core',
     '@swc/jest',
     'tsconfig-paths@^4',
@@ -29,6 +36,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^3',
     // A second CEL implementation: test/gateway-api-schema.test.ts runs the CRDs' rule texts on it.
     '@bufbuild/cel@^0.6.1',
+    // The SARIF 2.1.0 JSON schema (lib/schemas; draft-04, hence ajv-draft-04) and an XML parser, for the CLI's output tests.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    '@xmldom/xmldom@^0.9',
+    'ajv-draft-04@^1',
+    // test/node-version.test.ts: the Node floor satisfies every locked package's engines.
+    'semver@^7',
+    '@types/semver@^7',
   ],
   // The analyzer parses YAML (CLI, proxy.istio.io/config values); jsii bundles non-jsii deps.
   bundledDeps: ['yaml@^2'],
@@ -64,9 +78,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
         '^.+\\.[t]sx?$': new javascript.Transform('@swc/jest'),
         '^.+\\.js$': new javascript.Transform('@swc/jest'),
       },
-      // The validators of kubernetes-models are ESM-only: resolve and transform them for jest.
-      resolver: '<rootDir>/test/esm-resolver.js',
-      transformIgnorePatterns: ['/node_modules/(?!(@kubernetes-models|kubernetes-models|is-cidr|cidr-regex)/)'],
       // The example apps' import of the package itself (see examples/tsconfig.json).
       moduleNameMapper: { '^cdk8s-mesh$': '<rootDir>/src' },
       // The consumer end-to-end test runs after packaging, as `test:e2e`.
@@ -81,10 +92,11 @@ project.addTask('import', {
   exec: 'bash imports/import.sh',
 });
 
-// Core Kubernetes schemas for SchemaValidator, from the kubernetes-models devDependency (see imports/README.md).
+// Core Kubernetes schemas for SchemaValidator, from the type declarations of the pinned kubernetes-models,
+// installed for this task only (see imports/README.md).
 project.addTask('import:k8s', {
-  description: 'Regenerate src/imports/k8s-schemas.ts from the type declarations of kubernetes-models',
-  exec: 'node imports/k8s-schemas.js src/imports/k8s-schemas.ts',
+  description: 'Regenerate src/imports/k8s-schemas.ts from the type declarations of kubernetes-models (pinned here)',
+  exec: 'node imports/k8s-schemas.js src/imports/k8s-schemas.ts kubernetes-models@5.1.0',
 });
 
 // The example apps import 'cdk8s-mesh' as a user's app does; here that name maps to the library
@@ -107,11 +119,21 @@ project.addTask('example', {
   exec: 'bash examples/synth.sh',
 });
 
-// API.md documents the L2 constructs; the generated L1 submodules get a file each beside it.
-project.tasks.tryFind('docgen')!.reset('jsii-docgen -o API.md --split-by-submodule');
-for (const submodule of ['networking', 'security', 'telemetry', 'extensions', 'gatewayApi']) {
-  project.gitattributes.addAttributes(`/${submodule}.md`, 'linguist-generated');
-}
+// docs/api/API.md documents the L2 constructs (the root module). The L1 submodules (networking, security,
+// telemetry, extensions) are generated from the Istio CRDs field for field: Istio's reference documents them,
+// and their 2.8 MB of generated Markdown is not generated here.
+project.tasks.tryFind('docgen')!.reset('jsii-docgen -o docs/api/API.md --submodule root');
+project.gitattributes.addAttributes('/docs/api/API.md', 'linguist-generated');
+
+// Every example compiles and translates in strict mode, with rosetta/default.ts-fixture: the README's
+// (it is in the assembly, so the Python, Java, C# and Go READMEs show their own code) and docs/*.md's.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+const rosetta = project.addTask('rosetta', {
+  description: 'Compile and translate the examples of README.md and docs/*.md with jsii-rosetta (strict)',
+  steps: [{ exec: 'jsii-rosetta extract --strict' }, { exec: 'node rosetta/docs.js' }],
+});
+project.postCompileTask.spawn(rosetta);
+project.gitignore.addPatterns('/.jsii.gz', '/.jsii.tabl.json');
 
 // Prove that no public API blocks another language: generate (not build) every target's code.
 const codeOnly = project.addTask('package:code-only', {
@@ -119,6 +141,13 @@ const codeOnly = project.addTask('package:code-only', {
   exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/code-only',
 });
 project.packageTask.spawn(codeOnly);
+// The Python package as a wheel, built from the generated code with the machine's setuptools and wheel
+// (pip cannot reach PyPI here), and its modules byte-compiled. Not part of `build`: .ci/run installs
+// Debian's python3-setuptools and python3-wheel and runs it (PYTHON picks the interpreter).
+project.addTask('package:python-wheel', {
+  description: 'Build dist/python/*.whl from dist/code-only/python with setuptools and wheel, byte-compile its modules',
+  exec: 'bash .ci/python-wheel.sh',
+});
 // Locally `package-all` would build every language and needs their toolchains and registries.
 project.tasks.tryFind('package-all')!.reset();
 project.tasks.tryFind('package-all')!.spawn(project.tasks.tryFind('package:js')!);
@@ -150,7 +179,7 @@ project.addTask('bench', {
   ],
 });
 project.gitignore.addPatterns('/bench/lib/', '/bench/results.json');
-project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/', '/bench/');
+project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/', '/bench/', '/docs/', '/rosetta/');
 
 // jsii 5.9 tools print a Node 20 end-of-life banner on every run; the machines here run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');

@@ -14,7 +14,7 @@ export function libraryApp(n: number, analysis: boolean = true): App {
   MeshPlatform.asmManaged().applyTo(chart);
   if (!analysis) MeshAnalyzer.attach(app, { enabled: false });
 
-  const gateway = new IngressGateway(chart, 'gateway', { namespace: new MeshNamespace(chart, GATEWAY_NAMESPACE) });
+  const gateway = new IngressGateway(chart, 'gateway', { namespace: new MeshNamespace(chart, GATEWAY_NAMESPACE), replicas: 1 });
   new TracingConfig(chart, 'observability', { accessLog: AccessLog.json(), tracing: Tracing.cloudTrace({ samplingPercent: 1 }) });
 
   const namespaces = new Map<string, MeshNamespace>();

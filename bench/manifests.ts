@@ -81,7 +81,7 @@ export function emitMesh(n: number, sink: ManifestSink): void {
             containers: [{
               name,
               image: IMAGE,
-              imagePullPolicy: 'Always',
+              imagePullPolicy: 'IfNotPresent',
               ports: [{ containerPort: PORT }],
               resources: {
                 limits: { cpu: sink.quantity('500m'), memory: sink.quantity('512Mi') },

@@ -14,6 +14,8 @@ export * from './workloads/mesh-service-base';
 export * from './workloads/mesh-service';
 export * from './workloads/sidecar';
 export * from './workloads/resources';
+export * from './workloads/workload-options';
+export * from './workloads/scaling';
 
 // Traffic: routes, matches, client policies, egress.
 export * from './traffic/string-match';

@@ -248,7 +248,7 @@ describe('adoption errors name the construct and the fix', () => {
     const d = appDeployment(chart, 'w');
     expect(() => new MeshService(chart, 'a', { namespace: ns, port: 80 })).toThrow('test/a: set exactly one of `workload` (adopt the app\'s workload) or `image` (create a Deployment)');
     expect(() => new MeshService(chart, 'b', { namespace: ns, workload: d, image: 'x:1' })).toThrow('test/b: set exactly one of `workload`');
-    expect(() => new MeshService(chart, 'c', { namespace: ns, workload: d, replicas: 3 })).toThrow('test/c: `replicas` applies to a Deployment created from an image: set it on the adopted Deployment instead');
+    expect(() => new MeshService(chart, 'c', { namespace: ns, workload: d, replicas: 3 })).toThrow('test/c: `replicas` applies to a workload created from an image: set it on the adopted Deployment instead');
     expect(() => new MeshService(chart, 'e', { namespace: ns, image: 'e:1', port: 80, service: d })).toThrow('test/e: `service` adopts the Service of an adopted `workload`: set `workload` too, or remove `service`');
     const service = new kplus.k8s.KubeService(chart, 's', { metadata: { name: 'w' }, spec: { selector: { app: 'w' }, ports: [{ port: 9080, name: 'http' }] } });
     expect(() => new MeshService(chart, 'f', { namespace: ns, workload: d, service, port: 80 })).toThrow('test/f: the adopted Service test/s declares its own ports: remove `port`, `ports` and `protocolSelection`');
@@ -281,7 +281,7 @@ describe('adoption errors name the construct and the fix', () => {
     expect(() => versioned.addVersion('v2', { workload: appDeployment(chart, 'q2', { sa: 'other' }) }))
       .toThrow('test/q: version "v2" (Deployment test/q2/Resource) runs as ServiceAccount "other", the service\'s pods as "q": a service has one identity; run every version as one ServiceAccount');
     expect(() => versioned.addVersion('v1')).toThrow('test/q: version "v1" already exists');
-    expect(() => versioned.addVersion('v3', { workload: appDeployment(chart, 'q3', { sa: 'q' }), replicas: 2 })).toThrow("test/q: addVersion('v3'): `replicas` and `env` apply to a Deployment created from an image: set them on the adopted workload");
+    expect(() => versioned.addVersion('v3', { workload: appDeployment(chart, 'q3', { sa: 'q' }), replicas: 2 })).toThrow("test/q: addVersion('v3'): `replicas` applies to a workload created from an image: set it on the adopted workload");
   });
 
   test('the default ServiceAccount is no identity to name', () => {

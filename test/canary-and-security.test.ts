@@ -52,7 +52,7 @@ describe('examples/canary-and-security', () => {
   });
 
   test('egress: REGISTRY_ONLY, one ServiceEntry, sidecars limited to dependencies; one merged mesh document', () => {
-    const mesh = parse(find(objects, 'ConfigMap', 'istio-1-30', 'istio-system').data.mesh);
+    const mesh = parse(find(objects, 'ConfigMap', 'istio-user', 'istio-system').data.mesh);
     expect(mesh.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
     expect(mesh.extensionProviders.map((p: any) => p.name)).toEqual(['envoy-access-log', 'otel-tracing']);
     expect(find(objects, 'Sidecar', 'reviews', 'shop').spec.egress[0].hosts)

@@ -1,14 +1,25 @@
-// Independent oracle for src/analysis/schema.ts (test/schema.test.ts): ajv over the raw pinned
-// Istio 1.30.3 CRDs (../shared/istio/1.30.3/crds.yaml, or $ISTIO_CRDS), with unknown fields
-// rejected as by `kubectl apply --validate=strict`. Structural schema only, no CEL rules.
-import * as fs from 'fs';
-import * as path from 'path';
+// Independent oracle for src/analysis/schema.ts: ajv (a second implementation of the validation) over the
+// pinned Istio 1.30.3 and Gateway API v1.5.1 CRD schemas that `npx projen import` generates into
+// src/imports/istio-schemas.ts and gateway-api-schemas.ts (each CRD version's openAPIV3Schema without its
+// descriptions), with unknown fields rejected as by `kubectl apply --validate=strict`. Structural schema
+// only, no CEL rules. Nothing is read from disk.
 import Ajv, { ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
+import { GATEWAY_API_CRD_SCHEMAS } from '../src/imports/gateway-api-schemas';
+import { ISTIO_CRD_SCHEMAS } from '../src/imports/istio-schemas';
 
-const CRDS = process.env.ISTIO_CRDS ?? path.join(__dirname, '..', '..', 'shared', 'istio', '1.30.3', 'crds.yaml');
+type CrdSchemas = { readonly kinds: { [gvk: string]: number }; readonly schemas: any[] };
 
-let validators: Map<string, ValidateFunction> | undefined;
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+/** Compiled validators by schema. */
+const compiled = new Map<any, ValidateFunction>();
+
+/** The generated schemas of an object's API group, if this oracle has them. */
+function schemasOf(apiVersion: string): CrdSchemas | undefined {
+  const group = String(apiVersion).split('/')[0];
+  if (group.endsWith('.istio.io')) return ISTIO_CRD_SCHEMAS;
+  if (group === 'gateway.networking.k8s.io') return GATEWAY_API_CRD_SCHEMAS;
+  return undefined;
+}
 
 /** Every sub-schema of a schema (of the generated artifacts, in the schema tests). */
 export function* walk(s: any): Generator<any> {
@@ -32,28 +43,38 @@ function strict(schema: any): any {
   return schema;
 }
 
-function load(): Map<string, ValidateFunction> {
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-  const map = new Map<string, ValidateFunction>();
-  for (const doc of parseAllDocuments(fs.readFileSync(CRDS, 'utf8'))) {
-    const crd = doc.toJS();
-    if (crd?.kind !== 'CustomResourceDefinition') continue;
-    for (const version of crd.spec.versions) {
-      const schema = strict(version.schema.openAPIV3Schema);
-      Object.assign(schema.properties, { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } });
-      map.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
-    }
+function validatorOf(source: any): ValidateFunction {
+  let validate = compiled.get(source);
+  if (!validate) {
+    const schema = strict(structuredClone(source));
+    Object.assign(schema.properties, { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } });
+    validate = ajv.compile(schema);
+    compiled.set(source, validate);
   }
-  return map;
+  return validate;
 }
 
-/** Throws unless the Istio object matches its CRD's structural schema (unknown fields included). */
-export function validateAgainstCrd(obj: any): void {
-  validators ??= load();
-  const validate = validators.get(`${obj.apiVersion}/${obj.kind}`);
-  if (!validate) throw new Error(`no CRD schema for ${obj.apiVersion} ${obj.kind}`);
-  if (!validate(obj)) {
-    const errors = validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
-    throw new Error(`${obj.kind} ${obj.metadata?.name} does not match the Istio 1.30.3 CRD: ${errors.join('; ')}`);
-  }
+/** Whether this oracle has the schemas of the object's API group (Istio's and the Gateway API's). */
+export function hasCrdSchemas(obj: any): boolean {
+  return schemasOf(obj.apiVersion) !== undefined;
+}
+
+/**
+ * ajv's complaints about an object of an Istio or Gateway API group (none for a valid one); objects of
+ * other groups are not this oracle's.
+ */
+export function crdFindings(obj: any): string[] {
+  const crds = schemasOf(obj.apiVersion);
+  if (!crds) return [];
+  const index = crds.kinds[`${obj.apiVersion}/${obj.kind}`];
+  if (index === undefined) return [`no CRD schema for ${obj.apiVersion} ${obj.kind}`];
+  const validate = validatorOf(crds.schemas[index]);
+  if (validate(obj)) return [];
+  return validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+}
+
+/** The first of `candidates` (apiVersions) that the pinned CRD of `kind` serves with the same schema as `apiVersion`. */
+export function sameSchemaVersion(apiVersion: string, kind: string, candidates: string[]): string | undefined {
+  const index = ISTIO_CRD_SCHEMAS.kinds[`${apiVersion}/${kind}`];
+  return index === undefined ? undefined : candidates.find((c) => ISTIO_CRD_SCHEMAS.kinds[`${c}/${kind}`] === index);
 }

@@ -9,7 +9,7 @@ import { find, synthValid } from './validate';
 
 describe('egress: ExternalService, MeshOptions, talksTo', () => {
   test('ServiceEntry, REGISTRY_ONLY and a Sidecar from declared dependencies', () => {
-    const chart = meshChart(MeshPlatform.istio());
+    const chart = meshChart(MeshPlatform.istio({ sharedMeshConfig: 'istio-user' }));
     const ns = new MeshNamespace(chart, 'app');
     const egress = new MeshNamespace(chart, 'egress');
     const front = new MeshService(chart, 'front', { namespace: ns, image: 'f', port: 80 });
@@ -31,7 +31,7 @@ describe('egress: ExternalService, MeshOptions, talksTo', () => {
       hosts: ['api.stripe.com'], ports: [{ number: 443, name: 'https-443', protocol: 'HTTPS' }], location: 'MESH_EXTERNAL', resolution: 'DNS',
     });
     expect(find(objects, 'ServiceEntry', 'db').spec).toMatchObject({ resolution: 'STATIC', endpoints: [{ address: '10.0.0.5' }], addresses: ['10.0.0.0/24'] });
-    expect(find(objects, 'ConfigMap', 'istio', 'istio-system').data.mesh).toBe('outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n');
+    expect(find(objects, 'ConfigMap', 'istio-user', 'istio-system').data.mesh).toBe('outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n');
     expect(find(objects, 'Sidecar', 'front', 'app').spec).toEqual({
       workloadSelector: { labels: { app: 'front' } },
       egress: [{ hosts: ['app/backend.app.svc.cluster.local', 'egress/api.stripe.com', 'egress/db.internal', 'istio-system/*'] }],

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk8s from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
 import { App } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-34';
 import * as ts from 'typescript';
 import * as mesh from '../src';
 import { validateObjects } from './validate';

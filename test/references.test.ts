@@ -86,7 +86,8 @@ describe('a service that lives outside this app (MeshService.fromServiceAttribut
     expect(ledger.versions).toEqual(['stable', 'canary']);
     expect(MeshAnalyzer.attach(chart).findings().filter((f) => f.severity !== 'Info')).toEqual([]);
     expect(() => ledger.addVersion('v3')).toThrow("test/ledger: the subsets of this service come from its owner's DestinationRule (`versions`): a second DestinationRule for ledger.payments.svc.cluster.local would conflict; list \"v3\" in `versions` once its owner declares it");
-    expect(() => api.addVersion('v3', { image: 'x:1' })).toThrow("test/payments-api: the pods of a referenced service are deployed by its owner: addVersion('v3') declares only the subset; remove `image` / `workload`");
+    expect(() => api.addVersion('v3', { image: 'x:1' })).toThrow("test/payments-api: the pods of a referenced service are deployed by its owner: addVersion('v3') declares only the subset; remove `image`");
+    expect(() => api.addVersion('v3', { replicas: 2 })).toThrow("addVersion('v3') declares only the subset; remove `replicas`");
     expect(() => front.addRoute({ destinations: [{ service: ledger, version: 'v9' }] })).toThrow('test/front: test/ledger has no version "v9" (versions: stable, canary)');
   });
 

@@ -1,6 +1,6 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
-import { GatewayServiceType, IngressGateway, InstalledGateway, MeshNamespace, MeshService } from '../src';
+import { DisruptionBudget, GatewayServiceType, IngressGateway, InstalledGateway, MeshNamespace, MeshService, Protocol, WorkloadKind } from '../src';
 import { meshChart } from './helpers';
 import { refusedUpdates } from './immutable';
 import { validateObjects } from './validate';
@@ -101,6 +101,40 @@ describe('changing props never yields an update the API server refuses', () => {
     expectEveryStepApplies(steps);
   });
 
+  test('a StatefulSet from an image: versions, scaling, probes and volumes come and go; selector, serviceName and claims stay', () => {
+    const claims = [{ name: 'data', mountPath: '/data', storage: Size.gibibytes(10) }];
+    const db = (build: (db: MeshService, tmp: kplus.Volume) => void, props: any = {}) => step((chart, ns) => {
+      const tmp = kplus.Volume.fromEmptyDir(chart, 'tmp', 'tmp');
+      build(new MeshService(chart, 'db', {
+        namespace: ns,
+        image: 'db:1',
+        ports: [{ port: 5432, protocol: Protocol.tcp(), name: 'tcp-pg' }],
+        workloadKind: WorkloadKind.STATEFUL_SET,
+        version: 'v1',
+        volumeClaimTemplates: claims,
+        ...props,
+      }), tmp);
+    });
+    const steps = [
+      db(() => {}),
+      db(() => {}, { replicas: 3, disruptionBudget: DisruptionBudget.maxUnavailable(1) }),
+      db((svc, tmp) => svc.addVersion('v2', { image: 'db:2', volumeMounts: [{ volume: tmp, path: '/tmp' }] }), { autoscaling: { minReplicas: 3 } }),
+      db(() => {}, { image: 'db:2', readiness: kplus.Probe.fromTcpSocket(), labels: { team: 'data' } }),
+    ];
+    expectEveryStepApplies(steps);
+    expect(steps[2].find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'db-v2').spec.serviceName).toBe('db-headless');
+  });
+
+  test('services: scaling and availability come and go, extra metadata and pod settings change', () => {
+    const svc = (props: any) => step((chart, ns) => new MeshService(chart, 'api', { namespace: ns, image: 'api:1', port: 8080, ...props }));
+    expectEveryStepApplies([
+      svc({}),
+      svc({ autoscaling: {}, disruptionBudget: DisruptionBudget.maxUnavailable(1) }),
+      svc({ replicas: 2, podLabels: { team: 'a' }, labels: { team: 'a' }, serviceLabels: { tier: 'web' } }),
+      svc({ image: 'api:2', scheduling: { spread: [{ topology: kplus.Topology.ZONE }] }, command: ['/api'] }),
+    ]);
+  });
+
   test('gateways: service type, replicas, deployed -> installed', () => {
     const gw = (props: any) => step((chart, ns) => {
       const gwNs = new MeshNamespace(chart, 'istio-gateway');
@@ -108,6 +142,7 @@ describe('changing props never yields an update the API server refuses', () => {
     });
     expectEveryStepApplies([
       gw({}),
+      gw({ autoscaling: { minReplicas: 3, maxReplicas: 8 }, disruptionBudget: DisruptionBudget.minAvailable(2) }),
       gw({ serviceType: GatewayServiceType.CLUSTER_IP, replicas: 3 }),
       gw({ serviceType: GatewayServiceType.NODE_PORT }),
       gw({ installed: InstalledGateway.istioctl() }),

@@ -18,8 +18,9 @@ describe('request security', () => {
   test('AuthorizationPolicy: sources, operations, conditions, actions; namespace default-deny', () => {
     const { chart, ns, api, front } = setup();
     const ops = new MeshNamespace(chart, 'ops');
-    ns.denyByDefault();
-    ns.denyByDefault(); // idempotent
+    const denyAll = ns.denyByDefault();
+    expect(ns.denyByDefault()).toBe(denyAll); // idempotent: the same policy
+    expect(denyAll.name).toBe('allow-nothing');
     const allow = new AuthorizationPolicy(chart, 'allow', {
       workload: api,
       rules: [{
@@ -141,7 +142,7 @@ describe('request security', () => {
     expect(jwt('j2', [{ issuer: 'i', jwks: '{}', jwksUri: 'https://x' }])).toThrow('test/j2: issuer i: set jwksUri or jwks, not both');
     expect(jwt('j3', [{ issuer: 'i', jwksUri: 'ftp://x' }])).toThrow('test/j3: issuer i: jwksUri "ftp://x" is not an http(s) URL');
     expect(jwt('j4', [{ issuer: 'i', jwks: 'nope' }])).toThrow(/test\/j4: issuer i: jwks is not a JWKS JSON document/);
-    expect(jwt('j5', [{ issuer: 'i', audiences: [] }])).toThrow('test/j5: issuer i: `audiences` is empty');
+    expect(jwt('j5', [{ issuer: 'i', jwks: '{"keys":[]}', audiences: [] }])).toThrow('test/j5: issuer i: `audiences` is empty');
     expect(jwt('j6', [{ issuer: '' }])).toThrow('test/j6: an issuer has an empty `issuer`');
     expect(jwt('j7', [{ issuer: 'i', claimsToHeaders: [{ claim: 'sub', header: 'x user' }] }])).toThrow('"x user" is not a valid header name');
     expect(() => new IngressGateway(chart, 'g1', { namespace: gwNs, name: 'g1', tls: { mode: GatewayTlsMode.PASSTHROUGH, credentialName: 'c' } }))

@@ -2,6 +2,7 @@ import { parse } from 'yaml';
 import { AccessLog, AccessLogField, MeshPlatform, ReleaseChannel, Tracing, TracingConfig } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
+import { checkEnvoyFormat } from '../src/telemetry/access-log';
 
 const mesh = (objects: any[], name: string) => parse(find(objects, 'ConfigMap', name, 'istio-system').data.mesh);
 
@@ -34,14 +35,15 @@ describe('TracingConfig', () => {
     expect(mesh(objects, 'istio-asm-managed-rapid')).toEqual({ accessLogEncoding: 'TEXT', accessLogFormat: '[%START_TIME%] %RESPONSE_CODE%\n' });
   });
 
-  test('open-source Istio: extension providers and a Telemetry that enables them', () => {
-    const chart = meshChart(MeshPlatform.istio({ revision: '1-30' }));
+  test('open-source Istio: extension providers in the shared mesh config and a Telemetry that enables them', () => {
+    const chart = meshChart(MeshPlatform.istio({ revision: '1-30', sharedMeshConfig: 'istio-user' }));
     new TracingConfig(chart, 'obs', {
       accessLog: AccessLog.json([AccessLogField.RESPONSE_CODE]),
       tracing: Tracing.openTelemetry({ service: 'otel-collector.observability.svc.cluster.local', samplingPercent: 12.5 }),
     });
     const objects = synthValid(chart);
-    expect(mesh(objects, 'istio-1-30')).toEqual({
+    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual(['istio-user']);
+    expect(mesh(objects, 'istio-user')).toEqual({
       extensionProviders: [
         { name: 'envoy-access-log', envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: { response_code: '%RESPONSE_CODE%' } } } },
         { name: 'otel-tracing', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } },
@@ -79,9 +81,69 @@ describe('TracingConfig', () => {
     new TracingConfig(chart, 'one', { accessLog: AccessLog.json() });
     expect(() => new TracingConfig(chart, 'two', { accessLog: AccessLog.text() }))
       .toThrow('test/two: MeshConfig field "accessLogFile" is already set by test/one: a mesh has one MeshConfig document; set it in one place');
-    const oss = meshChart(MeshPlatform.istio());
+    // Both constructs are named.
+    const oss = meshChart(MeshPlatform.istio({ sharedMeshConfig: 'istio-user' }));
     new TracingConfig(oss, 'one', { tracing: Tracing.openTelemetry({ service: 'c' }) });
     expect(() => new TracingConfig(oss, 'two', { tracing: Tracing.openTelemetry({ service: 'd', providerName: 'other' }) }))
-      .toThrow('test/two: the chart already has a mesh-wide Telemetry in "istio-system"');
+      .toThrow('test/two: test/one already writes the chart\'s mesh-wide Telemetry in "istio-system" (Istio allows one selector-less Telemetry per namespace): use one TracingConfig per mesh');
+  });
+
+  test('Cloud Service Mesh with tracing only: a Telemetry, and no mesh ConfigMap (an empty document would replace the cluster\'s)', () => {
+    const chart = meshChart(MeshPlatform.cloudServiceMesh());
+    new TracingConfig(chart, 'obs', { tracing: Tracing.cloudTrace() });
+    const objects = synthValid(chart);
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(find(objects, 'Telemetry', 'mesh-default', 'istio-system').spec).toEqual({ tracing: [{ providers: [{ name: 'stackdriver' }] }] });
+  });
+
+  test('Cloud Service Mesh: a sampling rate goes in the Telemetry, as Google\'s Cloud Trace guide for Traffic Director documents', () => {
+    const chart = meshChart(MeshPlatform.cloudServiceMesh());
+    new TracingConfig(chart, 'obs', { tracing: Tracing.cloudTrace({ samplingPercent: 10 }) });
+    const objects = synthValid(chart);
+    expect(find(objects, 'Telemetry', 'mesh-default', 'istio-system').spec).toEqual({ tracing: [{ providers: [{ name: 'stackdriver' }], randomSamplingPercentage: 10 }] });
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+  });
+
+  test('open-source Istio: the default text log uses the built-in envoy provider, with no MeshConfig and no null logFormat', () => {
+    const chart = meshChart(MeshPlatform.istio());
+    new TracingConfig(chart, 'obs', { accessLog: AccessLog.text() });
+    const objects = synthValid(chart);
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    expect(find(objects, 'Telemetry', 'mesh-default', 'istio-system').spec).toEqual({ accessLogging: [{ providers: [{ name: 'envoy' }] }] });
+    // A format of its own goes in a provider of the shared mesh config, as `text`.
+    const shared = meshChart(MeshPlatform.istio({ sharedMeshConfig: 'istio-user' }));
+    new TracingConfig(shared, 'obs', { accessLog: AccessLog.text('%RESPONSE_CODE% 100%%\n') });
+    expect(mesh(synthValid(shared), 'istio-user').extensionProviders).toEqual([
+      { name: 'envoy-access-log', envoyFileAccessLog: { path: '/dev/stdout', logFormat: { text: '%RESPONSE_CODE% 100%%\n' } } },
+    ]);
+  });
+
+  test('open-source Istio without a shared mesh config: MeshConfig is refused (the installer\'s ConfigMap would be replaced whole)', () => {
+    const chart = meshChart(MeshPlatform.istio({ revision: '1-30' }));
+    expect(() => new TracingConfig(chart, 'obs', { accessLog: AccessLog.json() }))
+      .toThrow('test/obs: open-source Istio keeps its mesh config in the ConfigMap "istio-1-30" that its installer writes, and a ConfigMap written here would replace that document whole');
+    expect(() => MeshPlatform.istio({ sharedMeshConfig: 'istio' }))
+      .toThrow('MeshPlatform.istio: sharedMeshConfig "istio" is the installer\'s own ConfigMap: name the ConfigMap istiod reads as SHARED_MESH_CONFIG, e.g. "istio-user"');
+    expect(() => MeshPlatform.istio({ sharedMeshConfig: 'Not A Name' })).toThrow('MeshPlatform.istio: sharedMeshConfig "Not A Name" is not a ConfigMap name');
+  });
+
+  test('access-log formats are checked as Envoy parses them', () => {
+    expect(() => AccessLog.text('[%START_TIME] %RESPONSE_CODE%'))
+      .toThrow('AccessLog.text: "%START_TIME] %" at position 1 is not a command operator: Envoy rejects the format. Operators read %NAME%, %NAME(argument)% or %NAME(argument):length%, in upper case; write a literal % as %%');
+    expect(() => AccessLog.text('%RESPONSE_CODE% %DURATION'))
+      .toThrow('AccessLog.text: "%DURATION" at position 16 is not a command operator (no closing %)');
+    expect(() => AccessLog.text('%RESPONSE_CODES%'))
+      .toThrow('AccessLog.text: %RESPONSE_CODES% is not an Envoy command operator, and Envoy rejects the format (Not supported field): use one of Envoy\'s operators');
+    expect(() => AccessLogField.custom('ua', '%REQ%')).toThrow('AccessLogField.custom("ua"): %REQ% needs an argument, e.g. %REQ(X-REQUEST-ID)%');
+    expect(() => AccessLogField.custom('ua', '%REQ()%')).toThrow('AccessLogField.custom("ua"): %REQ()% needs an argument, e.g. %REQ(X-REQUEST-ID)%');
+    expect(() => AccessLogField.custom('d', '%DURATION(ms)%')).toThrow('AccessLogField.custom("d"): %DURATION(ms)%: %DURATION% takes no argument or length: write %DURATION%');
+    expect(() => AccessLog.text('  ')).toThrow('AccessLog.text: the format is empty: omit it for Istio\'s default text format');
+    // Istio's own default format, and the operators with arguments and lengths, pass.
+    expect(() => AccessLog.text('[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% '
+      + '%RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%" %BYTES_RECEIVED% %BYTES_SENT% %DURATION% '
+      + '%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%" '
+      + '%UPSTREAM_CLUSTER_RAW% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME% '
+      + '%START_TIME(%s.%3f)% %REQ(USER-AGENT):20% %CEL(request.path)% %METADATA(ROUTE:istio)%\n')).not.toThrow();
+    for (const f of AccessLogField.defaults()) expect(checkEnvoyFormat('default', f.operator)).toBe(1);
   });
 });

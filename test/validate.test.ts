@@ -1,3 +1,4 @@
+import { sameSchemaVersion } from './crd-schema';
 import { validateObjects } from './validate';
 
 const vs = (spec: any) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x' }, spec });
@@ -21,5 +22,10 @@ describe('the independent validator', () => {
   });
   test('rejects kinds it cannot validate', () => {
     expect(() => validateObjects([{ apiVersion: 'x/v1', kind: 'Y', metadata: { name: 'z' } }])).toThrow(/no validator/);
+  });
+  test('validates a v1 Istio object with an older version\'s model only where the pinned CRD serves one schema', () => {
+    expect(sameSchemaVersion('networking.istio.io/v1', 'VirtualService', ['networking.istio.io/v1beta1'])).toBe('networking.istio.io/v1beta1');
+    expect(sameSchemaVersion('telemetry.istio.io/v1', 'Telemetry', ['telemetry.istio.io/v1alpha1'])).toBe('telemetry.istio.io/v1alpha1');
+    expect(sameSchemaVersion('networking.istio.io/v1', 'EnvoyFilter', ['networking.istio.io/v1alpha3'])).toBeUndefined();
   });
 });

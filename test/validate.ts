@@ -1,38 +1,53 @@
 // Validation of synthesized objects: every object is checked against the JSON schemas of
-// kubernetes-models (Kubernetes API), @kubernetes-models/istio (Istio CRDs) and
-// @kubernetes-models/gateway-api (Gateway API, types and enums only), an independent validator,
-// and by the library's own schemaFindings (pinned Istio 1.30.3 and Gateway API v1.5.1 CRDs with
-// unknown fields rejected, and their CEL rules).
-import * as gatewayV1 from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
-import * as gatewayV1Beta1 from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1';
-import * as networking from '@kubernetes-models/istio/networking.istio.io/v1';
+// kubernetes-models (Kubernetes API) and @kubernetes-models/istio (Istio CRDs), an independent
+// validator, by ajv over the pinned Istio and Gateway API CRD schemas with unknown fields rejected
+// (./crd-schema; the Gateway API's only independent check, since the Gateway API models that run on
+// Node 20 predate v1.5), and by the library's own schemaFindings (the same CRDs, and their CEL rules).
+import * as networking from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import * as security from '@kubernetes-models/istio/security.istio.io/v1';
-import * as telemetry from '@kubernetes-models/istio/telemetry.istio.io/v1';
+import * as securityBeta from '@kubernetes-models/istio/security.istio.io/v1beta1';
+import * as telemetry from '@kubernetes-models/istio/telemetry.istio.io/v1alpha1';
 import { App, Chart, Testing } from 'cdk8s';
 import * as apps from 'kubernetes-models/apps/v1';
+import * as autoscaling from 'kubernetes-models/autoscaling/v2';
+import * as policy from 'kubernetes-models/policy/v1';
 import * as rbac from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as core from 'kubernetes-models/v1';
+import { crdFindings, hasCrdSchemas, sameSchemaVersion } from './crd-schema';
 import { schemaFindings } from '../src/analysis/schema';
 
 interface ModelClass { apiVersion: string; kind: string; new (data: any): { validate(): void } }
 
 const MODELS = new Map<string, ModelClass>();
-for (const mod of [networking, security, telemetry, gatewayV1, gatewayV1Beta1, apps, rbac, core]) {
+for (const mod of [networking, security, securityBeta, telemetry, apps, autoscaling, policy, rbac, core]) {
   for (const value of Object.values(mod) as any[]) {
     if (typeof value === 'function' && value.apiVersion && value.kind) MODELS.set(`${value.apiVersion}/${value.kind}`, value);
   }
 }
 
+/**
+ * The kubernetes-models validator of an object. The Istio models that run on Node 20 (@kubernetes-models/istio 2)
+ * predate the v1 APIs: a v1 object is validated by the model of an older version only where the pinned CRD
+ * serves both versions with one schema.
+ */
+function modelOf(obj: any): ModelClass | undefined {
+  const exact = MODELS.get(`${obj.apiVersion}/${obj.kind}`);
+  if (exact) return exact;
+  const older = sameSchemaVersion(obj.apiVersion, obj.kind, [...MODELS.values()].filter((m) => m.kind === obj.kind).map((m) => m.apiVersion));
+  return older ? MODELS.get(`${older}/${obj.kind}`) : undefined;
+}
+
 /** Throws unless every object passes its schema; objects of unknown kinds are errors too. */
 export function validateObjects(objects: any[]): void {
   for (const obj of objects) {
-    const model = MODELS.get(`${obj.apiVersion}/${obj.kind}`);
+    const model = modelOf(obj);
     const where = `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
-    if (!model) throw new Error(`no validator for ${obj.apiVersion} ${obj.kind} (${where})`);
+    const gatewayApi = String(obj.apiVersion).startsWith('gateway.networking.k8s.io/') && hasCrdSchemas(obj);
+    if (!model && !gatewayApi) throw new Error(`no validator for ${obj.apiVersion} ${obj.kind} (${where})`);
     try {
-      new model(obj).validate();
-      const findings = schemaFindings(obj);
-      if (findings.length) throw new Error(findings.map((f) => f.message).join('; '));
+      if (model) new model({ ...obj, apiVersion: model.apiVersion }).validate();
+      const findings = [...schemaFindings(obj).map((f) => f.message), ...crdFindings(obj)];
+      if (findings.length) throw new Error(findings.join('; '));
     } catch (e) {
       throw new Error(`${where} is invalid: ${(e as Error).message}`);
     }

@@ -1,10 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MeshValidation } from '../src';
+import { App, Chart } from 'cdk8s';
+import { MeshNamespace, MeshPlatform, MeshService, MeshValidation, networking } from '../src';
+import { NAMESPACE, VIRTUAL_SERVICE } from './analysis/manifests';
 
-/** A stand-in for cdk8s-cli's ValidationContext, recording what the plugin reports. */
-function context(yaml: string) {
+/**
+ * A stand-in for cdk8s-cli's ValidationContext, recording what the plugin reports; `metadata` is
+ * construct-metadata.json's resources, which the CLI's report reads construct paths from.
+ */
+function context(yaml: string, metadata: { [name: string]: { path: string } } = {}) {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-')), 'app.k8s.yaml');
   fs.writeFileSync(file, yaml);
   const violations: any[] = [];
@@ -13,22 +18,17 @@ function context(yaml: string) {
     file,
     violations,
     submitted,
-    ctx: { manifests: [file], report: { addViolation: (v: any) => violations.push(v), submit: (s: string, m: any) => submitted.push([s, m]) } },
+    metadata,
+    ctx: {
+      manifests: [file],
+      metadata,
+      report: { addViolation: (v: any) => violations.push(v), submit: (s: string, m: any) => submitted.push([s, m]) },
+    },
   };
 }
 
-const BROKEN = `apiVersion: v1
-kind: Namespace
-metadata: { name: app, labels: { istio-injection: enabled } }
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: web, namespace: app }
-spec:
-  hosts: [web.example.com]
-  gateways: [app/missing]
-  http: [{ route: [{ destination: { host: web.example.com } }] }]
-`;
+/** The VirtualService (line 6) names a missing gateway and host. */
+const BROKEN = `${NAMESPACE}---\n${VIRTUAL_SERVICE}`;
 /** A ServiceEntry with a TCP port and no addresses: IST0134, a warning. */
 const WARNING_ONLY = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -48,7 +48,8 @@ describe('MeshValidation (cdk8s CLI plugin)', () => {
     expect(v).toBeDefined();
     expect(v.recommendation).toMatch(/^VirtualService app\/web: .*missing/);
     expect(v.fix.length).toBeGreaterThan(0);
-    expect(v.violatingResources).toEqual([{ resourceName: 'web', locations: [], manifestPath: c.file }]);
+    // A location per violation (the CLI counts them as occurrences): the object's file and line.
+    expect(v.violatingResources).toEqual([{ resourceName: 'VirtualService app/web', locations: [`${c.file}:6`], manifestPath: c.file }]);
     expect(c.submitted[0][0]).toBe('failure');
   });
 
@@ -74,5 +75,51 @@ describe('MeshValidation (cdk8s CLI plugin)', () => {
     await new MeshValidation({ warningsAsErrors: true }).validate(strict.ctx);
     expect(strict.violations.every((x) => x.ruleName.endsWith('(error)'))).toBe(true);
     expect(strict.submitted[0][0]).toBe('failure');
+  });
+
+  test('construct paths: by kind, namespace and name from what the app recorded; by name only when the name is unique', async () => {
+    const withServiceAccount = `${BROKEN}---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: web, namespace: app }\n`;
+    // construct-metadata.json keys by name: `web` is the ServiceAccount's path, not the VirtualService's.
+    const ambiguous = context(withServiceAccount, { web: { path: 'mesh/web-sa' } });
+    await new MeshValidation().validate(ambiguous.ctx);
+    expect(ambiguous.metadata['VirtualService app/web']).toBeUndefined();
+    const unique = context(BROKEN, { web: { path: 'mesh/raw' } });
+    await new MeshValidation().validate(unique.ctx);
+    expect(unique.metadata['VirtualService app/web']).toEqual({ path: 'mesh/raw' });
+    const recorded = context(withServiceAccount, { web: { path: 'mesh/web-sa' } });
+    fs.writeFileSync(path.join(path.dirname(recorded.file), 'mesh-construct-paths.json'), JSON.stringify({
+      version: 1,
+      objects: [
+        { kind: 'ServiceAccount', namespace: 'app', name: 'web', path: 'mesh/web-sa' },
+        { kind: 'VirtualService', namespace: 'app', name: 'web', path: 'mesh/routes/web' },
+      ],
+    }));
+    await new MeshValidation().validate(recorded.ctx);
+    expect(recorded.metadata['VirtualService app/web']).toEqual({ path: 'mesh/routes/web' });
+  });
+
+  test('an app records every object\'s construct path when the cdk8s CLI records construct metadata', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-app-'));
+    const record = path.join(outdir, 'mesh-construct-paths.json');
+    const synth = () => {
+      const app = new App({ outdir });
+      const chart = new Chart(app, 'mesh');
+      MeshPlatform.istio().applyTo(chart);
+      new MeshService(chart, 'web', { namespace: new MeshNamespace(chart, 'app'), image: 'web:1', port: 80 });
+      new networking.VirtualService(chart, 'raw', { metadata: { name: 'web', namespace: 'app' }, spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web' } }] }] } });
+      app.synth();
+    };
+    synth();
+    expect(fs.existsSync(record)).toBe(false);
+    process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
+    try {
+      synth();
+    } finally {
+      delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    }
+    const objects: any[] = JSON.parse(fs.readFileSync(record, 'utf8')).objects;
+    const web = objects.filter((o) => o.name === 'web').map((o) => [o.kind, o.path]);
+    expect(new Set(web.map(([, p]) => p)).size).toBe(web.length);
+    expect(web).toEqual(expect.arrayContaining([['VirtualService', 'mesh/raw'], ['Deployment', expect.stringMatching(/^mesh\/web\//)]]));
   });
 });

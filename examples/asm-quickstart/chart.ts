@@ -40,7 +40,8 @@ export class AsmQuickstart extends Chart {
     });
     backend.allowFrom(front);
 
-    const gateway = new IngressGateway(this, 'ingress', { namespace: gatewayNs });
+    // The reference runs one gateway pod (without replicas, an autoscaler would run 2 to 5).
+    const gateway = new IngressGateway(this, 'ingress', { namespace: gatewayNs, replicas: 1 });
     gateway.route({ match: HttpMatch.prefix('/hello'), to: front });
 
     new TracingConfig(this, 'observability', {

@@ -13,7 +13,8 @@ import {
 export class CanaryAndSecurity extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    MeshPlatform.istio({ revision: '1-30' }).applyTo(this);
+    // istiod runs with SHARED_MESH_CONFIG=istio-user: the app's MeshConfig goes there, under the installer's.
+    MeshPlatform.istio({ revision: '1-30', sharedMeshConfig: 'istio-user' }).applyTo(this);
 
     const shop = new MeshNamespace(this, 'shop');
     const ingress = new MeshNamespace(this, 'istio-ingress');

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { checkAmbient } from './ambient';
 import { checkAnnotations } from './annotations';
 import { assumedObjects } from './assumed-objects';
@@ -19,6 +19,7 @@ import { checkServiceEntries } from './service-entry';
 import { render, Rendering, synchronousTick, synthPhase } from './shared-rendering';
 import { checkSelectors } from './sidecar-telemetry';
 import { checkTelemetryAndDeprecations } from './telemetry';
+import { recordConstructPaths } from './validation-plugin';
 import { checkVirtualServices } from './virtual-service';
 import { checkWebhookRules } from './webhook';
 import { checkWorkloads } from './workloads';
@@ -79,6 +80,7 @@ const ATTACHED = new WeakMap<IConstruct, MeshAnalyzer>();
 export class MeshAnalyzer {
   /** Findings for a set of Kubernetes / Istio objects (plain JSON, e.g. `chart.toJson()`), errors first. */
   public static analyze(objects: any[], options: AnalyzerOptions = {}): Finding[] {
+    if (!Array.isArray(objects)) throw new Error('MeshAnalyzer.analyze: `objects` must be a list of Kubernetes objects (e.g. chart.toJson())');
     return run(objects.map((obj) => ({ obj })), options);
   }
 
@@ -111,6 +113,7 @@ export class MeshAnalyzer {
       ATTACHED.set(root, analyzer);
       const a = analyzer;
       root.node.addValidation({ validate: () => a.validate() });
+      recordConstructPaths(root);
     }
     if (rootNamespace && !analyzer.defaultRootNamespace) analyzer.defaultRootNamespace = rootNamespace;
     return analyzer;
@@ -121,6 +124,10 @@ export class MeshAnalyzer {
   private cached?: { options: AnalyzerOptions; tick: number; findings: Finding[]; rendering: Rendering };
   private defaultRootNamespace?: string;
   private lastPrinted = '';
+  /** The errors of this validation on each object, which the object's own validation returns. */
+  private errorsByObject = new Map<IConstruct, string[]>();
+  /** The objects that carry a validation of this analyzer. */
+  private readonly reporting = new WeakSet<IConstruct>();
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -156,6 +163,7 @@ export class MeshAnalyzer {
   }
 
   private validate(): string[] {
+    this.errorsByObject = new Map();
     if (this.options.enabled === false) return [];
     const findings = this.findingsOfThisSynth();
     const fatal = (f: Finding) => f.severity === Severity.ERROR || (this.options.warningsAsErrors === true && f.severity === Severity.WARNING);
@@ -163,16 +171,57 @@ export class MeshAnalyzer {
     // Validation runs on every chart.toJson(): print each set of warnings once.
     if (printed && printed !== this.lastPrinted) process.stderr.write(`mesh analysis warnings:\n${printed}\n`);
     this.lastPrinted = printed;
-    return findings.filter(fatal).map(formatFinding);
+    // cdk8s prefixes each error with the path of the construct whose validation returned it. An
+    // error on an object is returned by a validation on that object, so the message starts with
+    // its path; cdk8s validates the root first (pre-order), so the object's turn is still to come.
+    const atRoot: string[] = [];
+    for (const f of findings.filter(fatal)) {
+      const obj = f.path === undefined ? undefined : this.constructAt(f.path);
+      if (!obj) {
+        atRoot.push(formatFinding(f));
+        continue;
+      }
+      const list = this.errorsByObject.get(obj) ?? [];
+      if (!list.length) this.errorsByObject.set(obj, list);
+      list.push(formatFinding(f));
+      if (!this.reporting.has(obj)) {
+        this.reporting.add(obj);
+        obj.node.addValidation({ validate: () => this.errorsByObject.get(obj) ?? [] });
+      }
+    }
+    return atRoot;
+  }
+
+  /** The construct at `path` (relative to the root), if there is one. */
+  private constructAt(path: string): IConstruct | undefined {
+    let c: IConstruct | undefined = this.root;
+    for (const id of path.split('/')) c = c?.node.tryFindChild(id);
+    return c;
   }
 }
 
 /**
- * Findings for several YAML files analyzed as one object set (the CLI).
+ * A finding from a YAML file, with the line its object starts on.
  * @internal
  */
-export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions): Finding[] {
-  return run(files.flatMap((f) => parseYaml(f.text, f.file)), options);
+export interface LocatedFinding extends Finding {
+  /** 1-based line of the object in `file` (the first object of that resource in the file). */
+  readonly line?: number;
+}
+
+/**
+ * Findings for several YAML files analyzed as one object set (the CLI, the cdk8s plugin).
+ * @internal
+ */
+export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions): LocatedFinding[] {
+  const lines = new Map<object, number>();
+  const { findings, index } = analyzeSources(files.flatMap((f) => parseYaml(f.text, f.file, lines)), options);
+  const lineOf = new Map<string, number>();
+  for (const e of index.entries) {
+    const key = `${e.file}\0${e.resource}`;
+    if (!lineOf.has(key) && lines.has(e.obj)) lineOf.set(key, lines.get(e.obj)!);
+  }
+  return findings.map((f) => ({ ...f, line: lineOf.get(`${f.file}\0${f.resource}`) }));
 }
 
 /** `CODE Severity Kind ns/name [path]: message. Fix: fix`. */
@@ -182,6 +231,10 @@ export function formatFinding(f: Finding): string {
 }
 
 function run(sources: Source[], options: AnalyzerOptions): Finding[] {
+  return analyzeSources(sources, options).findings;
+}
+
+function analyzeSources(sources: Source[], options: AnalyzerOptions): { findings: Finding[]; index: MeshIndex } {
   const index = new MeshIndex(sources, options.rootNamespace ?? 'istio-system');
   for (const e of index.entries) {
     if (e.assumed) continue;
@@ -217,13 +270,14 @@ function run(sources: Source[], options: AnalyzerOptions): Finding[] {
   // Only objects that carry the annotation can suppress (most carry none).
   const annotationCodes = new Map(index.entries.filter((e) => SUPPRESS_ANNOTATION in e.annotations)
     .map((e) => [e.resource, e.annotations[SUPPRESS_ANNOTATION].split(',').map((c) => c.trim())]));
-  return index.findings
+  const findings = index.findings
     .filter((f) => {
       const codes = annotationCodes.get(f.resource) ?? [];
       return !codes.includes('*') && !codes.includes(f.code) && !suppressed(f);
     })
     .sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity)
       || a.resource.localeCompare(b.resource) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+  return { findings, index };
 }
 
 /**
@@ -259,14 +313,25 @@ function istioResource(resource: string): string {
   return m ? `${m[1]} ${m[3]}.${m[2]}` : resource;
 }
 
-/** The objects of a YAML stream (documents and `kind: List` items), tagged with the file. */
-function parseYaml(text: string, file?: string): Source[] {
+/**
+ * The objects of a YAML stream (documents and `kind: List` items), tagged with the file; `lines`
+ * receives the 1-based line each object starts on.
+ */
+function parseYaml(text: string, file?: string, lines?: Map<object, number>): Source[] {
   const out: Source[] = [];
-  for (const doc of parseAllDocuments(text, { version: '1.1' })) {
+  const lineCounter = new LineCounter();
+  for (const doc of parseAllDocuments(text, { version: '1.1', lineCounter })) {
     if (doc.errors.length) throw new Error(`${file ?? 'YAML'}: ${doc.errors[0].message}`);
     const value = doc.toJS();
-    const items = value?.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
-    for (const obj of items) if (obj) out.push({ obj, file });
+    const isList = value?.kind === 'List' && Array.isArray(value.items);
+    const items: any[] = isList ? value.items : [value];
+    const nodes: any[] = isList ? (doc.get('items', true) as any)?.items ?? [] : [doc.contents];
+    items.forEach((obj, i) => {
+      if (!obj) return;
+      out.push({ obj, file });
+      const start = nodes[i]?.range?.[0];
+      if (lines && typeof obj === 'object' && typeof start === 'number') lines.set(obj, lineCounter.linePos(start).line);
+    });
   }
   return out;
 }

@@ -1,21 +1,33 @@
 #!/usr/bin/env node
-// `cdk8s-mesh-analyze <file.yaml...>`: the mesh analysis on hand-written or synthesized manifests.
-import { readFileSync } from 'fs';
-import { AnalyzerOptions, analyzeFiles } from './analyzer';
+// `cdk8s-mesh-analyze <file|dir|- ...>`: the mesh analysis on hand-written or synthesized manifests.
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join } from 'path';
+import { parse, stringify } from 'yaml';
+import { AnalyzerOptions, analyzeFiles, LocatedFinding } from './analyzer';
+import { github, json, junit, OUTPUT_FORMATS, OutputFormat, Report, sarif, STDIN, summary, textLines } from './cli-output';
 import { Severity } from './finding';
 
-const USAGE = `usage: cdk8s-mesh-analyze [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors] [--root-namespace NS] <file.yaml...>
-Analyzes the objects of all files together; exits 1 if there are errors.`;
+const USAGE = `usage: cdk8s-mesh-analyze [--output text|json|sarif|github|junit] [--meshConfigFile FILE]
+       [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors] [--root-namespace NS] <file|dir|- ...>
+Analyzes the objects of all inputs together: files, directories (recursively, *.yaml, *.yml, *.json)
+and - for standard input. --meshConfigFile reads a MeshConfig YAML as the mesh's config.
+Exits 1 if a finding fails (errors; warnings with --warnings-as-errors), 2 on usage or read errors.`;
+
+/** Where manifests come from: files, directory trees, standard input. */
+const MANIFEST = /\.(ya?ml|json)$/i;
 
 /**
  * Runs the CLI: returns the exit code (0 clean, 1 findings that fail, 2 usage or read errors).
  * @internal
  */
-export function runCli(args: string[], out: (line: string) => void, err: (line: string) => void): number {
-  const files: string[] = [];
+export function runCli(args: string[], out: (line: string) => void, err: (line: string) => void,
+  readStdin: () => string = () => readFileSync(0, 'utf8')): number {
+  const inputs: string[] = [];
   const suppress: string[] = [];
   let warningsAsErrors = false;
   let rootNamespace: string | undefined;
+  let meshConfigFile: string | undefined;
+  let output: OutputFormat = 'text';
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].startsWith('--') ? args[i].split(/=(.*)/s, 2) : [args[i]];
     const value = () => inline ?? args[++i];
@@ -28,33 +40,74 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
     } else if (flag === '--root-namespace') {
       rootNamespace = value();
       if (!rootNamespace) return usage(err, '--root-namespace needs a value');
+    } else if (flag === '--meshConfigFile') {
+      meshConfigFile = value();
+      if (!meshConfigFile) return usage(err, '--meshConfigFile needs a file');
+    } else if (flag === '--output' || flag === '-o') {
+      const v = value();
+      if (!OUTPUT_FORMATS.includes(v as OutputFormat)) return usage(err, `--output must be one of ${OUTPUT_FORMATS.join(', ')}`);
+      output = v as OutputFormat;
     } else if (flag === '--help' || flag === '-h') {
       out(USAGE);
       return 0;
-    } else if (flag.startsWith('-')) {
+    } else if (flag.startsWith('-') && flag !== '-') {
       return usage(err, `unknown option ${flag}`);
     } else {
-      files.push(flag);
+      inputs.push(flag);
     }
   }
-  if (files.length === 0) return usage(err, 'no files given');
+  if (inputs.length === 0) return usage(err, 'no files given');
 
-  const options: AnalyzerOptions = { suppress, warningsAsErrors, rootNamespace };
   try {
-    // All files form one object set, so references across files resolve.
-    const findings = analyzeFiles(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })), options);
-    let failed = false;
-    for (const f of findings) {
-      const fatal = f.severity === Severity.ERROR || (warningsAsErrors && f.severity === Severity.WARNING);
-      failed = failed || fatal;
-      (fatal ? err : out)(`${f.file}: ${f.resource}: ${f.code} ${f.severity}: ${f.message} (fix: ${f.fix})`);
+    const files = inputs.flatMap((input) => (input === '-' ? [{ file: STDIN, text: readStdin() }] : manifests(input)));
+    const meshConfig = meshConfigFile === undefined ? undefined : meshConfigInput(meshConfigFile, readFileSync(meshConfigFile, 'utf8'), rootNamespace);
+    const options: AnalyzerOptions = { suppress, warningsAsErrors, rootNamespace: rootNamespace ?? meshConfig?.rootNamespace };
+    // All inputs form one object set, so references across files resolve.
+    const findings = analyzeFiles(meshConfig ? [...files, meshConfig.input] : files, options);
+    const fatal = (f: LocatedFinding) => f.severity === Severity.ERROR || (warningsAsErrors && f.severity === Severity.WARNING);
+    const report: Report = { findings, files: files.map((f) => f.file), fatal, tool: packageInfo() };
+    if (output === 'text') {
+      for (const { line, fatal: isFatal } of textLines(report)) (isFatal ? err : out)(line);
+    } else {
+      out({ json, sarif, github, junit }[output](report));
+      // A document on stdout: the one-line summary goes to stderr (github's is in its log).
+      if (output !== 'github') err(summary(report));
     }
-    out(`${findings.length} finding(s) in ${files.length} file(s)`);
-    return failed ? 1 : 0;
+    return findings.some(fatal) ? 1 : 0;
   } catch (e) {
     err(`cdk8s-mesh-analyze: ${(e as Error).message}`);
     return 2;
   }
+}
+
+/** A file, or the manifests of a directory tree (sorted, so the output is stable). */
+function manifests(input: string): { file: string; text: string }[] {
+  if (!statSync(input).isDirectory()) return [{ file: input, text: readFileSync(input, 'utf8') }];
+  return readdirSync(input, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const path = join(input, entry.name);
+      if (entry.isDirectory()) return manifests(path);
+      return entry.isFile() && MANIFEST.test(entry.name) ? [{ file: path, text: readFileSync(path, 'utf8') }] : [];
+    });
+}
+
+/**
+ * `--meshConfigFile`: a MeshConfig YAML (as `istioctl analyze` takes it) becomes what the analysis
+ * reads the mesh config from in a cluster, the `istio` ConfigMap of the root namespace.
+ */
+function meshConfigInput(file: string, text: string, rootNamespace?: string): { input: { file: string; text: string }; rootNamespace?: string } {
+  const meshConfig = parse(text);
+  if (meshConfig !== null && (typeof meshConfig !== 'object' || Array.isArray(meshConfig))) throw new Error(`${file}: a MeshConfig is a YAML mapping`);
+  const root = rootNamespace ?? meshConfig?.rootNamespace;
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: root ?? 'istio-system' }, data: { mesh: text } };
+  return { input: { file, text: stringify(configMap) }, rootNamespace: root };
+}
+
+/** The version and home page of this package, for SARIF's tool. */
+function packageInfo(): { version: string; informationUri: string } {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  return { version: pkg.version, informationUri: String(pkg.repository?.url ?? pkg.homepage).replace(/^git\+/, '').replace(/\.git$/, '') };
 }
 
 function usage(err: (line: string) => void, problem: string): number {

@@ -1,5 +1,9 @@
-import { readFileSync } from 'fs';
-import { analyzeFiles } from './analyzer';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import { analyzeFiles, LocatedFinding } from './analyzer';
 import { Severity } from './finding';
 
 /** Options of the cdk8s CLI plugin (the `properties` of its `validations:` entry in cdk8s.yaml). */
@@ -32,6 +36,11 @@ interface PluginViolation {
 /** The part of cdk8s-cli's ValidationContext this plugin uses (cdk8s-cli is not a jsii module). */
 interface PluginContext {
   readonly manifests: readonly string[];
+  /**
+   * construct-metadata.json's resources: construct paths by object name, which the report looks a
+   * violating resource's name up in (the same object: the report reads what the plugin adds).
+   */
+  readonly metadata?: { [resourceName: string]: { path?: string } };
   readonly report: {
     addViolation(v: PluginViolation): void;
     submit(status: 'success' | 'failure', metadata?: { [key: string]: string }): void;
@@ -61,18 +70,74 @@ export class MeshValidation {
     const ctx = context as PluginContext;
     const files = ctx.manifests.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
     const findings = analyzeFiles(files, this.props).filter((f) => f.severity !== Severity.INFO);
+    const pathOf = constructPaths(ctx, files);
     let failed = false;
     for (const f of findings) {
       const fatal = f.severity === Severity.ERROR || (this.props.warningsAsErrors === true && f.severity === Severity.WARNING);
       failed ||= fatal;
+      const path = pathOf(f);
+      if (path && ctx.metadata) ctx.metadata[f.resource] = { path };
       ctx.report.addViolation({
         ruleName: `${f.code} (${fatal ? 'error' : 'warning'})`,
         recommendation: `${f.resource}: ${f.message}`,
         fix: f.fix,
-        // The CLI maps resource names to construct paths through construct-metadata.json.
-        violatingResources: [{ resourceName: f.resource.split(/[ /]/).pop()!, locations: [], manifestPath: f.file ?? '' }],
+        // The report shows the construct path that its metadata has for resourceName (see constructPaths).
+        violatingResources: [{ resourceName: f.resource, locations: f.file ? [f.line ? `${f.file}:${f.line}` : f.file] : [], manifestPath: f.file ?? '' }],
       });
     }
     ctx.report.submit(failed ? 'failure' : 'success', { findings: String(findings.length) });
   }
+}
+
+/** What an app records beside cdk8s's construct-metadata.json (see recordConstructPaths). */
+const PATHS_FILE = 'mesh-construct-paths.json';
+interface RecordedPath { readonly kind: string; readonly namespace?: string; readonly name: string; readonly path: string }
+
+/**
+ * The construct path of a finding's object: from the paths the app recorded by kind, namespace and
+ * name; else from the CLI's metadata (by name) when no other object in the manifests has that name.
+ */
+function constructPaths(ctx: PluginContext, files: { file: string; text: string }[]): (f: LocatedFinding) => string | undefined {
+  const dirs = [...new Set(ctx.manifests.flatMap((m) => [dirname(m), dirname(dirname(m))]))];
+  const recordFile = dirs.map((d) => join(d, PATHS_FILE)).find((f) => existsSync(f));
+  const recorded: RecordedPath[] = recordFile ? JSON.parse(readFileSync(recordFile, 'utf8')).objects : [];
+  const names = new Map<string, number>();
+  for (const { text } of files) {
+    for (const doc of parseAllDocuments(text)) {
+      const name = (doc as any).toJS?.()?.metadata?.name;
+      if (typeof name === 'string') names.set(name, (names.get(name) ?? 0) + 1);
+    }
+  }
+  return (f) => {
+    // `Kind namespace/name`, or `Kind name` for cluster-scoped kinds.
+    const m = /^(\S+) (?:([^/]+)\/)?(.+)$/.exec(f.resource);
+    if (!m) return undefined;
+    const [, kind, namespace, name] = m;
+    const paths = new Set(recorded
+      .filter((o) => o.kind === kind && o.name === name && (namespace === undefined || (o.namespace || 'default') === namespace))
+      .map((o) => o.path));
+    if (paths.size === 1) return [...paths][0];
+    return names.get(name) === 1 ? ctx.metadata?.[name]?.path : undefined;
+  };
+}
+
+/**
+ * When the cdk8s CLI records construct metadata (it does for validation plugins), records the
+ * construct path of every ApiObject of the app by kind, namespace and name in the output directory:
+ * the CLI's construct-metadata.json keys objects by name alone, so that objects of different kinds
+ * with one name (a MeshService's Deployment, Service and ServiceAccount) would share one path.
+ * @internal
+ */
+export function recordConstructPaths(root: IConstruct): void {
+  if (!(root instanceof App)) return;
+  root.node.addValidation({
+    validate: () => {
+      if (process.env.CDK8S_RECORD_CONSTRUCT_METADATA !== 'true') return [];
+      const objects: RecordedPath[] = root.node.findAll().filter(ApiObject.isApiObject)
+        .map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.name, path: o.node.path }));
+      mkdirSync(root.outdir, { recursive: true });
+      writeFileSync(join(root.outdir, PATHS_FILE), JSON.stringify({ version: 1, objects }));
+      return [];
+    },
+  });
 }

@@ -2,11 +2,15 @@ import { Duration } from 'cdk8s';
 
 /**
  * Renders a cdk8s Duration as an Istio / protobuf duration string (`10s`, `1.5s`, `250ms`).
- * Istio's CEL rules reject durations under 1ms.
+ * Istio's CEL rules reject durations under 1ms. `what` names the construct and field.
  * @internal
  */
 export function istioDuration(what: string, d: Duration): string {
-  const ms = d.toMilliseconds();
+  if (typeof (d as any)?.toMilliseconds !== 'function') {
+    throw new Error(`${what} must be a Duration (e.g. Duration.seconds(5)), got ${typeof d === 'string' ? `the string "${d}"` : String(d)}`);
+  }
+  // Not integral: cdk8s would throw its own message, without the construct or the field.
+  const ms = d.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms) || ms < 1) {
     throw new Error(`${what} must be a whole number of milliseconds of at least 1ms, got ${ms}ms`);
   }

@@ -43,6 +43,30 @@ export function checkRange(scope: IConstruct | string, what: string, value: numb
   return value;
 }
 
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Throws unless every key of `record` is a valid label (or annotation) key and, for labels, every
+ * value a valid label value. Returns `record`.
+ * @internal
+ */
+export function checkLabels(scope: IConstruct | string, what: string, record: Record<string, string>, annotations = false): Record<string, string> {
+  if (record === null || typeof record !== 'object') throw new Error(`${where(scope)}: \`${what}\` must be a map of strings`);
+  for (const [key, value] of Object.entries(record)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    if ((prefix !== undefined && !isDnsName(prefix, false)) || name.length > 63 || !LABEL_NAME.test(name)) {
+      throw new Error(`${where(scope)}: ${what} key "${key}" is not a valid key: use [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
+    }
+    if (typeof value !== 'string') throw new Error(`${where(scope)}: ${what} "${key}" must be a string, got ${typeof value}`);
+    if (!annotations && value !== '' && (value.length > 63 || !LABEL_NAME.test(value))) {
+      throw new Error(`${where(scope)}: ${what} ${key}="${value}" is not a valid ${annotations ? 'annotation' : 'label'} value: ${annotations ? 'use a string' : "use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"}`);
+    }
+  }
+  return record;
+}
+
 /** The construct path of `scope`, or `scope` itself when it names a place that is not a construct. */
 function where(scope: IConstruct | string): string {
   return typeof scope === 'string' ? scope : scope.node.path;

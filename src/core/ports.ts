@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkInstance, checkList, checkProps } from './check';
 import { checkDnsLabel, checkRange } from './names';
 import { Protocol } from './protocol';
 
@@ -54,8 +55,9 @@ export function resolveNamedPorts<T extends { readonly port: number; readonly pr
   scope: IConstruct, specs: T[], defaultProtocol: Protocol): (T & { protocol: Protocol; name: string })[] {
   const names = new Set<string>();
   const numbers = new Set<string>();
-  return specs.map((spec) => {
-    const protocol = spec.protocol ?? defaultProtocol;
+  return specs.map((spec, i) => {
+    checkProps(`${scope.node.path}: ports[${i}]`, spec, ['port']);
+    const protocol = checkInstance(scope, `ports[${i}].protocol`, spec.protocol, Protocol, 'Protocol.http()') ?? defaultProtocol;
     const port = checkRange(scope, 'port', spec.port, 1, 65535);
     const name = checkDnsLabel(scope, 'port name', spec.name ?? `${protocol.name}-${port}`);
     if (names.has(name)) throw new Error(`${scope.node.path}: duplicate port name "${name}": give each port a unique name`);
@@ -73,7 +75,7 @@ export function resolveNamedPorts<T extends { readonly port: number; readonly pr
  * @internal
  */
 export function resolveServicePorts(scope: IConstruct, specs: MeshServicePort[], selection: ProtocolSelection): ResolvedMeshServicePort[] {
-  if (specs.length === 0) throw new Error(`${scope.node.path}: \`ports\` is empty: a service needs at least one port`);
+  if (checkList(scope, 'ports', specs)?.length === 0) throw new Error(`${scope.node.path}: \`ports\` is empty: a service needs at least one port`);
   return resolveNamedPorts(scope, specs, Protocol.http()).map(({ port, protocol, name, targetPort }) => {
     if (selection === ProtocolSelection.PORT_NAME && Protocol.fromPortName(name)?.name !== protocol.name) {
       throw new Error(`${scope.node.path}: port name "${name}" does not carry protocol "${protocol.name}" (IST0118): `

@@ -33,7 +33,7 @@ export class Protocol {
    * Throws for a name Istio does not recognise.
    */
   public static of(name: string): Protocol {
-    const found = ALL.find((p) => p.name === name.toLowerCase());
+    const found = ALL.find((p) => p.name === String(name).toLowerCase());
     if (!found) {
       throw new Error(`Unknown protocol "${name}": use one of ${ALL.map((p) => p.name).join(', ')}`);
     }
@@ -45,7 +45,7 @@ export class Protocol {
    * undefined when the name carries none (Istio then sniffs the protocol).
    */
   public static fromPortName(name: string): Protocol | undefined {
-    const lower = name.toLowerCase();
+    const lower = String(name).toLowerCase();
     // Longest name first: `grpc-web-x` is gRPC-Web, not gRPC.
     return [...ALL].sort((a, b) => b.name.length - a.name.length).find((p) => lower === p.name || lower.startsWith(`${p.name}-`));
   }

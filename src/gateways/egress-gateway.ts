@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {
@@ -11,10 +12,11 @@ import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicy
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import type { Source } from '../security/authorization-policy';
 import {
-  ExternalService, Resolution, ResolvedOrigination, TlsOriginationOptions, originationSubset, resolveOrigination,
+  ExternalService, Resolution, ResolvedOrigination, TlsOriginationMode, TlsOriginationOptions, originationSubset, resolveOrigination,
 } from '../traffic/external-service';
 import { HttpMatch } from '../traffic/http-match';
 import { ContainerResources } from '../workloads/resources';
+import { AutoscalingOptions, DisruptionBudget } from '../workloads/scaling';
 
 /** The gateway ports that carry the mesh's HTTP and TLS traffic (the ports of its Service). */
 const HTTP_PORT = 80;
@@ -36,10 +38,20 @@ export interface EgressGatewayProps {
    */
   readonly istioLabel?: string;
   /**
-   * Number of gateway pods.
-   * @default 1
+   * A fixed number of gateway pods, instead of the autoscaler.
+   * @default - `autoscaling` owns the count
    */
   readonly replicas?: number;
+  /**
+   * The HorizontalPodAutoscaler of the gateway pods (not with `replicas`).
+   * @default - 2 to 5 pods at 80% CPU (Istio's gateway chart: 1 to 5), unless `replicas` is set
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * The PodDisruptionBudget of the gateway pods.
+   * @default - `DisruptionBudget.maxUnavailable(1)` when there can be more than one pod, else none
+   */
+  readonly disruptionBudget?: DisruptionBudget;
   /**
    * Resources of the gateway proxy.
    * @default - requests 100m CPU / 64Mi, limits 200m CPU / 256Mi
@@ -88,15 +100,28 @@ export class EgressGateway extends Construct implements IMeshIdentity {
   public readonly deployment: ApiObject;
   /** The Kubernetes Service (escape hatch). */
   public readonly service: ApiObject;
+  /** The gateway's ServiceAccount. */
+  public readonly serviceAccount: ApiObject;
+  /** The Role that lets the gateway read Secrets of its namespace (origination credentials). */
+  public readonly role: ApiObject;
+  /** The RoleBinding of `role` to the gateway's ServiceAccount. */
+  public readonly roleBinding: ApiObject;
+  /** The gateway's HorizontalPodAutoscaler, unless `replicas` is fixed. */
+  public readonly autoscaler?: ApiObject;
+  /** The gateway's PodDisruptionBudget, when it has one. */
+  public readonly disruptionBudget?: ApiObject;
   private readonly httpHosts: string[] = [];
   private readonly tlsHosts: string[] = [];
   private readonly subsets: DestinationRuleSpecSubsets[] = [];
   private readonly rules: AuthorizationPolicySpecRules[] = [];
   private readonly routed = new Map<string, string>();
+  private readonly routeObjects: VirtualService[] = [];
+  private readonly originationObjects: DestinationRule[] = [];
 
   constructor(scope: Construct, id: string, props: EgressGatewayProps) {
     super(scope, id);
-    this.namespace = props.namespace;
+    checkProps(this, props, ['namespace']);
+    this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
     this.name = checkDnsLabel(this, 'gateway name', props.name ?? 'istio-egressgateway');
     const istio = checkDnsLabel(this, 'istioLabel', props.istioLabel ?? this.name.replace(/^istio-/, ''));
     this.selectorLabels = { app: this.name, istio };
@@ -108,10 +133,17 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       // Only the mesh sends traffic to an egress gateway.
       serviceType: 'ClusterIP',
       replicas: props.replicas,
+      autoscaling: props.autoscaling,
+      disruptionBudget: props.disruptionBudget,
       resources: props.resources,
     });
     this.deployment = workload.deployment;
     this.service = workload.service;
+    this.serviceAccount = workload.serviceAccount;
+    this.role = workload.role;
+    this.roleBinding = workload.roleBinding;
+    this.autoscaler = workload.autoscaler;
+    this.disruptionBudget = workload.disruptionBudget;
 
     // Both servers terminate the mesh's mutual TLS; the rendered lists are read at synth, so later routes land in them.
     const server = (port: number, protocol: string, hosts: string[]): GatewaySpecServers[] => hosts.length
@@ -137,6 +169,16 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     });
   }
 
+  /** The two-hop VirtualServices of `route`, one per routed host, in the order they were routed. */
+  public get virtualServices(): VirtualService[] {
+    return [...this.routeObjects];
+  }
+
+  /** The DestinationRules of `route` that originate TLS at the gateway (`originateTls`), in the order they were routed. */
+  public get originationRules(): DestinationRule[] {
+    return [...this.originationObjects];
+  }
+
   /** The gateway's SPIFFE principal (its service account). */
   public get principal(): string {
     return servicePrincipal(this.namespace.platform.trustDomain, this.namespace.name, this.name);
@@ -155,6 +197,13 @@ export class EgressGateway extends Construct implements IMeshIdentity {
    */
   public route(service: ExternalService, options: EgressRouteOptions): void {
     const where = this.node.path;
+    checkInstance(this, 'service', service, ExternalService, 'new ExternalService(...)');
+    if (service === undefined) throw new Error(`${where}: route needs the ExternalService to send through the gateway`);
+    checkProps(`${where}: route`, options, ['allowFrom']);
+    checkEnum(this, 'originateTls.mode', options.originateTls?.mode, TlsOriginationMode, 'TlsOriginationMode');
+    checkList(this, 'allowFrom', options.allowFrom)!.forEach((s, i) => {
+      if (typeof (s as any)?._toIstio !== 'function') throw new Error(`${where}: allowFrom[${i}] must be a Source (e.g. Source.services(front))`);
+    });
     const svc = service.node.path;
     if (options.allowFrom.length === 0) {
       throw new Error(`${where}: allowFrom is empty for ${svc}: name the sources that may use the gateway (an empty list would let no one)`);
@@ -206,7 +255,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       this.rules.push({ from, when: [{ key: 'connection.sni', values: [host] }] });
     }
 
-    new VirtualService(this, `Route-${slug}`, {
+    this.routeObjects.push(new VirtualService(this, `Route-${slug}`, {
       metadata,
       spec: {
         hosts: [host],
@@ -222,13 +271,13 @@ export class EgressGateway extends Construct implements IMeshIdentity {
           route: [{ destination: { host, port: { number: ports.tls } } }],
         }] as VirtualServiceSpecTcp[],
       },
-    });
+    }));
     if (origination) {
-      new DestinationRule(this, `Origination-${slug}`, {
+      this.originationObjects.push(new DestinationRule(this, `Origination-${slug}`, {
         metadata,
         // Only the gateway originates: the sidecars, which send this host to the gateway, never see it.
         spec: { host, exportTo: ['.'], subsets: [originationSubset(origination)] },
-      });
+      }));
     }
   }
 

@@ -1,9 +1,9 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { checkRange } from '../core/names';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { ContainerResources, kubeResources } from '../workloads/resources';
+import { AutoscalingOptions, DisruptionBudget, createScaling, resolveReplicas } from '../workloads/scaling';
 
 /**
  * What a gateway workload is built from.
@@ -19,28 +19,47 @@ export interface GatewayWorkloadOptions {
   /** Kubernetes Service type. */
   readonly serviceType: string;
   readonly replicas?: number;
+  readonly autoscaling?: AutoscalingOptions;
+  readonly disruptionBudget?: DisruptionBudget;
   readonly resources?: ContainerResources;
+}
+
+/**
+ * The objects of a gateway workload.
+ * @internal
+ */
+export interface GatewayWorkloadObjects {
+  readonly serviceAccount: ApiObject;
+  readonly role: ApiObject;
+  readonly roleBinding: ApiObject;
+  readonly deployment: ApiObject;
+  readonly service: ApiObject;
+  readonly autoscaler?: ApiObject;
+  readonly disruptionBudget?: ApiObject;
 }
 
 /**
  * The objects that run an Istio gateway, as Istio's gateway chart lays them out: a ServiceAccount,
  * a Role and RoleBinding to read its certificates, an injected Deployment (`inject.istio.io/templates:
- * gateway`, `image: auto`) and its Service (status port, 80, 443). Created as children of `scope`.
+ * gateway`, `image: auto`) and its Service (status port, 80, 443). Unless `replicas` is fixed, a
+ * HorizontalPodAutoscaler (2–5 pods at 80% CPU) owns the pod count; a PodDisruptionBudget
+ * (maxUnavailable 1) keeps drains from taking every pod whenever there can be more than one.
+ * Created as children of `scope`.
  * @internal
  */
-export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): { deployment: ApiObject; service: ApiObject } {
+export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): GatewayWorkloadObjects {
   if (!o.namespace.injection) {
     throw new Error(`${scope.node.path}: namespace "${o.namespace.name}" has injection disabled, but the gateway's proxy (image: auto) is injected: put the gateway in a namespace with injection on`);
   }
   const metadata = { name: o.name, namespace: o.namespace.name };
 
-  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata });
+  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata });
   // The gateway reads its TLS certificates (credentialName) from Secrets in its namespace.
-  new k8s.KubeRole(scope, 'Role', {
+  const role = new k8s.KubeRole(scope, 'Role', {
     metadata,
     rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
   });
-  new k8s.KubeRoleBinding(scope, 'RoleBinding', {
+  const roleBinding = new k8s.KubeRoleBinding(scope, 'RoleBinding', {
     metadata,
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: o.name },
     subjects: [{ kind: 'ServiceAccount', name: o.name }],
@@ -50,7 +69,10 @@ export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): { 
   const podLabels: Record<string, string> = o.namespace.platform.isManaged
     ? { ...o.selectorLabels }
     : { ...o.selectorLabels, 'sidecar.istio.io/inject': 'true' };
-  const replicas = checkRange(scope, 'replicas', o.replicas ?? 1, 0, 10_000);
+  // Production defaults: an autoscaler unless the count is fixed, and a budget once there can be two pods.
+  const autoscaling = o.autoscaling ?? (o.replicas === undefined ? {} : undefined);
+  const replicas = resolveReplicas(scope, o.replicas, autoscaling);
+  const disruptionBudget = o.disruptionBudget ?? (autoscaling || replicas! > 1 ? DisruptionBudget.maxUnavailable(1) : undefined);
   // The `istio` label marks gateway objects as Istio's own, as Istio's gateway chart does (the
   // analyzers exempt them from application port-naming rules: IST0118, KIA0601, KIA0701).
   const labelled = { ...metadata, labels: o.selectorLabels };
@@ -66,7 +88,7 @@ export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): { 
           containers: [{
             name: 'istio-proxy',
             image: 'auto', // replaced by the injector with the mesh's proxy image
-            resources: kubeResources(o.resources, {
+            resources: kubeResources(`${scope.node.path}: resources`, o.resources, {
               cpuRequest: Cpu.millis(100),
               memoryRequest: Size.mebibytes(64),
               cpuLimit: Cpu.millis(200),
@@ -91,5 +113,7 @@ export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): { 
       ],
     },
   });
-  return { deployment, service };
+  const scaling = createScaling(scope, '', { kind: 'Deployment', name: o.name, namespace: o.namespace.name, podLabels: o.selectorLabels, labels: o.selectorLabels },
+    { replicas, autoscaling, disruptionBudget });
+  return { serviceAccount, role, roleBinding, deployment, service, ...scaling };
 }

@@ -4,6 +4,7 @@ import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { hostMatches } from '../analysis/mesh-index';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug, isDnsName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import {
@@ -11,10 +12,11 @@ import {
   VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
-import { IMeshDestination, checkInMesh } from '../traffic/destination';
+import { IMeshDestination, checkDestination, checkInMesh } from '../traffic/destination';
 import { HttpMatch } from '../traffic/http-match';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
 import { ContainerResources } from '../workloads/resources';
+import { AutoscalingOptions, DisruptionBudget } from '../workloads/scaling';
 
 /** How the gateway's Service is exposed. */
 export enum GatewayServiceType {
@@ -94,10 +96,20 @@ export interface IngressGatewayProps {
    */
   readonly istioLabel?: string;
   /**
-   * Number of gateway pods (deployed gateways).
-   * @default 1
+   * A fixed number of gateway pods (deployed gateways), instead of the autoscaler.
+   * @default - `autoscaling` owns the count
    */
   readonly replicas?: number;
+  /**
+   * The HorizontalPodAutoscaler of the gateway pods (deployed gateways; not with `replicas`).
+   * @default - 2 to 5 pods at 80% CPU (Istio's gateway chart: 1 to 5), unless `replicas` is set
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * The PodDisruptionBudget of the gateway pods (deployed gateways).
+   * @default - `DisruptionBudget.maxUnavailable(1)` when there can be more than one pod, else none
+   */
+  readonly disruptionBudget?: DisruptionBudget;
   /**
    * Service type (deployed gateways).
    * @default GatewayServiceType.LOAD_BALANCER
@@ -158,7 +170,7 @@ export interface GatewayTlsRouteOptions {
 }
 
 /** Options a gateway deployed here takes, and an installed one does not. */
-const DEPLOYED_ONLY: (keyof IngressGatewayProps)[] = ['istioLabel', 'replicas', 'serviceType', 'resources'];
+const DEPLOYED_ONLY: (keyof IngressGatewayProps)[] = ['istioLabel', 'replicas', 'autoscaling', 'disruptionBudget', 'serviceType', 'resources'];
 
 /**
  * An Istio ingress gateway: the Istio `Gateway` and, unless the gateway is `installed` elsewhere,
@@ -185,15 +197,37 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   public readonly deployment?: ApiObject;
   /** The gateway's Service, when deployed here. */
   public readonly service?: ApiObject;
-  private readonly virtualServices = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
+  /**
+   * The ports the gateway proxy listens on (its Istio Gateway's servers), which authorization
+   * policies on the gateway match.
+   * @internal
+   */
+  public readonly _listenPorts: number[];
+  /** The gateway's ServiceAccount, when deployed here. */
+  public readonly serviceAccount?: ApiObject;
+  /** The Role that lets the gateway read its certificates' Secrets, when deployed here. */
+  public readonly role?: ApiObject;
+  /** The RoleBinding of `role` to the gateway's ServiceAccount, when deployed here. */
+  public readonly roleBinding?: ApiObject;
+  /** The gateway's HorizontalPodAutoscaler, when deployed here without fixed `replicas`. */
+  public readonly autoscaler?: ApiObject;
+  /** The gateway's PodDisruptionBudget, when deployed here and it has one. */
+  public readonly disruptionBudget?: ApiObject;
+  private readonly routeRules = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
+  private readonly routeObjects: VirtualService[] = [];
   private readonly vsNames = new Set<string>();
   private readonly tlsMode?: GatewayTlsMode;
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
-    this.namespace = props.namespace;
-    const installed = props.installed;
+    checkProps(this, props, ['namespace']);
+    this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
+    const installed = checkInstance(this, 'installed', props.installed, InstalledGateway, 'InstalledGateway.istioHelmChart()');
+    checkEnum(this, 'serviceType', props.serviceType, GatewayServiceType, 'GatewayServiceType');
+    checkEnum(this, 'tls.mode', props.tls?.mode, GatewayTlsMode, 'GatewayTlsMode');
+    checkEnum(this, 'tls.minProtocolVersion', props.tls?.minProtocolVersion, TlsVersion, 'TlsVersion');
     this.name = checkDnsLabel(this, 'gateway name', props.name ?? installed?.name ?? 'istio-ingressgateway');
+    if (checkList(this, 'hosts', props.hosts)?.length === 0) throw new Error(`${this.node.path}: \`hosts\` is empty: a gateway server accepts no host without one; list the hosts, or omit it for '*'`);
     this.hosts = [...(props.hosts ?? ['*'])];
     this.hosts.forEach((h) => checkHost(this, h));
     let selector: Record<string, string>;
@@ -225,10 +259,17 @@ export class IngressGateway extends Construct implements IMeshIdentity {
         selectorLabels: this.selectorLabels,
         serviceType: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
         replicas: props.replicas,
+        autoscaling: props.autoscaling,
+        disruptionBudget: props.disruptionBudget,
         resources: props.resources,
       });
       this.deployment = workload.deployment;
       this.service = workload.service;
+      this.serviceAccount = workload.serviceAccount;
+      this.role = workload.role;
+      this.roleBinding = workload.roleBinding;
+      this.autoscaler = workload.autoscaler;
+      this.disruptionBudget = workload.disruptionBudget;
     }
     const metadata = { name: this.name, namespace: this.namespace.name };
 
@@ -261,10 +302,16 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       });
     }
     this.tlsMode = props.tls?.mode;
+    this._listenPorts = servers.map((server) => server.port!.number!);
     this.gateway = new Gateway(this, 'Gateway', {
       metadata,
       spec: { selector, servers },
     });
+  }
+
+  /** The VirtualServices of `route` and `routeTls`, one per set of hosts, in the order they were created. */
+  public get virtualServices(): VirtualService[] {
+    return [...this.routeObjects];
   }
 
   /** The gateway's SPIFFE principal (its service account), for `allowFrom` on the services behind it. */
@@ -277,7 +324,12 @@ export class IngressGateway extends Construct implements IMeshIdentity {
    * route's hosts, bound to this gateway. Rules are evaluated in the order routes are added.
    */
   public route(options: GatewayRouteOptions): void {
+    checkProps(`${this.node.path}: route`, options, []);
+    checkDestination(this, 'to', options.to);
+    checkInstance(this, 'match', options.match, HttpMatch, 'HttpMatch.prefix(\'/api\')');
+    if (checkList(this, 'hosts', options.hosts)?.length === 0) throw new Error(`${this.node.path}: route \`hosts\` is empty: list the hosts, or omit it for the gateway's hosts`);
     if (options.to && options.destinations) throw new Error(`${this.node.path}: set \`to\` or \`destinations\`, not both`);
+    if (options.port !== undefined && !options.to) throw new Error(`${this.node.path}: route \`port\` is the port of \`to\`, which is not set: give each destination its port`);
     if (options.match && options.matches) throw new Error(`${this.node.path}: set \`match\` or \`matches\`, not both`);
     const first = options.to ?? options.destinations?.[0]?.service;
     if (!first && !options.redirect && !options.directResponse) {
@@ -295,6 +347,9 @@ export class IngressGateway extends Construct implements IMeshIdentity {
    * Routes TLS streams by SNI to a service that terminates TLS itself (needs `tls.mode: PASSTHROUGH`).
    */
   public routeTls(options: GatewayTlsRouteOptions): void {
+    checkProps(`${this.node.path}: routeTls`, options, ['sniHosts', 'to']);
+    checkList(this, 'sniHosts', options.sniHosts);
+    checkDestination(this, 'to', options.to);
     if (this.tlsMode !== GatewayTlsMode.PASSTHROUGH) {
       throw new Error(`${this.node.path}: routeTls needs tls.mode PASSTHROUGH on the gateway (it terminates TLS otherwise): use route() or set the mode`);
     }
@@ -320,15 +375,15 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   /** The HTTP or TLS rules of the VirtualService for these hosts, created on first use. */
   private rulesFor(hosts: string[], kind: 'http' | 'tls'): any[] {
     const key = hosts.join(',');
-    let vs = this.virtualServices.get(key);
+    let vs = this.routeRules.get(key);
     if (!vs) {
       vs = { http: [], tls: [] };
-      this.virtualServices.set(key, vs);
+      this.routeRules.set(key, vs);
       let name = `${this.name}-${hostSlug(hosts[0])}`.slice(0, 60).replace(/-+$/, '');
-      if (this.vsNames.has(name)) name = `${name}-${this.virtualServices.size}`;
+      if (this.vsNames.has(name)) name = `${name}-${this.routeRules.size}`;
       this.vsNames.add(name);
       const rules = vs;
-      new VirtualService(this, `Routes${this.virtualServices.size}`, {
+      this.routeObjects.push(new VirtualService(this, `Routes${this.routeRules.size}`, {
         metadata: { name: checkDnsLabel(this, 'VirtualService name', name), namespace: this.namespace.name },
         // The VirtualService reads the rule lists at synth: later routes for these hosts land in them.
         spec: {
@@ -337,7 +392,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
           http: Lazy.any({ produce: () => rules.http.length ? rules.http : undefined }) as any,
           tls: Lazy.any({ produce: () => rules.tls.length ? rules.tls : undefined }) as any,
         },
-      });
+      }));
     }
     return vs[kind];
   }

@@ -1,3 +1,4 @@
+import { checkList, checkProps, checkString } from '../core/check';
 import { checkDnsLabel, checkRange } from '../core/names';
 
 /** A port of an installed gateway's Service. */
@@ -53,6 +54,7 @@ export class InstalledGateway {
    * on the same pod ports, status port 15021.
    */
   public static istioHelmChart(options: InstalledGatewayOptions = {}): InstalledGateway {
+    checkProps('InstalledGateway.istioHelmChart', options, []);
     const name = options.name ?? 'istio-ingressgateway';
     return new InstalledGateway({
       name,
@@ -69,6 +71,7 @@ export class InstalledGateway {
    * `istio-ingressgateway-service-account`, Service ports 80 and 443 on pod ports 8080 and 8443.
    */
   public static istioctl(options: InstalledGatewayOptions = {}): InstalledGateway {
+    checkProps('InstalledGateway.istioctl', options, []);
     const name = options.name ?? 'istio-ingressgateway';
     return new InstalledGateway({
       name,
@@ -85,6 +88,7 @@ export class InstalledGateway {
    * `istio: ingressgateway`, ServiceAccount `istio-ingressgateway`, Service ports 80 and 443.
    */
   public static cloudServiceMeshRecipe(namespace: string): InstalledGateway {
+    checkString('InstalledGateway.cloudServiceMeshRecipe', 'namespace', namespace);
     return new InstalledGateway({
       name: 'istio-ingressgateway',
       namespace,
@@ -113,6 +117,8 @@ export class InstalledGateway {
   public readonly ports: InstalledGatewayPort[];
 
   private constructor(props: InstalledGatewayProps) {
+    checkProps('InstalledGateway.of', props, ['name', 'namespace', 'podLabels', 'serviceAccountName', 'ports']);
+    checkList('InstalledGateway.of', 'ports', props.ports);
     const scope = `InstalledGateway ${props.namespace}/${props.name}`;
     this.name = checkDnsLabel(scope, 'name', props.name);
     this.namespace = checkDnsLabel(scope, 'namespace', props.namespace);
@@ -121,6 +127,9 @@ export class InstalledGateway {
     this.podLabels = { ...props.podLabels };
     this.selectorLabels = 'istio' in this.podLabels ? { istio: this.podLabels.istio } : { ...this.podLabels };
     if (props.ports.length === 0) throw new Error(`${scope}: ports is empty: list the ports of the gateway's Service`);
+    const names = props.ports.map((p) => p.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new Error(`${scope}: port name "${twice}" appears twice: a Service's port names are unique`);
     this.ports = props.ports.map((p) => ({
       port: checkRange(scope, 'port', p.port, 1, 65535),
       targetPort: checkRange(scope, 'targetPort', p.targetPort ?? p.port, 1, 65535),

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IWaypoint, isAmbient, ownWaypoint, waypointOf } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
@@ -103,10 +103,10 @@ export function authorizationNeedsWaypoint(action: string, rules: AuthorizationP
  * directly); L7 rules stay with the waypoint, so direct calls they would allow are denied.
  * @internal
  */
-export function ztunnelCompanion(scope: Construct, id: string, name: string, target: AmbientTarget, waypoint: IWaypoint,
+export function ztunnelCompanion(scope: Construct, id: string, metadata: ApiObjectMetadata, target: AmbientTarget, waypoint: IWaypoint,
   rules: AuthorizationPolicySpecRules[]): AuthorizationPolicy {
   return new AuthorizationPolicy(scope, id, {
-    metadata: { name, namespace: target.namespace.name },
+    metadata,
     spec: {
       action: AuthorizationPolicySpecAction.ALLOW,
       selector: target.service && { matchLabels: target.service.selectorLabels },

@@ -5,36 +5,42 @@ import { MeshPlatform } from './mesh-platform';
 import { isPlainObject } from '../core/json';
 
 /**
- * The mesh ConfigMap (`istio`, `istio-<revision>`, `istio-asm-managed-rapid`) of a platform:
- * one per chart, whose `mesh` key is a single document merged from every construct that
- * contributes MeshConfig. Applying a ConfigMap replaces the whole document, so contributions
- * must not be split across objects; two contributions to the same field are an error.
+ * The ConfigMap that holds this app's MeshConfig (`MeshPlatform.appMeshConfigName`): one per
+ * chart, whose `mesh` key is a single document merged from every construct that contributes
+ * MeshConfig. Applying a ConfigMap replaces the whole document, so contributions must not be
+ * split across objects; two contributions to the same field are an error. It exists only once a
+ * construct contributes a field: an empty document would replace the cluster's with nothing.
  */
 export class MeshConfigMap extends Construct {
-  /** The mesh ConfigMap of `platform` in the chart of `scope`, created on first use. */
-  public static of(scope: IConstruct, platform: MeshPlatform): MeshConfigMap {
-    const chart = Chart.of(scope);
-    const id = `MeshConfig-${platform.rootNamespace}-${platform.meshConfigName}`;
-    return (chart.node.tryFindChild(id) as MeshConfigMap | undefined) ?? new MeshConfigMap(chart, id, platform);
+  /**
+   * Adds MeshConfig fields (undefined ones are left out) to the mesh ConfigMap of `platform` in
+   * the chart of `owner`, created on the first contribution. Nested objects merge; lists (e.g.
+   * `extensionProviders`) concatenate; any other field set twice is an error naming both contributors.
+   */
+  public static contribute(owner: IConstruct, platform: MeshPlatform, fragment: Record<string, unknown>): void {
+    if (Object.values(fragment).every((v) => v === undefined)) return;
+    const name = platform.appMeshConfigName;
+    if (name === undefined) {
+      throw new Error(`${owner.node.path}: open-source Istio keeps its mesh config in the ConfigMap "${platform.meshConfigName}" that its installer writes, and a ConfigMap written here `
+        + 'would replace that document whole (with the installer\'s discoveryAddress, default metrics provider and meshConfig values). Give istiod a shared mesh config '
+        + '(Helm: --set pilot.env.SHARED_MESH_CONFIG=istio-user), which it layers under the installer\'s, and name it: MeshPlatform.istio({ sharedMeshConfig: \'istio-user\' }); '
+        + 'or set these fields in the installer\'s meshConfig instead');
+    }
+    const chart = Chart.of(owner);
+    const id = `MeshConfig-${platform.rootNamespace}-${name}`;
+    const map = (chart.node.tryFindChild(id) as MeshConfigMap | undefined) ?? new MeshConfigMap(chart, id, platform.rootNamespace, name);
+    mergeInto(map.document, fragment, '', owner.node.path, map.owners);
   }
 
   private readonly document: Record<string, unknown> = {};
   private readonly owners = new Map<string, string>();
 
-  private constructor(scope: Construct, id: string, platform: MeshPlatform) {
+  private constructor(scope: Construct, id: string, namespace: string, name: string) {
     super(scope, id);
     new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: platform.meshConfigName, namespace: platform.rootNamespace },
+      metadata: { name, namespace },
       data: { mesh: Lazy.any({ produce: () => Yaml.stringify(this.document) }) as unknown as string },
     });
-  }
-
-  /**
-   * Adds MeshConfig fields. Nested objects merge; lists (e.g. `extensionProviders`) concatenate;
-   * any other field set twice is an error naming both contributors.
-   */
-  public merge(owner: IConstruct, fragment: Record<string, unknown>): void {
-    mergeInto(this.document, fragment, '', owner.node.path, this.owners);
   }
 }
 

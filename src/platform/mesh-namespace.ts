@@ -4,7 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { DataplaneMode, RouteApi, markDeniedByDefault } from './dataplane';
 import { MeshPlatform } from './mesh-platform';
 import { assumeObjects } from '../analysis/assumed-objects';
-import { checkDnsLabel, sortedRecord } from '../core/names';
+import { checkEnum, checkInstance, checkProps, checkString } from '../core/check';
+import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
 import { AuthorizationPolicy } from '../imports/security.istio.io';
 
 /** The namespace labels Istio's injection webhooks select on, and the ambient label. */
@@ -110,6 +111,8 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
    * `injection: false`).
    */
   public static fromNamespaceName(scope: Construct, id: string, name: string, options: ExistingNamespaceOptions = {}): IMeshNamespace {
+    checkString('MeshNamespace.fromNamespaceName', 'name', name);
+    checkProps('MeshNamespace.fromNamespaceName', options, []);
     return new ExistingNamespace(scope, id, name, options);
   }
 
@@ -128,14 +131,17 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
+    checkProps(this, props, []);
     this.name = checkDnsLabel(this, 'namespace name', props.name ?? id);
-    this.platform = props.platform ?? MeshPlatform.of(this);
+    this.platform = checkInstance(this, 'platform', props.platform, MeshPlatform, 'MeshPlatform.istio()') ?? MeshPlatform.of(this);
     this.dataplaneMode = dataplaneModeOf(this, this.platform, props);
     this.injection = this.dataplaneMode === DataplaneMode.SIDECAR;
-    this.routeApi = routeApiOf(this.platform, this.dataplaneMode, props.routeApi);
+    this.routeApi = routeApiOf(this, this.platform, this.dataplaneMode, props.routeApi);
 
     const injection = dataplaneLabels(this.platform, this.dataplaneMode);
     const userLabels = props.labels ?? {};
+    checkLabels(this, 'labels', userLabels);
+    checkLabels(this, 'annotations', props.annotations ?? {}, true);
     for (const key of INJECTION_LABELS) {
       if (key in userLabels && userLabels[key] !== injection[key]) {
         const chosen = Object.entries(injection).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -164,14 +170,17 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   /**
    * Denies every request to this namespace's workloads unless an ALLOW policy (`allowFrom`,
    * `AuthorizationPolicy`) permits it: an `allow-nothing` policy with no rules.
+   * @returns the `allow-nothing` policy (the same one when called again)
    */
-  public denyByDefault(): void {
-    if (this.node.tryFindChild('DenyByDefault')) return;
-    new AuthorizationPolicy(this, 'DenyByDefault', {
+  public denyByDefault(): AuthorizationPolicy {
+    const existing = this.node.tryFindChild('DenyByDefault') as AuthorizationPolicy | undefined;
+    if (existing) return existing;
+    const policy = new AuthorizationPolicy(this, 'DenyByDefault', {
       metadata: { name: 'allow-nothing', namespace: this.name },
       spec: {},
     });
     if (this.dataplaneMode === DataplaneMode.AMBIENT) markDeniedByDefault(this);
+    return policy;
   }
 
   /** The Namespace ApiObject (escape hatch for raw overrides). */
@@ -191,10 +200,10 @@ class ExistingNamespace extends Construct implements IMeshNamespace {
   constructor(scope: Construct, id: string, name: string, options: ExistingNamespaceOptions) {
     super(scope, id);
     this.name = checkDnsLabel(this, 'namespace name', name);
-    this.platform = options.platform ?? MeshPlatform.of(this);
+    this.platform = checkInstance(this, 'platform', options.platform, MeshPlatform, 'MeshPlatform.istio()') ?? MeshPlatform.of(this);
     this.dataplaneMode = dataplaneModeOf(this, this.platform, options);
     this.injection = this.dataplaneMode === DataplaneMode.SIDECAR;
-    this.routeApi = routeApiOf(this.platform, this.dataplaneMode, options.routeApi);
+    this.routeApi = routeApiOf(this, this.platform, this.dataplaneMode, options.routeApi);
     assumeObjects(this, () => [{
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -217,7 +226,7 @@ function dataplaneModeOf(scope: IConstruct, platform: MeshPlatform, o: { injecti
   if (o.dataplaneMode !== undefined && o.injection !== undefined) {
     throw new Error(`${scope.node.path}: set \`dataplaneMode\` or \`injection\`, not both (injection: false is DataplaneMode.NONE)`);
   }
-  const mode = o.dataplaneMode ?? (o.injection === false ? DataplaneMode.NONE : DataplaneMode.SIDECAR);
+  const mode = checkEnum(scope, 'dataplaneMode', o.dataplaneMode, DataplaneMode, 'DataplaneMode') ?? (o.injection === false ? DataplaneMode.NONE : DataplaneMode.SIDECAR);
   const refused = mode === DataplaneMode.AMBIENT ? platform.ambientUnsupportedReason : undefined;
   if (refused) {
     throw new Error(`${scope.node.path}: the ambient data plane is not available on ${platform.kind}: ${refused}. Use DataplaneMode.SIDECAR on this platform, or MeshPlatform.istio() for ambient`);
@@ -225,6 +234,6 @@ function dataplaneModeOf(scope: IConstruct, platform: MeshPlatform, o: { injecti
   return mode;
 }
 
-function routeApiOf(platform: MeshPlatform, mode: DataplaneMode, chosen: RouteApi | undefined): RouteApi {
-  return chosen ?? platform.routeApi ?? (mode === DataplaneMode.AMBIENT ? RouteApi.GATEWAY_API : RouteApi.ISTIO);
+function routeApiOf(scope: IConstruct, platform: MeshPlatform, mode: DataplaneMode, chosen: RouteApi | undefined): RouteApi {
+  return checkEnum(scope, 'routeApi', chosen, RouteApi, 'RouteApi') ?? platform.routeApi ?? (mode === DataplaneMode.AMBIENT ? RouteApi.GATEWAY_API : RouteApi.ISTIO);
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { MeshConfigMap } from './mesh-config';
 import { MeshPlatform } from './mesh-platform';
+import { checkEnum, checkInstance, checkProps } from '../core/check';
 
 /** What sidecars do with calls to hosts the mesh does not know. */
 export enum OutboundTrafficPolicy {
@@ -28,11 +29,12 @@ export interface MeshOptionsProps {
 export class MeshOptions extends Construct {
   constructor(scope: Construct, id: string, props: MeshOptionsProps) {
     super(scope, id);
+    checkProps(this, props, []);
     if (props.outboundTrafficPolicy === undefined) {
       throw new Error(`${this.node.path}: nothing to configure: set \`outboundTrafficPolicy\``);
     }
-    MeshConfigMap.of(this, props.platform ?? MeshPlatform.of(this)).merge(this, {
-      outboundTrafficPolicy: { mode: props.outboundTrafficPolicy },
-    });
+    checkEnum(this, 'outboundTrafficPolicy', props.outboundTrafficPolicy, OutboundTrafficPolicy, 'OutboundTrafficPolicy');
+    const platform = checkInstance(this, 'platform', props.platform, MeshPlatform, 'MeshPlatform.istio()') ?? MeshPlatform.of(this);
+    MeshConfigMap.contribute(this, platform, { outboundTrafficPolicy: { mode: props.outboundTrafficPolicy } });
   }
 }

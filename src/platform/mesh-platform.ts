@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { RouteApi } from './dataplane';
 import { MeshAnalyzer } from '../analysis/analyzer';
-import { isDnsLabel } from '../core/names';
+import { checkEnum, checkProps } from '../core/check';
+import { isDnsLabel, isDnsName } from '../core/names';
 
 /** The managed (Cloud) Service Mesh release channel, which decides the revision. */
 export enum ReleaseChannel {
@@ -75,6 +76,15 @@ export interface IstioOptions {
    */
   readonly rootNamespace?: string;
   /**
+   * The ConfigMap (in the root namespace) that istiod reads as its shared mesh config: istiod
+   * installed with `SHARED_MESH_CONFIG=<name>` (Helm: `--set pilot.env.SHARED_MESH_CONFIG=istio-user`).
+   * The MeshConfig of `MeshOptions` and `TracingConfig` is written there, and istiod layers the
+   * installer's own ConfigMap (`istio` / `istio-<revision>`) over it: fields the installer sets win.
+   * @default - none: constructs that need MeshConfig are refused, because the installer's ConfigMap
+   * holds the whole mesh config and a document written here would replace it
+   */
+  readonly sharedMeshConfig?: string;
+  /**
    * The API of in-mesh routes (`addRoute`) in this platform's namespaces, unless a namespace says otherwise.
    * @default - VirtualService (RouteApi.ISTIO) in sidecar namespaces, HTTPRoute (RouteApi.GATEWAY_API) in ambient ones
    */
@@ -91,10 +101,12 @@ const APPLIED = new WeakMap<IConstruct, MeshPlatform>();
 export class MeshPlatform {
   /** Managed ASM with istiod (revision label `asm-managed[-rapid|-stable]`). */
   public static asmManaged(options: AsmManagedOptions = {}): MeshPlatform {
-    const channel = options.channel ?? ReleaseChannel.REGULAR;
+    checkProps('MeshPlatform.asmManaged', options, []);
+    const channel = checkEnum('MeshPlatform.asmManaged', 'channel', options.channel, ReleaseChannel, 'ReleaseChannel') ?? ReleaseChannel.REGULAR;
     const revision = channel === ReleaseChannel.REGULAR ? 'asm-managed' : `asm-managed-${channel}`;
+    // Google's managed istiod reads the customer's `istio-<revision>` ConfigMap as a layer under its own configuration.
     return new MeshPlatform(MeshPlatformKind.ASM_MANAGED_ISTIOD, options.trustDomain, 'istio-system', revision,
-      'istio.io/rev', revision, `istio-${revision}`, options.routeApi);
+      'istio.io/rev', revision, `istio-${revision}`, `istio-${revision}`, checkEnum('MeshPlatform.asmManaged', 'routeApi', options.routeApi, RouteApi, 'RouteApi'));
   }
 
   /**
@@ -102,22 +114,33 @@ export class MeshPlatform {
    * `istio-asm-managed-rapid` whatever the channel (as Google documents for this control plane).
    */
   public static cloudServiceMesh(options: CloudServiceMeshOptions = {}): MeshPlatform {
+    checkProps('MeshPlatform.cloudServiceMesh', options, []);
     return new MeshPlatform(MeshPlatformKind.CLOUD_SERVICE_MESH, options.trustDomain, 'istio-system', undefined,
-      'istio-injection', 'enabled', 'istio-asm-managed-rapid', options.routeApi);
+      'istio-injection', 'enabled', 'istio-asm-managed-rapid', 'istio-asm-managed-rapid', checkEnum('MeshPlatform.cloudServiceMesh', 'routeApi', options.routeApi, RouteApi, 'RouteApi'));
   }
 
   /** Open-source Istio, default revision or a named one. */
   public static istio(options: IstioOptions = {}): MeshPlatform {
+    checkProps('MeshPlatform.istio', options, []);
     const rev = options.revision;
     if (rev !== undefined && !isDnsLabel(rev)) {
       throw new Error(`MeshPlatform.istio: revision "${rev}" is not a valid label value: use lowercase letters, digits and '-' (e.g. "1-30")`);
     }
-    return new MeshPlatform(MeshPlatformKind.ISTIO, options.trustDomain, options.rootNamespace ?? 'istio-system', rev,
-      rev ? 'istio.io/rev' : 'istio-injection', rev ?? 'enabled', rev ? `istio-${rev}` : 'istio', options.routeApi);
+    const root = options.rootNamespace ?? 'istio-system';
+    if (!isDnsLabel(root)) throw new Error(`MeshPlatform.istio: rootNamespace "${root}" is not a valid namespace name: use lowercase letters, digits and '-'`);
+    const meshConfigName = rev ? `istio-${rev}` : 'istio';
+    const shared = options.sharedMeshConfig;
+    if (shared !== undefined && (!isDnsName(shared, false) || shared === meshConfigName)) {
+      throw new Error(`MeshPlatform.istio: sharedMeshConfig "${shared}" ${shared === meshConfigName ? 'is the installer\'s own ConfigMap' : 'is not a ConfigMap name'}: name the ConfigMap istiod reads as SHARED_MESH_CONFIG, e.g. "istio-user"`);
+    }
+    return new MeshPlatform(MeshPlatformKind.ISTIO, options.trustDomain, root, rev,
+      rev ? 'istio.io/rev' : 'istio-injection', rev ?? 'enabled', meshConfigName, shared,
+      checkEnum('MeshPlatform.istio', 'routeApi', options.routeApi, RouteApi, 'RouteApi'));
   }
 
   /** The platform applied to `scope` or its nearest ancestor, if any. */
   public static tryOf(scope: IConstruct): MeshPlatform | undefined {
+    if (!Array.isArray((scope as any)?.node?.scopes)) throw new Error('MeshPlatform.of: `scope` must be a construct');
     for (const s of [...scope.node.scopes].reverse()) {
       const found = APPLIED.get(s);
       if (found) return found;
@@ -151,6 +174,12 @@ export class MeshPlatform {
     public readonly injectionValue: string,
     /** Name of the mesh ConfigMap (in `rootNamespace`) whose `mesh` key holds MeshConfig. */
     public readonly meshConfigName: string,
+    /**
+     * The ConfigMap (in `rootNamespace`) where this app writes MeshConfig: the customer ConfigMap of
+     * a managed platform, which the managed control plane merges with its own configuration, or the shared mesh config
+     * of open-source Istio (`IstioOptions.sharedMeshConfig`); undefined when there is none.
+     */
+    public readonly appMeshConfigName: string | undefined,
     /** The API of in-mesh routes, when the platform chooses it for every namespace. */
     public readonly routeApi?: RouteApi,
   ) {
@@ -181,7 +210,21 @@ export class MeshPlatform {
    * `MeshAnalyzer.attach(app, { enabled: false })`).
    */
   public applyTo(scope: IConstruct): void {
+    if (typeof (scope as any)?.node?.path !== 'string') {
+      throw new Error('MeshPlatform.applyTo: `scope` must be a construct (a Chart, or the App)');
+    }
+    const applied = APPLIED.get(scope);
+    // The same platform applied twice is harmless; another one would change what is written.
+    if (applied && JSON.stringify(applied) !== JSON.stringify(this)) {
+      throw new Error(`${scope.node.path || 'the app'}: a mesh platform (${applied.describe()}) is already applied here, and this one (${this.describe()}) would silently replace it for every construct below: `
+        + 'apply one platform per scope, or pass `platform` to the constructs that run elsewhere');
+    }
     APPLIED.set(scope, this);
     MeshAnalyzer._ensure(scope, this.rootNamespace);
+  }
+
+  /** The kind and revision, for messages. */
+  private describe(): string {
+    return this.revision ? `${this.kind}, revision ${this.revision}` : this.kind;
   }
 }

@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
-import { isAmbient } from '../platform/dataplane';
+import { DataplaneMode, isAmbient } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
+import { checkMethod } from '../traffic/http-match';
+import { checkIdentity } from '../workloads/mesh-service-base';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
 export enum AuthorizationAction {
@@ -25,27 +28,38 @@ export enum AuthorizationAction {
 export class Source {
   /** Calls from these mesh services or gateways (their SPIFFE principals). */
   public static services(...services: IMeshIdentity[]): Source {
+    services.forEach((s, i) => checkIdentity('Source.services', i, s));
     return Source.principals(...services.map((s) => s.principal));
   }
 
   /** Calls from a service account of a mesh namespace (for workloads not built with MeshService). */
   public static serviceAccount(namespace: IMeshNamespace, name: string): Source {
-    return Source.principals(servicePrincipal(namespace.platform.trustDomain, namespace.name, name));
+    checkNamespaceRef('Source.serviceAccount', 'namespace', namespace);
+    checkDnsLabel('Source.serviceAccount', 'service account name', checkString('Source.serviceAccount', 'name', name));
+    return Source.principals(servicePrincipal(namespace.platform.trustDomain, withSidecars('Source.serviceAccount', namespace).name, name));
   }
 
   /** Calls from these peer principals (`<trust domain>/ns/<namespace>/sa/<service account>`). */
   public static principals(...principals: string[]): Source {
+    for (const p of principals) {
+      // Istio matches principals whole, or with a `*` prefix or suffix.
+      if (typeof p === 'string' && p !== '' && !p.includes('/') && !p.includes('*')) {
+        throw new Error(`Source.principals: "${p}" is not a principal, which reads <trust domain>/ns/<namespace>/sa/<service account>, so it would never match: `
+          + 'use Source.services(...) or Source.serviceAccount(namespace, name)');
+      }
+    }
     return new Source({ principals: nonEmpty('Source.principals', principals) });
   }
 
   /** Calls from workloads of these namespaces. */
   public static namespaces(...namespaces: IMeshNamespace[]): Source {
-    return new Source({ namespaces: nonEmpty('Source.namespaces', namespaces.map((n) => n.name)) });
+    namespaces.forEach((n, i) => checkNamespaceRef('Source.namespaces', `namespaces[${i}]`, n));
+    return new Source({ namespaces: nonEmpty('Source.namespaces', namespaces.map((n) => withSidecars('Source.namespaces', n).name)) });
   }
 
   /** Calls from these source IP addresses or CIDR ranges. */
   public static ipBlocks(...blocks: string[]): Source {
-    for (const b of blocks) if (!isIp(b) && !isCidr(b)) throw new Error(`Source.ipBlocks: "${b}" is not an IP address or CIDR range`);
+    for (const b of blocks) if (typeof b !== 'string' || (!isIp(b) && !isCidr(b))) throw new Error(`Source.ipBlocks: "${b}" is not an IP address or CIDR range`);
     return new Source({ ipBlocks: nonEmpty('Source.ipBlocks', blocks) });
   }
 
@@ -68,6 +82,8 @@ export class Source {
 
   /** A source that requires both this and `other`. */
   public and(other: Source): Source {
+    checkInstance('Source.and', 'other', other, Source, 'Source.namespaces(ns)');
+    if (other === undefined) throw new Error('Source.and: `other` is required: the source that must hold too');
     const merged: Record<string, string[]> = { ...this.spec };
     for (const [k, v] of Object.entries(other.spec)) {
       if (k in merged) throw new Error(`Source.and: both sources set ${k}: list the values in one factory call`);
@@ -114,7 +130,7 @@ export class Condition {
 
   /** A request header has one of these values. */
   public static header(name: string, ...values: string[]): Condition {
-    return new Condition(`request.headers[${name.toLowerCase()}]`, nonEmpty(`Condition.header(${name})`, values));
+    return new Condition(`request.headers[${String(name).toLowerCase()}]`, nonEmpty(`Condition.header(${name})`, values));
   }
 
   /** Any other Istio authorization attribute (`key`), e.g. `destination.port`. */
@@ -188,15 +204,24 @@ export class AuthorizationPolicy extends Construct {
   private readonly target: ReturnType<typeof policyTarget>;
   private attachment?: Attachment;
 
+  /** The workload ports the target exposes, when it is one workload or gateway (for the check of `to.ports`). */
+  private readonly targetPorts?: { what: string; ports: number[] };
+
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     super(scope, id);
-    this.action = props.action ?? AuthorizationAction.ALLOW;
+    checkProps(this, props, []);
+    this.action = checkEnum(this, 'action', props.action, AuthorizationAction, 'AuthorizationAction') ?? AuthorizationAction.ALLOW;
     const target = policyTarget(this, props);
+    if (props.workload) {
+      this.targetPorts = { what: props.workload.node.path, ports: props.workload.ports.map((p) => p.targetPort) };
+    } else if (props.gateway) {
+      this.targetPorts = { what: `gateway ${props.gateway.node.path}`, ports: props.gateway._listenPorts };
+    }
     if ((this.action === AuthorizationAction.CUSTOM) !== (props.provider !== undefined)) {
       throw new Error(`${this.node.path}: ${props.provider === undefined ? 'CUSTOM needs a `provider` (the external authorizer)' : '`provider` applies only to the CUSTOM action'}`);
     }
     this.target = target;
-    (props.rules ?? []).forEach((r) => this.addRule(r));
+    (checkList(this, 'rules', props.rules) ?? []).forEach((r) => this.addRule(r));
     const attachment: Attachment = target.ambient
       ? attachPolicy(this, target.ambient, authorizationNeedsWaypoint(this.action, this.rules))
       : { selector: target.matchLabels && { matchLabels: target.matchLabels } };
@@ -214,7 +239,7 @@ export class AuthorizationPolicy extends Construct {
       },
     });
     if (attachment.waypoint && target.ambient && !target.ambient.waypoint && this.action === AuthorizationAction.ALLOW) {
-      this.ztunnelPolicy = ztunnelCompanion(this, 'Ztunnel', `${name}-ztunnel`, target.ambient, attachment.waypoint, this.rules);
+      this.ztunnelPolicy = ztunnelCompanion(this, 'Ztunnel', { name: `${name}-ztunnel`, namespace: target.namespace }, target.ambient, attachment.waypoint, this.rules);
     }
     this.node.addValidation({
       validate: () => this.rules.length ? [] : [this.action === AuthorizationAction.ALLOW
@@ -226,12 +251,23 @@ export class AuthorizationPolicy extends Construct {
   /** Adds a rule. */
   public addRule(rule: AuthorizationRule): void {
     const where = this.node.path;
+    checkProps(`${where}: addRule`, rule, []);
+    checkList(this, 'rule.from', rule.from)?.forEach((f, i) => checkInstance(this, `rule.from[${i}]`, f, Source, 'Source.services(front)'));
+    checkList(this, 'rule.when', rule.when)?.forEach((c, i) => checkInstance(this, `rule.when[${i}]`, c, Condition, 'Condition.claim(\'groups\', \'admin\')'));
+    checkList(this, 'rule.to', rule.to);
     if (rule.from?.length === 0 || rule.to?.length === 0 || rule.when?.length === 0) {
       throw new Error(`${where}: a rule has an empty from/to/when list: omit the field instead (an empty list is not "any")`);
     }
+    const to = rule.to?.map((o) => ({ operation: renderOperation(this, o) }));
+    for (const port of to?.flatMap((o) => o.operation.ports ?? []) ?? []) {
+      if (this.targetPorts && !this.targetPorts.ports.includes(Number(port))) {
+        throw new Error(`${where}: operation port ${port} is not a port that ${this.targetPorts.what} listens on (${this.targetPorts.ports.join(', ')}): `
+          + 'the rule would never match; authorization matches the workload\'s port (a Service\'s targetPort), not the Service port');
+      }
+    }
     const rendered = {
       from: rule.from?.map((s) => ({ source: s._toIstio() })),
-      to: rule.to?.map((o) => ({ operation: renderOperation(this, o) })),
+      to,
       when: rule.when?.map((c) => c._toIstio()),
     };
     // Rules added after the policy was placed at ztunnel must be L4 ones.
@@ -245,6 +281,7 @@ export class AuthorizationPolicy extends Construct {
 
 function renderOperation(scope: Construct, o: Operation): l1.AuthorizationPolicySpecRulesToOperation {
   const list = (what: string, v?: string[]) => v && nonEmpty(`${scope.node.path}: operation ${what}`, v);
+  checkProps(`${scope.node.path}: operation`, o, []);
   if (!o.hosts && !o.methods && !o.paths && !o.notPaths && !o.ports) {
     throw new Error(`${scope.node.path}: an operation needs hosts, methods, paths, notPaths or ports`);
   }
@@ -253,11 +290,20 @@ function renderOperation(scope: Construct, o: Operation): l1.AuthorizationPolicy
   }
   return {
     hosts: list('hosts', o.hosts),
-    methods: list('methods', o.methods),
+    methods: list('methods', o.methods)?.map((m) => checkMethod(`${scope.node.path}: operation methods`, m)),
     paths: list('paths', o.paths),
     notPaths: list('notPaths', o.notPaths),
     ports: o.ports && nonEmpty(`${scope.node.path}: operation ports`, o.ports.map((p) => String(checkRange(scope, 'operation port', p, 1, 65535)))),
   };
+}
+
+/** `namespace`, unless its pods have no proxy (no sidecar, not ambient) and so no identity a policy could match. */
+function withSidecars(where: string, namespace: IMeshNamespace): IMeshNamespace {
+  if (namespace.dataplaneMode === DataplaneMode.NONE) {
+    throw new Error(`${where}: namespace "${namespace.name}" has injection disabled: its pods have no sidecar and present no mesh identity, so the policy would never match them; `
+      + 'enable injection there, or allow them by address (Source.ipBlocks)');
+  }
+  return namespace;
 }
 
 function nonEmpty<T>(what: string, values: T[]): T[] {

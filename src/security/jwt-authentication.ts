@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
+import { checkList, checkProps } from '../core/check';
 import { checkDnsLabel } from '../core/names';
 import * as l1 from '../imports/security.istio.io';
 import { attachPolicy } from '../platform/ambient-policy';
@@ -87,13 +88,19 @@ export class JwtAuthentication extends Construct {
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
     super(scope, id);
     const where = this.node.path;
+    checkProps(this, props, ['issuers']);
     const target = policyTarget(this, props);
     this.target = { namespace: props.namespace, workload: props.workload, gateway: props.gateway, waypoint: props.waypoint };
-    if (props.issuers.length === 0) throw new Error(`${where}: \`issuers\` is empty: list at least one JWT issuer`);
-    const jwtRules = props.issuers.map((i): l1.RequestAuthenticationSpecJwtRules => {
+    if (checkList(this, 'issuers', props.issuers)!.length === 0) throw new Error(`${where}: \`issuers\` is empty: list at least one JWT issuer`);
+    const jwtRules = props.issuers.map((i, n): l1.RequestAuthenticationSpecJwtRules => {
+      checkProps(`${where}: issuers[${n}]`, i, ['issuer']);
       if (!i.issuer) throw new Error(`${where}: an issuer has an empty \`issuer\``);
       if (i.jwks !== undefined && i.jwksUri !== undefined) throw new Error(`${where}: issuer ${i.issuer}: set jwksUri or jwks, not both`);
       if (i.jwksUri !== undefined && !/^https?:\/\/[^\s/]+/.test(i.jwksUri)) throw new Error(`${where}: issuer ${i.issuer}: jwksUri "${i.jwksUri}" is not an http(s) URL`);
+      if (i.jwksUri?.startsWith('http://')) {
+        throw new Error(`${where}: issuer ${i.issuer}: jwksUri "${i.jwksUri}" is plain http: whoever sits on the path can swap the keys and mint tokens that pass; `
+          + 'use https, or put the keys inline with `jwks`');
+      }
       if (i.jwks !== undefined) {
         try {
           if (!Array.isArray(JSON.parse(i.jwks).keys)) throw new Error('no "keys" array');
@@ -103,7 +110,12 @@ export class JwtAuthentication extends Construct {
       }
       if (i.audiences?.length === 0) throw new Error(`${where}: issuer ${i.issuer}: \`audiences\` is empty: omit it to accept any audience`);
       for (const c of i.claimsToHeaders ?? []) {
+        if (typeof c.claim !== 'string' || c.claim === '') throw new Error(`${where}: issuer ${i.issuer}: a claimsToHeaders entry has no claim: name the claim (e.g. sub)`);
         if (!/^[A-Za-z0-9-]+$/.test(c.header)) throw new Error(`${where}: issuer ${i.issuer}: "${c.header}" is not a valid header name`);
+      }
+      if (i.jwks === undefined && i.jwksUri === undefined && !/^https:\/\/[^\s/]+/.test(i.issuer)) {
+        throw new Error(`${where}: issuer "${i.issuer}" has neither jwksUri nor jwks, and its keys can only be discovered (OpenID configuration at <issuer>/.well-known/openid-configuration) when the issuer is an https URL: `
+          + 'set jwksUri or jwks');
       }
       return {
         issuer: i.issuer,
@@ -128,6 +140,7 @@ export class JwtAuthentication extends Construct {
    * one (on the chosen paths and hosts).
    */
   public requireToken(options: RequireTokenOptions = {}): AuthorizationPolicy {
+    checkProps(`${this.node.path}: requireToken`, options, []);
     const to: Operation | undefined = options.paths || options.exceptPaths || options.hosts
       ? { paths: options.paths, notPaths: options.exceptPaths, hosts: options.hosts } : undefined;
     this.requirements++;

@@ -1,9 +1,11 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkRange } from '../core/names';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { MeshPlatform } from '../platform/mesh-platform';
-import { IMeshService } from '../workloads/mesh-service-base';
+import { checkDestination } from '../traffic/destination';
+import { IMeshService, plaintextClients } from '../workloads/mesh-service-base';
 
 /** Whether sidecars require mutual TLS from their peers. */
 export enum MtlsMode {
@@ -61,14 +63,27 @@ export class MtlsPolicy extends Construct {
   /** The PeerAuthentication (escape hatch). */
   public readonly peerAuthentication: PeerAuthentication;
 
+  /** The workload it selects, if any. */
+  private readonly workload?: IMeshService;
+  /** The namespace whose workloads it covers (mesh-wide: the root namespace). */
+  private readonly namespaceName: string;
+  /** Whether it is the mesh-wide policy (selector-less, in the root namespace). */
+  private readonly meshWide: boolean;
+  private readonly portModes: MtlsPortMode[];
+
   constructor(scope: Construct, id: string, props: MtlsPolicyProps = {}) {
     super(scope, id);
-    this.mode = props.mode ?? MtlsMode.STRICT;
+    checkProps(this, props, []);
+    this.mode = checkEnum(this, 'mode', props.mode, MtlsMode, 'MtlsMode') ?? MtlsMode.STRICT;
+    if (props.namespace !== undefined) checkNamespaceRef(this, 'namespace', props.namespace);
+    if (props.workload !== undefined) checkDestination(this, 'workload', props.workload);
+    checkInstance(this, 'platform', props.platform, MeshPlatform, 'MeshPlatform.istio()');
     const workload = props.workload;
     if (workload && props.namespace && props.namespace !== workload.namespace) {
       throw new Error(`${this.node.path}: workload ${workload.node.path} is in namespace "${workload.namespace.name}", not "${props.namespace.name}": set only \`workload\``);
     }
-    const portModes = props.portModes ?? [];
+    const portModes = checkList(this, 'portModes', props.portModes) ?? [];
+    portModes.forEach((p, i) => checkEnum(this, `portModes[${i}].mode`, p?.mode, MtlsMode, 'MtlsMode'));
     if (portModes.length && !workload) {
       throw new Error(`${this.node.path}: portModes need workload scope (Istio applies port-level mTLS only with a selector): set \`workload\``);
     }
@@ -84,6 +99,14 @@ export class MtlsPolicy extends Construct {
 
     const namespace = workload?.namespace.name ?? props.namespace?.name
       ?? (props.platform ?? MeshPlatform.of(this)).rootNamespace;
+    this.workload = workload;
+    this.namespaceName = namespace;
+    // A selector-less policy in the root namespace is mesh-wide, however it was scoped.
+    this.meshWide = !workload && namespace === (props.platform ?? MeshPlatform.tryOf(this))?.rootNamespace;
+    this.portModes = portModes;
+    const root = this.node.root;
+    POLICIES.set(root, [...POLICIES.get(root) ?? [], this]);
+    this.node.addValidation({ validate: () => this.plaintextConflicts() });
     this.peerAuthentication = new PeerAuthentication(this, 'Resource', {
       // One selector-less policy per namespace is Istio's rule, and `default` is its convention.
       metadata: { name: workload ? workload.name : 'default', namespace },
@@ -94,4 +117,32 @@ export class MtlsPolicy extends Construct {
       },
     });
   }
+
+  /** The mode this policy gives `service`'s pods on `targetPort`, if this is the policy that decides it. */
+  private modeFor(service: IMeshService, targetPort: number, all: MtlsPolicy[]): MtlsMode | undefined {
+    const selects = (p: MtlsPolicy) => p.workload !== undefined && p.workload.namespace.name === service.namespace.name
+      && JSON.stringify(p.workload.selectorLabels) === JSON.stringify(service.selectorLabels);
+    // Istio's precedence: the workload's policy, then its namespace's, then the mesh-wide one.
+    const decides = all.find(selects)
+      ?? all.find((p) => !p.workload && !p.meshWide && p.namespaceName === service.namespace.name)
+      ?? all.find((p) => p.meshWide);
+    if (decides !== this) return undefined;
+    return this.portModes.find((p) => p.port === targetPort)?.mode ?? this.mode;
+  }
+
+  /** Clients that send plaintext (trafficPolicy tlsMode DISABLE) to ports where this policy is STRICT. */
+  private plaintextConflicts(): string[] {
+    const all = POLICIES.get(this.node.root) ?? [];
+    const out: string[] = [];
+    for (const { service, ports } of plaintextClients(this)) {
+      const strict = ports.filter((p) => this.modeFor(service, p.targetPort, all) === MtlsMode.STRICT);
+      if (!strict.length) continue;
+      out.push(`requires mTLS (STRICT) from the clients of ${service.node.path}, whose trafficPolicy sets tlsMode DISABLE on port ${strict.map((p) => p.port).join(', ')}: `
+        + 'the clients send plaintext, which the server sidecars refuse. Remove tlsMode DISABLE (ISTIO_MUTUAL is the default), or make the server PERMISSIVE for that port');
+    }
+    return out;
+  }
 }
+
+/** The MtlsPolicies of each construct tree, by root. */
+const POLICIES = new WeakMap<IConstruct, MtlsPolicy[]>();

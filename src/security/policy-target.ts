@@ -1,8 +1,10 @@
 import { IConstruct } from 'constructs';
+import { checkNamespaceRef } from '../core/check';
 import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { AmbientTarget } from '../platform/ambient-policy';
 import type { IWaypoint } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
+import { checkDestination } from '../traffic/destination';
 import type { IMeshService } from '../workloads/mesh-service-base';
 
 /**
@@ -42,6 +44,14 @@ export function policyTarget(scope: IConstruct, t: PolicyTargetOptions):
   const set = [t.namespace && 'namespace', t.workload && 'workload', t.gateway && 'gateway', t.waypoint && 'waypoint'].filter(Boolean);
   if (set.length !== 1) {
     throw new Error(`${scope.node.path}: set exactly one of \`namespace\`, \`workload\`, \`gateway\` or \`waypoint\`${set.length ? ` (got ${set.join(', ')})` : ''}`);
+  }
+  if (t.namespace) checkNamespaceRef(scope, 'namespace', t.namespace);
+  if (t.workload) checkDestination(scope, 'workload', t.workload);
+  if (t.gateway && !Array.isArray((t.gateway as any)._listenPorts)) {
+    throw new Error(`${scope.node.path}: \`gateway\` must be an IngressGateway, got ${typeof t.gateway === 'string' ? `the string "${t.gateway}"` : typeof t.gateway}`);
+  }
+  if (t.waypoint && typeof (t.waypoint as any).principal !== 'string') {
+    throw new Error(`${scope.node.path}: \`waypoint\` must be a Waypoint, got ${typeof t.waypoint === 'string' ? `the string "${t.waypoint}"` : typeof t.waypoint}`);
   }
   if (t.workload) {
     const ambient = { namespace: t.workload.namespace, service: t.workload };

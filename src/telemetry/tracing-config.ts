@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AccessLog } from './access-log';
+import { AccessLog, AccessLogEncoding } from './access-log';
 import { Tracing, TracingBackend } from './tracing';
+import { checkInstance, checkProps } from '../core/check';
 import { Telemetry, TelemetrySpecAccessLogging, TelemetrySpecTracing } from '../imports/telemetry.istio.io';
 import { MeshConfigMap } from '../platform/mesh-config';
 import { MeshPlatform, MeshPlatformKind } from '../platform/mesh-platform';
@@ -26,16 +27,19 @@ export interface TracingConfigProps {
 }
 
 const ACCESS_LOG_PROVIDER = 'envoy-access-log';
-/** Root namespaces whose selector-less Telemetry a TracingConfig has taken, per chart. */
-const ROOT_TELEMETRY = new WeakMap<Chart, Set<string>>();
+/** Root namespaces whose selector-less Telemetry a TracingConfig has taken, per chart, with the construct that took it. */
+const ROOT_TELEMETRY = new WeakMap<Chart, Map<string, string>>();
 
 /**
  * Mesh-wide access logs and tracing, delivered the way each platform reads them:
  * - managed ASM (istiod): the mesh ConfigMap (`accessLogFile`, `accessLogEncoding`,
  *   `accessLogFormat`, `defaultConfig.tracing`);
  * - Cloud Service Mesh (Traffic Director): a root-namespace `Telemetry` with the built-in
- *   `envoy` / `stackdriver` providers (the log format still goes in the mesh ConfigMap);
- * - open-source Istio: MeshConfig extension providers and a root-namespace `Telemetry` that enables them.
+ *   `envoy` / `stackdriver` providers (a log format goes in the mesh ConfigMap);
+ * - open-source Istio: a root-namespace `Telemetry` with the built-in `envoy` provider for Istio's
+ *   default text log, and MeshConfig extension providers (in the shared mesh config,
+ *   `IstioOptions.sharedMeshConfig`) for a log format of your own and for OpenTelemetry.
+ * The mesh ConfigMap is written only when a field goes in it.
  */
 export class TracingConfig extends Construct {
   /** The platform it configures. */
@@ -45,8 +49,10 @@ export class TracingConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: TracingConfigProps) {
     super(scope, id);
-    this.platform = props.platform ?? MeshPlatform.of(this);
-    const { accessLog, tracing } = props;
+    checkProps(this, props, []);
+    this.platform = checkInstance(this, 'platform', props.platform, MeshPlatform, 'MeshPlatform.istio()') ?? MeshPlatform.of(this);
+    const accessLog = checkInstance(this, 'accessLog', props.accessLog, AccessLog, 'AccessLog.json()');
+    const tracing = checkInstance(this, 'tracing', props.tracing, Tracing, 'Tracing.openTelemetry({ service })');
     if (!accessLog && !tracing) {
       throw new Error(`${this.node.path}: nothing to configure: set \`accessLog\`, \`tracing\` or both`);
     }
@@ -54,21 +60,28 @@ export class TracingConfig extends Construct {
     if (tracing?.backend === TracingBackend.CLOUD_TRACE && kind === MeshPlatformKind.ISTIO) {
       throw new Error(`${this.node.path}: Tracing.cloudTrace() needs a managed mesh: open-source Istio removed the stackdriver tracer in 1.23. Use Tracing.openTelemetry() with a collector that exports to Cloud Trace`);
     }
-    const mesh = MeshConfigMap.of(this, this.platform);
+    const meshConfig: Record<string, unknown> = {};
+    const extensionProviders: Record<string, unknown>[] = [];
     const accessLogging: TelemetrySpecAccessLogging[] = [];
     const tracingSpec: TelemetrySpecTracing[] = [];
 
     if (accessLog) {
       if (kind === MeshPlatformKind.ISTIO) {
-        mesh.merge(this, { extensionProviders: [{ name: ACCESS_LOG_PROVIDER, envoyFileAccessLog: { path: '/dev/stdout', logFormat: accessLog._providerLogFormat() } }] });
-        accessLogging.push({ providers: [{ name: ACCESS_LOG_PROVIDER }] });
+        const logFormat = accessLog._providerLogFormat();
+        if (logFormat) {
+          extensionProviders.push({ name: ACCESS_LOG_PROVIDER, envoyFileAccessLog: { path: '/dev/stdout', logFormat } });
+          accessLogging.push({ providers: [{ name: ACCESS_LOG_PROVIDER }] });
+        } else {
+          // Istio's built-in `envoy` provider writes its default text format to stdout: no MeshConfig needed.
+          accessLogging.push({ providers: [{ name: 'envoy' }] });
+        }
       } else {
         // The built-in `envoy` provider of managed meshes formats with these MeshConfig fields.
-        mesh.merge(this, {
-          accessLogFile: kind === MeshPlatformKind.ASM_MANAGED_ISTIOD ? '/dev/stdout' : undefined,
-          accessLogEncoding: accessLog.encoding,
-          accessLogFormat: accessLog._meshFormat(),
-        });
+        meshConfig.accessLogFile = kind === MeshPlatformKind.ASM_MANAGED_ISTIOD ? '/dev/stdout' : undefined;
+        const format = accessLog._meshFormat();
+        // TEXT in Istio's default format is MeshConfig's default: nothing to write.
+        meshConfig.accessLogEncoding = format === undefined && accessLog.encoding === AccessLogEncoding.TEXT ? undefined : accessLog.encoding;
+        meshConfig.accessLogFormat = format;
         if (kind === MeshPlatformKind.CLOUD_SERVICE_MESH) accessLogging.push({ providers: [{ name: 'envoy' }] });
       }
     }
@@ -76,24 +89,29 @@ export class TracingConfig extends Construct {
     if (tracing) {
       const sampling = tracing.samplingPercent;
       if (tracing.backend === TracingBackend.OPEN_TELEMETRY) {
-        mesh.merge(this, { extensionProviders: [{ name: tracing.providerName, opentelemetry: { service: tracing.service, port: tracing.port } }] });
+        extensionProviders.push({ name: tracing.providerName, opentelemetry: { service: tracing.service, port: tracing.port } });
         tracingSpec.push({ providers: [{ name: tracing.providerName }], randomSamplingPercentage: sampling });
       } else if (kind === MeshPlatformKind.ASM_MANAGED_ISTIOD) {
         // The tracer is part of the proxy bootstrap: pods pick it up on restart.
-        mesh.merge(this, { defaultConfig: { tracing: { stackdriver: {}, sampling } } });
+        meshConfig.defaultConfig = { tracing: sampling === undefined ? { stackdriver: {} } : { stackdriver: {}, sampling } };
       } else {
+        // Google's Cloud Trace guide for Traffic Director: 1% unless randomSamplingPercentage says otherwise.
         tracingSpec.push({ providers: [{ name: 'stackdriver' }], randomSamplingPercentage: sampling });
       }
     }
+    if (extensionProviders.length) meshConfig.extensionProviders = extensionProviders;
+    MeshConfigMap.contribute(this, this.platform, meshConfig);
 
     if (accessLogging.length || tracingSpec.length) {
       const chart = Chart.of(this);
-      const taken = ROOT_TELEMETRY.get(chart) ?? new Set<string>();
+      const taken = ROOT_TELEMETRY.get(chart) ?? new Map<string, string>();
       ROOT_TELEMETRY.set(chart, taken);
-      if (taken.has(this.platform.rootNamespace)) {
-        throw new Error(`${this.node.path}: the chart already has a mesh-wide Telemetry in "${this.platform.rootNamespace}" (Istio allows one selector-less Telemetry per namespace): use one TracingConfig per mesh`);
+      const other = taken.get(this.platform.rootNamespace);
+      if (other !== undefined) {
+        throw new Error(`${this.node.path}: ${other} already writes the chart's mesh-wide Telemetry in "${this.platform.rootNamespace}" (Istio allows one selector-less Telemetry per namespace): `
+          + 'use one TracingConfig per mesh, with both accessLog and tracing');
       }
-      taken.add(this.platform.rootNamespace);
+      taken.set(this.platform.rootNamespace, this.node.path);
       this.telemetry = new Telemetry(this, 'Telemetry', {
         metadata: { name: 'mesh-default', namespace: this.platform.rootNamespace },
         spec: {

@@ -1,11 +1,13 @@
+import { checkProps, checkString } from '../core/check';
 import { isDnsLabel, isDnsName } from '../core/names';
 
 /** Options of `Tracing.cloudTrace()`. */
 export interface CloudTraceOptions {
   /**
-   * Percentage of requests traced, 0–100 (steps of 0.01).
-   * @default - the platform's default (1% on managed ASM); unset on Traffic Director, which
-   * documents sampling as not configurable
+   * Percentage of requests traced, 0–100 (steps of 0.01): `defaultConfig.tracing.sampling` on
+   * managed ASM (istiod), the Telemetry's `randomSamplingPercentage` on Cloud Service Mesh (Traffic
+   * Director), as Google's Cloud Trace guides document for each.
+   * @default - the platform's default (1%)
    */
   readonly samplingPercent?: number;
 }
@@ -45,12 +47,14 @@ export enum TracingBackend {
 export class Tracing {
   /** Google Cloud Trace, on managed (Cloud) Service Mesh. */
   public static cloudTrace(options: CloudTraceOptions = {}): Tracing {
+    checkProps('Tracing.cloudTrace', options, []);
     return new Tracing(TracingBackend.CLOUD_TRACE, checkSampling(options.samplingPercent), undefined, undefined, 'stackdriver');
   }
 
   /** An OpenTelemetry collector (MeshConfig extension provider + Telemetry). */
   public static openTelemetry(options: OpenTelemetryOptions): Tracing {
-    const [first, host, extra] = options.service.split('/');
+    checkProps('Tracing.openTelemetry', options, ['service']);
+    const [first, host, extra] = checkString('Tracing.openTelemetry', 'service', options.service).split('/');
     // `[<namespace>/]<host>`, as MeshConfig extension providers accept.
     if (extra !== undefined || (host === undefined ? !isDnsName(first, false) : !isDnsLabel(first) || !isDnsName(host, false))) {
       throw new Error(`Tracing.openTelemetry: service "${options.service}" is not a host name: use e.g. "otel-collector.observability.svc.cluster.local"`);
@@ -82,7 +86,7 @@ export class Tracing {
 
 function checkSampling(percent: number | undefined): number | undefined {
   if (percent === undefined) return undefined;
-  if (!Number.isFinite(percent) || percent < 0 || percent > 100 || Math.abs(Math.round(percent * 100) - percent * 100) > 1e-9) {
+  if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100 || Math.abs(Math.round(percent * 100) - percent * 100) > 1e-9) {
     throw new Error(`Tracing: samplingPercent ${percent} is out of range: use 0 to 100 in steps of 0.01`);
   }
   return percent;

@@ -38,3 +38,16 @@ export function checkInMesh<T extends IMeshDestination>(scope: IConstruct, dest:
   }
   return dest;
 }
+
+/**
+ * `dest`, unless it is something other than a mesh service (jsii languages and JavaScript can
+ * pass anything).
+ * @internal
+ */
+export function checkDestination<T extends IMeshDestination>(scope: IConstruct, field: string, dest: T | undefined): T | undefined {
+  const d = dest as any;
+  if (dest !== undefined && (typeof d?.fqdn !== 'string' || !Array.isArray(d.ports) || typeof d.namespace?.name !== 'string')) {
+    throw new Error(`${scope.node.path}: \`${field}\` must be a mesh service (a MeshService, or MeshService.fromServiceAttributes), got ${typeof dest === 'string' ? `the string "${dest}"` : typeof dest}`);
+  }
+  return dest;
+}

@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { HttpMatch } from './http-match';
+import { checkEnum, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, isCidr, isDnsName, isIp } from '../core/names';
 import { resolveNamedPorts } from '../core/ports';
 import { Protocol } from '../core/protocol';
@@ -190,11 +191,16 @@ export class ExternalService extends Construct implements IEgressTarget {
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
     const where = this.node.path;
-    this.namespace = props.namespace;
-    this.hosts = [...props.hosts];
-    const resolution = props.resolution ?? Resolution.DNS;
+    checkProps(this, props, ['namespace', 'hosts']);
+    this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
+    this.hosts = [...checkList(this, 'hosts', props.hosts)!];
+    const resolution = checkEnum(this, 'resolution', props.resolution, Resolution, 'Resolution') ?? Resolution.DNS;
+    checkEnum(this, 'location', props.location, ServiceLocation, 'ServiceLocation');
+    checkEnum(this, 'tlsOrigination.mode', props.tlsOrigination?.mode, TlsOriginationMode, 'TlsOriginationMode');
     this.resolution = resolution;
     if (this.hosts.length === 0) throw new Error(`${where}: \`hosts\` is empty: list the external host names`);
+    const twice = this.hosts.find((h, i) => this.hosts.indexOf(h) !== i);
+    if (twice !== undefined) throw new Error(`${where}: host "${twice}" is listed twice: list each host once`);
     for (const host of this.hosts) {
       if (!isDnsName(host, true)) {
         throw new Error(`${where}: host "${host}" is not a DNS name (a bare "*" is not allowed): use e.g. "api.example.com" or "*.example.com"`);
@@ -210,7 +216,10 @@ export class ExternalService extends Construct implements IEgressTarget {
         throw new Error(`${where}: CIDR address "${a}" needs Resolution.STATIC or Resolution.NONE (Istio rule)`);
       }
     }
-    const endpoints = props.endpoints ?? [];
+    const endpoints = checkList(this, 'endpoints', props.endpoints) ?? [];
+    if (props.endpoints?.length === 0) throw new Error(`${where}: \`endpoints\` is empty: list the addresses, or omit it to resolve the hosts themselves`);
+    const badEndpoint = endpoints.find((e) => typeof e !== 'string' || (!isIp(e) && !isDnsName(e, false)));
+    if (badEndpoint !== undefined) throw new Error(`${where}: endpoint "${badEndpoint}" is not an IP address or a DNS name`);
     if (resolution === Resolution.NONE && endpoints.length) throw new Error(`${where}: Resolution.NONE takes no endpoints: remove them or use STATIC / DNS`);
     if (resolution === Resolution.STATIC) {
       if (!endpoints.length) throw new Error(`${where}: Resolution.STATIC needs endpoints (IP addresses)`);
@@ -223,6 +232,9 @@ export class ExternalService extends Construct implements IEgressTarget {
 
     const o = props.tlsOrigination;
     const defaultPorts = o ? [{ port: o.fromPort ?? 80, protocol: Protocol.http() }, { port: o.port ?? 443 }] : [{ port: 443 }];
+    if (checkList(this, 'ports', props.ports)?.length === 0) {
+      throw new Error(`${where}: \`ports\` is empty: a ServiceEntry without ports matches no traffic; list the ports, or omit \`ports\` for HTTPS on 443`);
+    }
     const ports = resolveNamedPorts(this, props.ports ?? defaultPorts, Protocol.https());
     this.ports = ports;
     if (props.exportTo?.length === 0) throw new Error(`${where}: \`exportTo\` is empty: list the namespaces that may call the service, or omit it for all`);

@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { IMeshDestination, checkInMesh } from './destination';
@@ -187,7 +187,7 @@ function versionService(scope: IConstruct, svc: IMeshDestination, version: strin
   if (!svc.node.tryFindChild(id)) {
     const labels = sortedRecord({ ...selectorLabels, version });
     new k8s.KubeService(svc, id, {
-      metadata: { name, namespace: svc.namespace.name, labels },
+      metadata: serviceMetadata(svc, name, labels),
       spec: {
         type: 'ClusterIP',
         selector: labels,
@@ -202,6 +202,16 @@ function versionService(scope: IConstruct, svc: IMeshDestination, version: strin
     });
   }
   return name;
+}
+
+/**
+ * The metadata of an object that `svc` writes: with the service's extra labels and annotations when it
+ * has them (`MeshServiceBase._metadata`), else its name and namespace.
+ * @internal
+ */
+export function serviceMetadata(svc: IMeshDestination, name: string, labels?: Record<string, string>): ApiObjectMetadata {
+  const own = (svc as IMeshDestination & { _metadata?: (n: string, o: { labels?: Record<string, string> }) => ApiObjectMetadata })._metadata;
+  return typeof own === 'function' ? own.call(svc, name, { labels }) : { name, namespace: svc.namespace.name, labels };
 }
 
 function backends(ctx: RouteContext, destinations: RouteDestination[], defaultService: IMeshDestination): any[] {

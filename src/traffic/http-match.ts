@@ -1,4 +1,5 @@
 import { StringMatch } from './string-match';
+import { checkInstance } from '../core/check';
 import { sortedRecord } from '../core/names';
 
 /**
@@ -31,6 +32,8 @@ export class HttpMatch {
 
   /** Also require header `name` to match (`name` is lower-cased, as Envoy sees headers). */
   public withHeader(name: string, match: StringMatch): HttpMatch {
+    checkInstance('HttpMatch.withHeader', 'match', match, StringMatch, 'StringMatch.exact(\'v2\')');
+    if (match === undefined) throw new Error(`HttpMatch.withHeader: "${name}" needs a match (e.g. StringMatch.exact('v2')); use withoutHeader to require its absence`);
     return this.withEntry('headers', checkHeader(name), match._toIstio());
   }
 
@@ -41,18 +44,23 @@ export class HttpMatch {
 
   /** Also require query parameter `name` to match (exact or regex; Istio has no prefix match here). */
   public withQueryParam(name: string, match: StringMatch): HttpMatch {
+    if (typeof name !== 'string' || name === '') throw new Error(`HttpMatch.withQueryParam: "${name}" is not a query parameter name`);
+    checkInstance('HttpMatch.withQueryParam', 'match', match, StringMatch, 'StringMatch.exact(\'1\')');
+    if (match === undefined) throw new Error(`HttpMatch.withQueryParam: "${name}" needs a match (e.g. StringMatch.exact('1'))`);
     if (match.kind === 'prefix') throw new Error(`HttpMatch.withQueryParam: "${name}": Istio matches query parameters only exactly or by regex`);
     return this.withEntry('queryParams', name, match._toIstio());
   }
 
-  /** Also require this HTTP method (e.g. `GET`). */
+  /** Also require this HTTP method (e.g. `GET`; methods match case-sensitively). */
   public withMethod(method: string): HttpMatch {
-    if (!/^[A-Z]+$/.test(method)) throw new Error(`HttpMatch.withMethod: "${method}" is not an HTTP method: use upper case, e.g. GET`);
-    return new HttpMatch({ ...this.spec, method: { exact: method } });
+    return new HttpMatch({ ...this.spec, method: { exact: checkMethod('HttpMatch.withMethod', method) } });
   }
 
   /** Also require the caller's pod labels (e.g. a MeshService's `selectorLabels`). */
   public withSourceLabels(labels: { [key: string]: string }): HttpMatch {
+    if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+      throw new Error('HttpMatch.withSourceLabels: the labels are empty: name at least one label of the calling pods (e.g. a MeshService\'s selectorLabels)');
+    }
     return new HttpMatch({ ...this.spec, sourceLabels: sortedRecord({ ...this.spec.sourceLabels, ...labels }) });
   }
 
@@ -84,12 +92,12 @@ export class HttpMatch {
 }
 
 function checkPath(kind: string, path: string): string {
-  if (!path.startsWith('/')) throw new Error(`HttpMatch.${kind}: path "${path}" must start with '/'`);
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`HttpMatch.${kind}: path "${path}" must start with '/'`);
   return path;
 }
 
 function checkHeader(name: string): string {
-  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw new Error(`HttpMatch: "${name}" is not a valid header name`);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw new Error(`HttpMatch: "${name}" is not a valid header name`);
   return name.toLowerCase();
 }
 
@@ -100,4 +108,18 @@ function wrap<T>(prefix: string, fn: () => T): T {
   } catch (e) {
     throw new Error(prefix + (e as Error).message);
   }
+}
+
+/**
+ * Throws unless `method` is an HTTP method as Envoy and Istio match it: upper case, case-sensitive.
+ * `where` names the construct or factory and the field.
+ * @internal
+ */
+export function checkMethod(where: string, method: string): string {
+  if (typeof method !== 'string' || !/^[A-Z]+$/.test(method)) {
+    const fix = typeof method === 'string' && /^[A-Za-z]+$/.test(method)
+      ? `write "${method.toUpperCase()}" (methods match case-sensitively: "${method}" would never match)` : 'use upper case, e.g. GET';
+    throw new Error(`${where}: "${method}" is not an HTTP method: ${fix}`);
+  }
+  return method;
 }

@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { IMeshDestination, checkInMesh, defaultHttpPort } from './destination';
-import { HttpMatch } from './http-match';
+import { IMeshDestination, checkDestination, checkInMesh, defaultHttpPort } from './destination';
+import { HttpMatch, checkMethod } from './http-match';
 import { StringMatch } from './string-match';
+import { checkInstance, checkList, checkProps } from '../core/check';
 import { istioDuration } from '../core/duration';
 import { checkRange, sortedRecord } from '../core/names';
 import { VirtualServiceSpecHttp, VirtualServiceSpecHttpRouteDestination } from '../imports/networking.istio.io';
@@ -231,12 +232,19 @@ export interface HttpRouteOptions {
  */
 export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, defaultService: IMeshDestination): VirtualServiceSpecHttp {
   const where = scope.node.path;
+  checkRouteOptions(scope, options);
   const responds = [options.redirect && 'redirect', options.directResponse && 'directResponse'].filter(Boolean);
   if (responds.length > 1 || (responds.length && options.destinations)) {
     throw new Error(`${where}: a route either forwards (destinations), redirects or responds directly: set only one of destinations, redirect, directResponse`);
   }
+  const forwardingOnly = (['rewrite', 'fault', 'mirror', 'retries', 'timeout'] as const).filter((k) => options[k] !== undefined);
+  if (responds.length && forwardingOnly.length) {
+    throw new Error(`${where}: ${forwardingOnly.join(', ')} apply to a route that forwards, but this one answers with ${responds[0]} `
+      + `(istiod rejects rewrite and fault next to it, and the others would do nothing): remove ${forwardingOnly.join(', ')}`);
+  }
   const percent = (what: string, value: number) => {
     if (!(value >= 0 && value <= 100)) throw new Error(`${where}: ${what} ${value} is out of range: use 0 to 100`);
+    if (value === 0) throw new Error(`${where}: ${what} is 0, so it affects no request: omit it`);
     return { value };
   };
   const duration = (what: string, d: Duration | undefined) => d && istioDuration(`${where}: ${what}`, d);
@@ -280,7 +288,47 @@ export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, de
     },
   };
   if (options.cors && options.cors.allowOrigins.length === 0) throw new Error(`${where}: cors.allowOrigins is empty: list at least one origin`);
+  if (options.timeout && options.retries?.perTryTimeout) {
+    // Both rendered above, so both are valid Durations.
+    const timeout = options.timeout.toMilliseconds({ integral: false });
+    const perTry = options.retries.perTryTimeout.toMilliseconds({ integral: false });
+    if (perTry > timeout) {
+      throw new Error(`${where}: retries.perTryTimeout (${perTry}ms) is longer than the route's timeout (${timeout}ms): the route times out before a try does, so no retry ever runs; `
+        + 'make perTryTimeout shorter than timeout (e.g. timeout / (attempts + 1))');
+    }
+  }
   return rule;
+}
+
+/**
+ * What the types say but jsii languages and JavaScript do not enforce, and options that are
+ * well-typed but do nothing or loop.
+ */
+function checkRouteOptions(scope: IConstruct, o: HttpRouteOptions): void {
+  const where = scope.node.path;
+  checkProps(scope, o, []);
+  checkList(scope, 'matches', o.matches)?.forEach((m, i) => {
+    checkInstance(scope, `matches[${i}]`, m, HttpMatch, 'HttpMatch.prefix(\'/api\')');
+    if (Object.keys(m._toIstio()).every((k) => k === 'ignoreUriCase')) {
+      throw new Error(`${where}: matches[${i}] has no condition (HttpMatch.any() alone takes every request, and every route after it would be unreachable): `
+        + 'narrow it (withHeader, withMethod, ...), or omit `matches` for a catch-all route');
+    }
+  });
+  checkList(scope, 'destinations', o.destinations)?.forEach((d, i) => checkProps(`${where}: destinations[${i}]`, d, []));
+  if (o.rewrite && o.rewrite.uri === undefined && o.rewrite.authority === undefined) {
+    throw new Error(`${where}: rewrite sets neither uri nor authority: set one, or omit \`rewrite\``);
+  }
+  if (o.fault && !o.fault.delay && !o.fault.abort) throw new Error(`${where}: fault has neither delay nor abort (Istio rejects an empty fault): set one, or omit \`fault\``);
+  for (const [what, h] of [['requestHeaders', o.requestHeaders], ['responseHeaders', o.responseHeaders]] as const) {
+    if (h && !Object.keys(h.set ?? {}).length && !Object.keys(h.add ?? {}).length && !(h.remove ?? []).length) {
+      throw new Error(`${where}: ${what} sets, adds and removes nothing: omit it`);
+    }
+  }
+  if (o.cors) {
+    checkProps(`${where}: cors`, o.cors, ['allowOrigins']);
+    checkList(scope, 'cors.allowOrigins', o.cors.allowOrigins)!.forEach((m, i) => checkInstance(scope, `cors.allowOrigins[${i}]`, m, StringMatch, 'StringMatch.exact(\'https://example.com\')'));
+    for (const m of checkList(scope, 'cors.allowMethods', o.cors.allowMethods) ?? []) checkMethod(`${where}: cors.allowMethods`, m);
+  }
 }
 
 function renderDestinations(scope: IConstruct, destinations: RouteDestination[], defaultService: IMeshDestination) {
@@ -306,7 +354,7 @@ function renderDestinations(scope: IConstruct, destinations: RouteDestination[],
  * @internal
  */
 export function destinationOf(scope: IConstruct, d: RouteDestination, defaultService: IMeshDestination): VirtualServiceSpecHttpRouteDestination {
-  const svc = checkInMesh(scope, d.service ?? defaultService);
+  const svc = checkInMesh(scope, checkDestination(scope, 'service', d.service) ?? defaultService);
   const where = scope.node.path;
   if (d.version !== undefined && !svc.versions.includes(d.version)) {
     throw new Error(`${where}: ${svc.node.path} has no version "${d.version}" (versions: ${svc.versions.join(', ') || 'none'}): declare it with \`version\` or addVersion()`);
@@ -339,6 +387,9 @@ function renderRedirect(where: string, r: RedirectOptions) {
   const code = r.code ?? 301;
   if (![301, 302, 303, 307, 308].includes(code)) throw new Error(`${where}: redirect code ${code} is not a redirect: use 301, 302, 303, 307 or 308`);
   if (r.scheme !== undefined && !['http', 'https'].includes(r.scheme)) throw new Error(`${where}: redirect scheme "${r.scheme}": use http or https`);
+  if (r.uri === undefined && r.authority === undefined && r.scheme === undefined) {
+    throw new Error(`${where}: redirect changes neither uri, authority nor scheme: clients would be sent back to the same URL forever; set what the redirect changes`);
+  }
   return { uri: r.uri, authority: r.authority, scheme: r.scheme, redirectCode: code };
 }
 

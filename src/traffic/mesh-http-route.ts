@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshDestination, defaultHttpPort } from './destination';
-import { MAX_RULES, RouteContext, gatewayApiHttpRules } from './gateway-api-route';
+import { MAX_RULES, RouteContext, gatewayApiHttpRules, serviceMetadata } from './gateway-api-route';
 import { HttpRouteOptions } from './http-route';
 import { HttpRoute } from '../imports/gateway.networking.k8s.io';
 
@@ -57,7 +57,7 @@ class MeshHttpRoutes extends Construct {
     // A service with several ports: the route applies to the port its default rule reaches.
     const port = svc.ports.length > 1 ? defaultHttpPort(svc)?.port : undefined;
     new HttpRoute(this, `Route${index + 1}`, {
-      metadata: { name: index === 0 ? svc.name : `${svc.name}-${index + 1}`, namespace: svc.namespace.name },
+      metadata: serviceMetadata(svc, index === 0 ? svc.name : `${svc.name}-${index + 1}`),
       spec: {
         parentRefs: [{ group: '', kind: 'Service', name: svc.name, port }],
         rules: Lazy.any({ produce: () => this.rules.slice(index * MAX_RULES, (index + 1) * MAX_RULES) }) as any,

@@ -1,3 +1,5 @@
+import { checkString } from '../core/check';
+
 /**
  * How a string (header, query parameter, method, path) is matched: exactly, by prefix, or by an
  * RE2 regular expression that must match the whole value.
@@ -5,12 +7,12 @@
 export class StringMatch {
   /** Exactly this value. */
   public static exact(value: string): StringMatch {
-    return new StringMatch('exact', value);
+    return new StringMatch('exact', checkString('StringMatch.exact', 'value', value));
   }
 
   /** Values that start with `prefix`. */
   public static prefix(prefix: string): StringMatch {
-    return new StringMatch('prefix', prefix);
+    return new StringMatch('prefix', checkString('StringMatch.prefix', 'prefix', prefix));
   }
 
   /**
@@ -18,6 +20,7 @@ export class StringMatch {
    * look-around and back-references, which RE2 (Envoy) does not support, are refused.
    */
   public static regex(expression: string): StringMatch {
+    checkString('regex', 'expression', expression);
     if (expression === '') throw new Error('regex: the expression is empty');
     if (/\(\?[=!<]|\\[1-9]/.test(expression)) {
       throw new Error(`regex: "${expression}" uses look-around or a back-reference, which RE2 (Envoy) does not support`);

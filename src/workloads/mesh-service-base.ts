@@ -1,12 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
+import { checkProps } from '../core/check';
+import { sortedRecord } from '../core/names';
 import { ResolvedMeshServicePort } from '../core/ports';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
 import { attachPolicy, ztunnelCompanion } from '../platform/ambient-policy';
-import { RouteApi } from '../platform/dataplane';
+import { DataplaneMode, RouteApi } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IMeshDestination, defaultHttpPort } from '../traffic/destination';
 import { IEgressTarget } from '../traffic/egress';
@@ -14,11 +17,16 @@ import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
 import { addMeshHttpRoute } from '../traffic/mesh-http-route';
 import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from '../traffic/traffic-policy';
 
-/** Another version of a mesh service: its pods carry the label `version: <version>`, and a DestinationRule subset selects them. */
-export interface MeshServiceVersionOptions {
+/**
+ * Another version of a mesh service: its pods carry the label `version: <version>`, and a
+ * DestinationRule subset selects them. A version created from `image` takes the service's
+ * `WorkloadOptions` (container, pod, scaling); each one set here replaces the service's (setting
+ * `replicas` or `autoscaling` replaces both).
+ */
+export interface MeshServiceVersionOptions extends WorkloadOptions {
   /**
-   * Create a Deployment `<name>-<version>` from this image (only for a `MeshService` created from an image).
-   * @default - no Deployment created
+   * Create a workload `<name>-<version>` from this image (only for a `MeshService` created from an image).
+   * @default - no workload created
    */
   readonly image?: string;
   /**
@@ -27,16 +35,6 @@ export interface MeshServiceVersionOptions {
    * @default - no workload adopted
    */
   readonly workload?: IConstruct;
-  /**
-   * Number of pods of a created Deployment.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * Environment variables of a created Deployment.
-   * @default - those of the service
-   */
-  readonly env?: { [name: string]: string };
 }
 
 /**
@@ -85,6 +83,16 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public abstract readonly selectorLabels: { [key: string]: string };
   /** The ServiceAccount its pods run as. */
   public abstract readonly serviceAccountName: string;
+  /**
+   * Extra labels on every object this service writes.
+   * @internal
+   */
+  protected _labels?: Record<string, string>;
+  /**
+   * Extra annotations on every object this service writes.
+   * @internal
+   */
+  protected _annotations?: Record<string, string>;
 
   /** The versions, in the order they were declared. */
   private readonly versionList: string[] = [];
@@ -105,6 +113,10 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
 
   /** The SPIFFE principal of its pods: `<trust domain>/ns/<namespace>/sa/<service account>`. */
   public get principal(): string {
+    if (this.namespace.dataplaneMode === DataplaneMode.NONE) {
+      throw new Error(`${this.node.path}: its pods have no sidecar (namespace "${this.namespace.name}" has injection disabled), so they present no mesh identity `
+        + 'and a policy that names them as a caller never matches: enable injection on its namespace, or allow it another way (Source.ipBlocks)');
+    }
     if (this.serviceAccountName === 'default') {
       throw new Error(`${this.node.path}: its pods run as the namespace's \`default\` ServiceAccount, an identity every pod of namespace "${this.namespace.name}" without its own shares: `
         + 'give them a ServiceAccount of their own (serviceAccountName) before naming the service as a caller');
@@ -145,12 +157,18 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   public abstract addVersion(version: string, options?: MeshServiceVersionOptions): ApiObject | undefined;
 
   public addRoute(options: HttpRouteOptions): void {
+    checkProps(`${this.node.path}: addRoute`, options, []);
     if (this.namespace.routeApi === RouteApi.GATEWAY_API) return addMeshHttpRoute(this, options);
     const rule = renderHttpRoute(this, options, this);
+    for (const m of rule.match ?? []) {
+      if (m.port !== undefined && !this.ports.some((p) => p.port === m.port)) {
+        throw new Error(`${this.node.path}: a match names port ${m.port}, which is not a port of the service (${this.ports.map((p) => p.port).join(', ')}): the route would never match; use a Service port`);
+      }
+    }
     if (!this.routes) {
       this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
       this.vs = new VirtualService(this, 'Routes', {
-        metadata: { name: this.name, namespace: this.namespace.name },
+        metadata: this._metadata(this.name),
         // The VirtualService keeps a reference to `routes`: later routes land in it.
         spec: { hosts: [this.fqdn], http: this.routes },
       });
@@ -170,6 +188,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (callers.length === 0) {
       throw new Error(`${this.node.path}: allowFrom needs at least one caller (an ALLOW policy with no principals would deny everyone)`);
     }
+    callers.forEach((c, i) => checkIdentity(`${this.node.path}: allowFrom`, i, c));
     if (!this.allowedPrincipals) {
       // The policy keeps a reference to this array: callers added later still land in it.
       this.allowedPrincipals = [];
@@ -178,13 +197,29 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       const attachment = attachPolicy(this, target, undefined);
       const rules = [{ from: [{ source: { principals: this.allowedPrincipals } }] }];
       this.allowPolicy = new AuthorizationPolicy(this, 'AllowFrom', {
-        metadata: { name: `${this.name}-allow`, namespace: this.namespace.name },
+        metadata: this._metadata(`${this.name}-allow`),
         spec: { action: AuthorizationPolicySpecAction.ALLOW, selector: attachment.selector, targetRefs: attachment.targetRefs, rules },
       });
-      if (attachment.waypoint) ztunnelCompanion(this, 'AllowFromZtunnel', `${this.name}-allow-ztunnel`, target, attachment.waypoint, rules);
+      if (attachment.waypoint) ztunnelCompanion(this, 'AllowFromZtunnel', this._metadata(`${this.name}-allow-ztunnel`), target, attachment.waypoint, rules);
     }
     const principals = new Set([...this.allowedPrincipals, ...callers.map((c) => c.principal)]);
     this.allowedPrincipals.splice(0, Infinity, ...[...principals].sort());
+  }
+
+  /**
+   * Metadata of an object this service writes: `name` in its namespace, with the service's extra
+   * labels and annotations and the object's `own` (which take precedence).
+   * @internal
+   */
+  protected _metadata(name: string, own: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}) {
+    const labels = { ...this._labels, ...own.labels };
+    const annotations = { ...this._annotations, ...own.annotations };
+    return {
+      name,
+      namespace: this.namespace.name,
+      labels: Object.keys(labels).length ? sortedRecord(labels) : undefined,
+      annotations: Object.keys(annotations).length ? sortedRecord(annotations) : undefined,
+    };
   }
 
   /**
@@ -213,9 +248,18 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    */
   protected _ensureDestinationRule(trafficPolicy?: TrafficPolicyOptions): void {
     if (this.subsets) return;
+    for (const p of trafficPolicy?.portSettings ?? []) {
+      if (!this.ports.some((q) => q.port === p.port)) {
+        throw new Error(`${this.node.path}: trafficPolicy.portSettings names port ${p.port}, which is not a port of the service (${this.ports.map((q) => q.port).join(', ')}): `
+          + 'Istio would apply it to no traffic; use a Service port');
+      }
+    }
+    const tls = (port: number) => trafficPolicy?.portSettings?.find((p) => p.port === port)?.tlsMode ?? trafficPolicy?.tlsMode;
+    const plaintext = this.ports.filter((p) => tls(p.port) === ClientTlsMode.DISABLE);
+    if (plaintext.length) registerPlaintextClients(this, plaintext);
     this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
     this.dr = new DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.name, namespace: this.namespace.name },
+      metadata: this._metadata(this.name),
       spec: {
         host: this.fqdn,
         trafficPolicy: renderTrafficPolicy(this, trafficPolicy ?? {}, ClientTlsMode.ISTIO_MUTUAL),
@@ -254,8 +298,39 @@ function podsElsewhere(svc: MeshServiceBase, version: string | undefined): any {
 
 /** Throws unless `value` is a valid label value (a version). */
 function checkLabelValue(scope: IConstruct, value: string): string {
-  if (value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
+  if (typeof value !== 'string' || value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
     throw new Error(`${scope.node.path}: version "${value}" is not a valid label value: use letters, digits, '-', '_', '.' (e.g. "v2")`);
   }
   return value;
+}
+
+/**
+ * Throws unless `caller` is a mesh identity (a service or a gateway): jsii languages and JavaScript
+ * can pass anything.
+ * @internal
+ */
+export function checkIdentity(where: string, index: number, caller: IMeshIdentity): void {
+  if (caller === null || typeof caller !== 'object' || !('principal' in caller)) {
+    throw new Error(`${where}: caller ${index + 1} is not a mesh service or gateway (got ${typeof caller === 'string' ? `the string "${caller}"` : String(caller)}): `
+      + 'pass MeshService, MeshService.fromServiceAttributes or IngressGateway objects, or use AuthorizationPolicy with Source.principals for raw principals');
+  }
+}
+
+/** Services whose clients send plaintext on some ports (trafficPolicy tlsMode DISABLE), by construct tree root. */
+const PLAINTEXT_CLIENTS = new WeakMap<IConstruct, { service: MeshServiceBase; ports: ResolvedMeshServicePort[] }[]>();
+
+function registerPlaintextClients(service: MeshServiceBase, ports: ResolvedMeshServicePort[]): void {
+  const root = service.node.root;
+  const list = PLAINTEXT_CLIENTS.get(root) ?? [];
+  list.push({ service, ports });
+  PLAINTEXT_CLIENTS.set(root, list);
+}
+
+/**
+ * The services of the tree of `root` whose clients send plaintext (trafficPolicy tlsMode DISABLE),
+ * with those ports, for the check against STRICT mTLS.
+ * @internal
+ */
+export function plaintextClients(root: IConstruct): { service: MeshServiceBase; ports: ResolvedMeshServicePort[] }[] {
+  return PLAINTEXT_CLIENTS.get(root.node.root) ?? [];
 }

@@ -1,12 +1,15 @@
-import { ApiObject, Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-34';
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { addToPodTemplate, labelText, readService, readWorkload, selects, setNamespace, WorkloadView } from './adoption';
 import { IMeshService, MeshServiceBase, MeshServiceVersionOptions } from './mesh-service-base';
-import { ContainerResources, kubeResources } from './resources';
+import { renderClaimTemplates, renderPodTemplate, versionOptions, WORKLOAD_OPTION_FIELDS } from './pod-template';
+import { createScaling, resolveReplicas } from './scaling';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
+import { WorkloadKind, WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
-import { checkDnsLabel, checkRange, sortedRecord } from '../core/names';
+import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
+import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
 import { Protocol } from '../core/protocol';
 import { Sidecar } from '../imports/networking.istio.io';
@@ -33,13 +36,19 @@ export interface MeshServiceAccountOptions {
    * @default - none
    */
   readonly annotations?: { [key: string]: string };
+  /**
+   * Extra labels on the ServiceAccount.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
 }
 
 /**
  * Properties of a `MeshService`: either `workload` (adopt a workload the app defines) or `image`
- * (create a Deployment).
+ * (create a Deployment or StatefulSet). The `WorkloadOptions` (container, pod, scaling) apply to a
+ * workload created from `image`.
  */
-export interface MeshServiceProps {
+export interface MeshServiceProps extends WorkloadOptions {
   /** The mesh namespace the workload runs in. */
   readonly namespace: IMeshNamespace;
   /**
@@ -57,10 +66,35 @@ export interface MeshServiceProps {
    */
   readonly service?: IConstruct;
   /**
-   * Create a Deployment of this container image.
+   * Create a Deployment (or, with `workloadKind`, a StatefulSet) of this container image.
    * @default - set `workload` to adopt one
    */
   readonly image?: string;
+  /**
+   * The kind of workload created from `image`.
+   * @default WorkloadKind.DEPLOYMENT
+   */
+  readonly workloadKind?: WorkloadKind;
+  /**
+   * Extra labels on every object this service writes (not on its pods: see `podLabels`).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Extra annotations on every object this service writes (not on its pods: see `podAnnotations`).
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Extra labels on the created Service.
+   * @default - none
+   */
+  readonly serviceLabels?: { [key: string]: string };
+  /**
+   * Extra annotations on the created Service.
+   * @default - none
+   */
+  readonly serviceAnnotations?: { [key: string]: string };
   /**
    * Service name (also the `app` label of created pods and the prefix of created objects).
    * @default - the adopted Service's name, else the construct id
@@ -82,25 +116,10 @@ export interface MeshServiceProps {
    */
   readonly protocolSelection?: ProtocolSelection;
   /**
-   * Number of pods of a created Deployment.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * Service account of a created Deployment (an adopted workload keeps its own).
+   * Service account of a created workload (an adopted workload keeps its own).
    * @default - `<name>-sa` without annotations
    */
   readonly serviceAccount?: MeshServiceAccountOptions;
-  /**
-   * Resources of a created Deployment's container.
-   * @default - requests 100m CPU / 128Mi, limits 500m CPU / 512Mi
-   */
-  readonly resources?: ContainerResources;
-  /**
-   * Environment variables of a created Deployment's container.
-   * @default - none
-   */
-  readonly env?: { [name: string]: string };
   /**
    * Sidecar settings (pod annotations).
    * @default - holdApplicationUntilProxyStarts, Istio's defaults otherwise; an adopted workload that
@@ -146,8 +165,15 @@ export interface MeshServiceAttributes {
   readonly selectorLabels?: { [key: string]: string };
 }
 
-/** Options that only a created Deployment takes. */
-const IMAGE_ONLY: (keyof MeshServiceProps)[] = ['replicas', 'serviceAccount', 'resources', 'env'];
+/** Options that only a workload created from an image takes. */
+const IMAGE_ONLY: (keyof MeshServiceProps)[] = [...WORKLOAD_OPTION_FIELDS, 'serviceAccount', 'workloadKind'];
+
+/** The objects that run one version (or the unversioned pods) of a service. */
+interface VersionObjects {
+  readonly workload: ApiObject;
+  readonly autoscaler?: ApiObject;
+  readonly disruptionBudget?: ApiObject;
+}
 
 /**
  * A service in the mesh: a workload (created from an image, or adopted from the app), its Service
@@ -174,8 +200,12 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
   public readonly service: ApiObject;
   /** The ServiceAccount, for a service created from an image. */
   public readonly serviceAccount?: ApiObject;
+  /** The headless Service `<name>-headless` that gives the pods of a StatefulSet their DNS names. */
+  public readonly headlessService?: ApiObject;
   private readonly props: MeshServiceProps;
   private readonly workloadList: ApiObject[] = [];
+  /** The objects of each version, by version ('' for unversioned pods). */
+  private readonly byVersion = new Map<string, VersionObjects>();
   private readonly adoptedViews: WorkloadView[] = [];
   /** Whether the workloads are the app's (adopted) rather than created here. */
   private readonly adopting: boolean;
@@ -184,19 +214,33 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
+    checkProps(this, props, ['namespace']);
+    checkNamespaceRef(this, 'namespace', props.namespace);
+    checkEnum(this, 'protocolSelection', props.protocolSelection, ProtocolSelection, 'ProtocolSelection');
     this.props = props;
     this.namespace = props.namespace;
     this.adopting = props.workload !== undefined;
     if (this.adopting === (props.image !== undefined)) {
       throw new Error(`${this.node.path}: set exactly one of \`workload\` (adopt the app's workload) or \`image\` (create a Deployment)`);
     }
+    for (const [what, record, annotations] of [['labels', props.labels, false], ['annotations', props.annotations, true]] as const) {
+      if (!record) continue;
+      checkLabels(this, what, record, annotations);
+      const own = Object.keys(record).find((k) => k === 'app' || k === 'version');
+      if (own && !annotations) throw new Error(`${this.node.path}: labels sets "${own}", which the library sets on the objects it writes: remove it`);
+    }
+    this._labels = props.labels;
+    this._annotations = props.annotations;
 
     if (props.workload) {
       const workload = readWorkload(this, props.workload);
       for (const option of IMAGE_ONLY) {
-        if (props[option] !== undefined) throw new Error(`${this.node.path}: \`${option}\` applies to a Deployment created from an image: set it on the adopted ${workload.kind} instead`);
+        if (props[option] !== undefined) throw new Error(`${this.node.path}: \`${option}\` applies to a workload created from an image: set it on the adopted ${workload.kind} instead`);
       }
       const adoptedService = props.service && readService(this, props.service);
+      if (adoptedService && (props.serviceLabels || props.serviceAnnotations)) {
+        throw new Error(`${this.node.path}: \`serviceLabels\` and \`serviceAnnotations\` apply to a Service created here: set them on the adopted Service ${adoptedService.apiObject.node.path}`);
+      }
       if (adoptedService && props.name !== undefined && props.name !== adoptedService.name) {
         throw new Error(`${this.node.path}: name "${props.name}" differs from the adopted Service's name "${adoptedService.name}": omit \`name\``);
       }
@@ -216,7 +260,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       this.serviceAccountName = workload.serviceAccountName;
       if (version !== undefined) this._declareVersion(version, false);
       this.adopt(workload, version);
-      this.workloadList.push(workload.apiObject);
+      this.recordWorkload(version, { workload: workload.apiObject });
       this.service = adoptedService?.apiObject ?? this.createService(props.protocolSelection);
       this.node.addValidation({ validate: () => this.adoptedViews.flatMap((w) => this.drift(w)) });
     } else {
@@ -227,8 +271,9 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       this.serviceAccount = this.createServiceAccount(props.serviceAccount ?? {});
       this.serviceAccountName = this.serviceAccount.name;
       if (props.version !== undefined) this._declareVersion(props.version, false);
-      this.workloadList.push(this.createDeployment(props.version, props));
+      this.recordWorkload(props.version, this.createWorkload(props.version, props.image!, props));
       this.service = this.createService(props.protocolSelection);
+      if (props.workloadKind === WorkloadKind.STATEFUL_SET) this.headlessService = this.createService(props.protocolSelection, true);
     }
     if (props.trafficPolicy || this.versions.length) this._ensureDestinationRule(props.trafficPolicy);
     this._assumePodsElsewhere(() => false);
@@ -242,6 +287,30 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
   /** Every workload of this service (created or adopted), in the order the versions were declared. */
   public get workloads(): ApiObject[] {
     return [...this.workloadList];
+  }
+
+  /**
+   * The workload (created or adopted) that runs `version`, or the unversioned pods without it.
+   * @returns undefined when this app deploys no pods of that version
+   */
+  public workloadFor(version?: string): ApiObject | undefined {
+    return this.byVersion.get(version ?? '')?.workload;
+  }
+
+  /**
+   * The HorizontalPodAutoscaler of the workload that runs `version` (created with `autoscaling`).
+   * @returns undefined when that workload has none
+   */
+  public autoscalerFor(version?: string): ApiObject | undefined {
+    return this.byVersion.get(version ?? '')?.autoscaler;
+  }
+
+  /**
+   * The PodDisruptionBudget of the workload that runs `version` (created with `disruptionBudget`).
+   * @returns undefined when that workload has none
+   */
+  public disruptionBudgetFor(version?: string): ApiObject | undefined {
+    return this.byVersion.get(version ?? '')?.disruptionBudget;
   }
 
   /** The Sidecar resource of `talksTo`, once a target is declared. */
@@ -261,17 +330,20 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     if (options.image !== undefined && options.workload !== undefined) {
       throw new Error(`${this.node.path}: addVersion('${version}'): set \`image\` or \`workload\`, not both`);
     }
-    let workload: ApiObject | undefined;
+    let objects: VersionObjects | undefined;
+    const set = WORKLOAD_OPTION_FIELDS.filter((f) => options[f] !== undefined);
+    if (options.image === undefined && set.length) {
+      const [them, apply] = set.length > 1 ? ['them', 'apply'] : ['it', 'applies'];
+      throw new Error(`${this.node.path}: addVersion('${version}'): ${set.map((f) => `\`${f}\``).join(', ')} ${apply} to a workload created from an image: `
+        + (options.workload ? `set ${them} on the adopted workload` : `add \`image\`, or remove ${them} (the pods of this version are deployed elsewhere)`));
+    }
     if (options.image !== undefined) {
       if (this.adopting) {
         throw new Error(`${this.node.path}: addVersion('${version}', { image }) creates a Deployment, but this service adopts the app's workloads: adopt the version's workload with { workload }`);
       }
       this._checkNewVersion(version);
-      workload = this.createDeployment(version, { ...this.props, ...options, env: options.env ?? this.props.env });
+      objects = this.createWorkload(version, options.image, versionOptions(this.props, options));
     } else if (options.workload !== undefined) {
-      if (options.replicas !== undefined || options.env !== undefined) {
-        throw new Error(`${this.node.path}: addVersion('${version}'): \`replicas\` and \`env\` apply to a Deployment created from an image: set them on the adopted workload`);
-      }
       const view = readWorkload(this, options.workload);
       if (view.serviceAccountName !== this.serviceAccountName) {
         throw new Error(`${this.node.path}: version "${version}" (${view.kind} ${view.apiObject.node.path}) runs as ServiceAccount "${view.serviceAccountName}", `
@@ -281,11 +353,11 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       this.adoptedVersion(view, version);
       this.ports.forEach((p) => this.checkContainerPort(view, p.targetPort, p.port));
       this.adopt(view, version);
-      workload = view.apiObject;
+      objects = { workload: view.apiObject };
     }
-    this._declareVersion(version, workload === undefined);
-    if (workload) this.workloadList.push(workload);
-    return workload;
+    this._declareVersion(version, objects === undefined);
+    if (objects) this.recordWorkload(version, objects);
+    return objects?.workload;
   }
 
   /**
@@ -298,11 +370,18 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       throw new Error(`${this.node.path}: talksTo writes a Sidecar resource, which ambient workloads ignore (IST0167: they have no sidecar to scope); `
         + `namespace "${this.namespace.name}" is in ambient mode: remove talksTo (ztunnel and waypoints receive the whole mesh's configuration)`);
     }
+    targets.forEach((t, i) => {
+      if (!Array.isArray((t as any)?.egressHosts)) throw new Error(`${this.node.path}: talksTo: target ${i + 1} is not a mesh service or ExternalService`);
+      const exportTo: string[] | undefined = (t as any).exportTo;
+      if (exportTo && !exportTo.includes(this.namespace.name)) {
+        throw new Error(`${this.node.path}: talksTo: ${(t as any).node?.path} is exported only to ${exportTo.join(', ')}, not to "${this.namespace.name}", so this workload cannot see it: add the namespace to its exportTo`);
+      }
+    });
     if (!this.sidecarHosts) {
       // The root namespace holds the mesh's shared services (telemetry, control plane).
       this.sidecarHosts = [`${this.namespace.platform.rootNamespace}/*`];
       this.sidecarObject = new Sidecar(this, 'Sidecar', {
-        metadata: { name: this.name, namespace: this.namespace.name },
+        metadata: this._metadata(this.name),
         // The Sidecar keeps a reference to `sidecarHosts`: later targets land in it.
         spec: { workloadSelector: { labels: this.selectorLabels }, egress: [{ hosts: this.sidecarHosts }] },
       });
@@ -445,88 +524,111 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       annotations['iam.gke.io/gcp-service-account'] = sa.gcpServiceAccount;
     }
     return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        name: checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`),
-        namespace: this.namespace.name,
-        annotations: Object.keys(annotations).length ? sortedRecord(annotations) : undefined,
-      },
+      metadata: this._metadata(checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`), {
+        labels: sa.labels && checkLabels(this, 'serviceAccount.labels', sa.labels),
+        annotations: checkLabels(this, 'serviceAccount.annotations', annotations, true),
+      }),
       automountServiceAccountToken: false,
     });
   }
 
-  private createService(selection: ProtocolSelection | undefined): ApiObject {
+  /** The ClusterIP Service, or the headless Service that governs a StatefulSet. */
+  private createService(selection: ProtocolSelection | undefined, headless = false): ApiObject {
     const byAppProtocol = selection === ProtocolSelection.APP_PROTOCOL;
-    return new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, namespace: this.namespace.name, labels: this.selectorLabels },
+    const p = this.props;
+    const labels = p.serviceLabels && checkLabels(this, 'serviceLabels', p.serviceLabels);
+    for (const k of Object.keys(labels ?? {})) {
+      if (k in this.selectorLabels) throw new Error(`${this.node.path}: serviceLabels sets "${k}", which is the Service's selector label: remove it`);
+    }
+    return new k8s.KubeService(this, headless ? 'HeadlessService' : 'Service', {
+      metadata: this._metadata(headless ? checkDnsLabel(this, 'headless Service name', `${this.name}-headless`) : this.name, {
+        labels: { ...labels, ...this.selectorLabels },
+        annotations: p.serviceAnnotations && checkLabels(this, 'serviceAnnotations', p.serviceAnnotations, true),
+      }),
       spec: {
         type: 'ClusterIP',
+        clusterIp: headless ? 'None' : undefined,
         selector: this.selectorLabels,
-        ports: this.ports.map((p) => ({
-          port: p.port,
-          targetPort: k8s.IntOrString.fromNumber(p.targetPort),
-          name: p.name,
-          protocol: transport(p.protocol),
-          appProtocol: byAppProtocol ? p.protocol.name : undefined,
+        ports: this.ports.map((port) => ({
+          port: port.port,
+          targetPort: k8s.IntOrString.fromNumber(port.targetPort),
+          name: port.name,
+          protocol: transport(port.protocol),
+          appProtocol: byAppProtocol ? port.protocol.name : undefined,
         })),
       },
     });
   }
 
+  private recordWorkload(version: string | undefined, objects: VersionObjects): void {
+    this.workloadList.push(objects.workload);
+    this.byVersion.set(version ?? '', objects);
+  }
+
   /**
-   * A Deployment for `version`. Its name fixes its selector, which the API server never lets change:
-   * `<name>` selects `app`, `<name>-<version>` selects `app` and `version`. A canary step that adds a
-   * version therefore creates a Deployment instead of changing one.
+   * The workload for `version` (a Deployment, or a StatefulSet governed by `<name>-headless`) and
+   * its autoscaler and disruption budget. Its name fixes its selector and serviceName, which the API
+   * server never lets change: `<name>` selects `app`, `<name>-<version>` selects `app` and
+   * `version`. A canary step that adds a version therefore creates a workload instead of changing one.
    */
-  private createDeployment(version: string | undefined, props: MeshServiceProps): ApiObject {
+  private createWorkload(version: string | undefined, image: string, o: WorkloadOptions): VersionObjects {
     const labels = version === undefined ? this.selectorLabels : { ...this.selectorLabels, version };
-    const name = checkDnsLabel(this, 'Deployment name', version === undefined ? this.name : `${this.name}-${version}`);
-    const env = props.env ?? {};
+    const kind = this.props.workloadKind ?? WorkloadKind.DEPLOYMENT;
+    const name = checkDnsLabel(this, `${kind} name`, version === undefined ? this.name : `${this.name}-${version}`);
+    const where = version === undefined ? this.node.path : `${this.node.path}: version "${version}"`;
+    const stateful = kind === WorkloadKind.STATEFUL_SET;
+    if (!stateful && o.volumeClaimTemplates) {
+      throw new Error(`${where}: volumeClaimTemplates need a StatefulSet: set \`workloadKind: WorkloadKind.STATEFUL_SET\`, or mount a PersistentVolumeClaim with Volume.fromPersistentVolumeClaim`);
+    }
+    const replicas = resolveReplicas(this, o.replicas, o.autoscaling);
+    const template = renderPodTemplate({
+      where,
+      namespace: this.namespace.name,
+      containerName: this.name,
+      image,
+      ports: this.ports.map((p) => p.targetPort),
+      labels,
+      annotations: sortedRecord(sidecarAnnotations(this, this.props.sidecar ?? {})),
+      serviceAccountName: this.serviceAccountName,
+      options: o,
+    });
+    const metadata = this._metadata(name, { labels });
+    const suffix = version === undefined ? '' : `-${version}`;
     // Plain L1 objects with the hardening cdk8s-plus applies spelled out: cdk8s-plus workloads cost
     // about twice as much to synthesize (extra constructs, lazy rendering, a path-hash pod label
     // that would roll every pod when the construct tree is refactored).
-    return new k8s.KubeDeployment(this, version === undefined ? 'Deployment' : `Deployment-${version}`, {
-      metadata: { name, namespace: this.namespace.name, labels },
-      spec: {
-        replicas: checkRange(this, 'replicas', props.replicas ?? 1, 0, 10_000),
-        minReadySeconds: 0,
-        progressDeadlineSeconds: 600,
-        selector: { matchLabels: labels },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') },
+    const workload = stateful
+      ? new k8s.KubeStatefulSet(this, `StatefulSet${suffix}`, {
+        metadata,
+        spec: {
+          serviceName: `${this.name}-headless`,
+          replicas,
+          minReadySeconds: 0,
+          podManagementPolicy: 'OrderedReady',
+          selector: { matchLabels: labels },
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+          template,
+          volumeClaimTemplates: renderClaimTemplates(where, o.volumeClaimTemplates ?? []),
         },
-        template: {
-          metadata: {
-            labels,
-            annotations: nonEmpty(sortedRecord(sidecarAnnotations(this, props.sidecar ?? {}))),
+      })
+      : new k8s.KubeDeployment(this, `Deployment${suffix}`, {
+        metadata,
+        spec: {
+          replicas,
+          minReadySeconds: 0,
+          progressDeadlineSeconds: 600,
+          selector: { matchLabels: labels },
+          strategy: {
+            type: 'RollingUpdate',
+            rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') },
           },
-          spec: {
-            serviceAccountName: this.serviceAccountName,
-            automountServiceAccountToken: false,
-            containers: [{
-              name: this.name,
-              image: props.image!,
-              imagePullPolicy: 'Always',
-              ports: [...new Set(this.ports.map((p) => p.targetPort))].map((containerPort) => ({ containerPort })),
-              env: Object.keys(env).length ? Object.keys(env).sort().map((n) => ({ name: n, value: env[n] })) : undefined,
-              resources: kubeResources(props.resources, {
-                cpuRequest: Cpu.millis(100),
-                cpuLimit: Cpu.millis(500),
-                memoryRequest: Size.mebibytes(128),
-                memoryLimit: Size.mebibytes(512),
-              }),
-              securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
-            }],
-            securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
-            dnsPolicy: 'ClusterFirst',
-            hostNetwork: false,
-            restartPolicy: 'Always',
-            setHostnameAsFqdn: false,
-            terminationGracePeriodSeconds: 30,
-          },
+          template,
         },
-      },
-    });
+      });
+    const scaling = o.autoscaling || o.disruptionBudget ? createScaling(this, suffix, {
+      kind, name, namespace: this.namespace.name, podLabels: labels, labels: metadata.labels, annotations: metadata.annotations,
+    }, { replicas, autoscaling: o.autoscaling, disruptionBudget: o.disruptionBudget }) : {};
+    return { workload, ...scaling };
   }
 }
 
@@ -542,6 +644,8 @@ class ReferencedService extends MeshServiceBase {
 
   constructor(scope: Construct, id: string, attrs: MeshServiceAttributes) {
     super(scope, id);
+    checkProps(this, attrs, ['name', 'namespace', 'ports']);
+    checkNamespaceRef(this, 'namespace', attrs.namespace);
     this.name = checkDnsLabel(this, 'service name', attrs.name);
     this.namespace = attrs.namespace;
     // The owner's port names are its own: only the protocols matter here.
@@ -556,8 +660,10 @@ class ReferencedService extends MeshServiceBase {
   }
 
   public addVersion(version: string, options: MeshServiceVersionOptions = {}): ApiObject | undefined {
-    if (options.image !== undefined || options.workload !== undefined) {
-      throw new Error(`${this.node.path}: the pods of a referenced service are deployed by its owner: addVersion('${version}') declares only the subset; remove \`image\` / \`workload\``);
+    const set = [...options.image !== undefined ? ['image'] : [], ...options.workload !== undefined ? ['workload'] : [],
+      ...WORKLOAD_OPTION_FIELDS.filter((f) => options[f] !== undefined)];
+    if (set.length) {
+      throw new Error(`${this.node.path}: the pods of a referenced service are deployed by its owner: addVersion('${version}') declares only the subset; remove ${set.map((f) => `\`${f}\``).join(', ')}`);
     }
     if (this.ownerSubsets) {
       throw new Error(`${this.node.path}: the subsets of this service come from its owner's DestinationRule (\`versions\`): a second DestinationRule for ${this.fqdn} would conflict; list "${version}" in \`versions\` once its owner declares it`);
@@ -589,9 +695,4 @@ class ReferencedService extends MeshServiceBase {
       spec: { host: this.fqdn, subsets: this.versions.map((v) => ({ name: v, labels: { version: v } })) },
     };
   }
-}
-
-/** `record`, or undefined when it is empty (ambient pods get no sidecar annotations). */
-function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
-  return Object.keys(record).length ? record : undefined;
 }

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-34';
 import { IConstruct } from 'constructs';
+import { checkRequestsWithinLimits, memoryQuantity } from './resources';
 import { istioDuration } from '../core/duration';
 import { sortedRecord } from '../core/names';
 import { isAmbient } from '../platform/dataplane';
@@ -68,6 +69,7 @@ export function sidecarAnnotations(scope: IConstruct & { readonly namespace: IMe
     return {};
   }
   const what = (field: string) => `${scope.node.path}: sidecar.${field}`;
+  checkRequestsWithinLimits(`${scope.node.path}: sidecar`, options);
   const proxyConfig: Record<string, unknown> = {};
   proxyConfig.holdApplicationUntilProxyStarts = options.holdApplicationUntilProxyStarts ?? true;
   if (options.terminationDrainDuration) {
@@ -85,7 +87,7 @@ export function sidecarAnnotations(scope: IConstruct & { readonly namespace: IMe
   const annotations: Record<string, string> = { 'proxy.istio.io/config': JSON.stringify(proxyConfig) };
   if (options.cpuRequest) annotations['sidecar.istio.io/proxyCPU'] = String(options.cpuRequest.amount);
   if (options.cpuLimit) annotations['sidecar.istio.io/proxyCPULimit'] = String(options.cpuLimit.amount);
-  if (options.memoryRequest) annotations['sidecar.istio.io/proxyMemory'] = `${options.memoryRequest.toMebibytes()}Mi`;
-  if (options.memoryLimit) annotations['sidecar.istio.io/proxyMemoryLimit'] = `${options.memoryLimit.toMebibytes()}Mi`;
+  if (options.memoryRequest) annotations['sidecar.istio.io/proxyMemory'] = memoryQuantity(options.memoryRequest);
+  if (options.memoryLimit) annotations['sidecar.istio.io/proxyMemoryLimit'] = memoryQuantity(options.memoryLimit);
   return annotations;
 }
