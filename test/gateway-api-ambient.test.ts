@@ -393,3 +393,12 @@ test('the example of docs/gateway-api-and-ambient.md runs as written, to valid o
   expect(mesh.MeshAnalyzer.analyze(objects)).toEqual([]);
   expect(find(objects, 'AuthorizationPolicy', 'reviews-readers').spec.targetRefs).toEqual([{ group: '', kind: 'Service', name: 'reviews' }]);
 });
+
+test('errors: JavaScript callers passing strings where objects belong', () => {
+  const chart = istio();
+  const ns = new MeshNamespace(chart, 'app', { dataplaneMode: DataplaneMode.AMBIENT });
+  expect(() => new Waypoint(chart, 'wp', { namespace: 'app' as any })).toThrow('test/wp: `namespace` must be a mesh namespace');
+  expect(() => new Waypoint(chart, 'wp2', { namespace: ns, trafficType: 'everything' as any })).toThrow('test/wp2: `trafficType` is the string "everything", which is not a WaypointTrafficType');
+  expect(() => new GatewayApiIngress(chart, 'gw', { namespace: ns, gatewayClass: 'istio' as any })).toThrow('test/gw: `gatewayClass` must be a GatewayClass (e.g. GatewayClass.istio())');
+  expect(() => new MeshNamespace(chart, 'x', { dataplaneMode: 'ambient-ish' as any })).toThrow('test/x: `dataplaneMode` is the string "ambient-ish", which is not a DataplaneMode');
+});

@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkHost, checkRouteHosts } from './ingress-gateway';
 import { hostMatches } from '../analysis/mesh-index';
+import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import { Gateway, GrpcRoute, HttpRoute, TlsRoute } from '../imports/gateway.networking.k8s.io';
@@ -50,6 +51,7 @@ export class GatewayClass {
    * Cloud Service Mesh recipe installed), which then routes into the mesh.
    */
   public static gke(gatewayClass: GkeGatewayClass): GatewayClass {
+    checkEnum('GatewayClass.gke', 'gatewayClass', gatewayClass, GkeGatewayClass, 'GkeGatewayClass');
     return new GatewayClass(gatewayClass, false);
   }
 
@@ -82,6 +84,7 @@ export class AllowedRoutes {
   /** Routes of these namespaces (selected by their `kubernetes.io/metadata.name` label) and of the gateway's own. */
   public static fromNamespaces(...namespaces: IMeshNamespace[]): AllowedRoutes {
     if (namespaces.length === 0) throw new Error('AllowedRoutes.fromNamespaces: name at least one namespace');
+    namespaces.forEach((n, i) => checkNamespaceRef('AllowedRoutes.fromNamespaces', `namespaces[${i}]`, n));
     return new AllowedRoutes({ from: 'Selector', names: namespaces.map((n) => n.name) });
   }
 
@@ -205,8 +208,14 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
 
   constructor(scope: Construct, id: string, props: GatewayApiIngressProps) {
     super(scope, id);
-    this.namespace = props.namespace;
-    this.gatewayClass = props.gatewayClass ?? GatewayClass.istio();
+    checkProps(this, props, ['namespace']);
+    this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
+    this.gatewayClass = checkInstance(this, 'gatewayClass', props.gatewayClass, GatewayClass, 'GatewayClass.istio()') ?? GatewayClass.istio();
+    checkInstance(this, 'allowedRoutes', props.allowedRoutes, AllowedRoutes, 'AllowedRoutes.sameNamespace()');
+    checkEnum(this, 'serviceType', props.serviceType, GatewayServiceType, 'GatewayServiceType');
+    checkEnum(this, 'tls.mode', props.tls?.mode, GatewayTlsMode, 'GatewayTlsMode');
+    checkList(this, 'hosts', props.hosts);
+    checkList(this, 'tls.certificates', props.tls?.certificates);
     this.name = checkDnsLabel(this, 'gateway name', props.name ?? 'ingress');
     const platform = this.namespace.platform;
     if (this.gatewayClass.istioDeployed) {
@@ -311,6 +320,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
    * order routes are added, and a path prefix matches whole path segments.
    */
   public route(options: GatewayRouteOptions): void {
+    checkProps(`${this.node.path}: route`, options, []);
     if (options.to && options.destinations) throw new Error(`${this.node.path}: set \`to\` or \`destinations\`, not both`);
     if (options.match && options.matches) throw new Error(`${this.node.path}: set \`match\` or \`matches\`, not both`);
     const first = options.to ?? options.destinations?.[0]?.service;
@@ -332,6 +342,8 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
 
   /** Routes TLS streams by SNI host to a service that terminates TLS itself (a TLSRoute; needs `tls.mode: PASSTHROUGH`). */
   public routeTls(options: GatewayTlsRouteOptions): void {
+    checkProps(`${this.node.path}: routeTls`, options, ['sniHosts', 'to']);
+    checkList(this, 'sniHosts', options.sniHosts);
     if (this.tlsMode !== GatewayTlsMode.PASSTHROUGH) {
       throw new Error(`${this.node.path}: routeTls needs tls.mode PASSTHROUGH on the gateway (it terminates TLS otherwise): use route() or set the mode`);
     }

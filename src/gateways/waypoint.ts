@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import { Gateway } from '../imports/gateway.networking.k8s.io';
@@ -7,6 +8,7 @@ import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/s
 import { checkNoZtunnelPolicies } from '../platform/ambient-policy';
 import { IWaypoint, WaypointTrafficType, isAmbient, ownWaypoint, recordWaypoint, whenDeniedByDefault } from '../platform/dataplane';
 import { IMeshNamespace, MeshNamespace } from '../platform/mesh-namespace';
+import { checkDestination } from '../traffic/destination';
 import { GATEWAY_API_GROUP } from '../traffic/gateway-api-route';
 import { IMeshService } from '../workloads/mesh-service-base';
 
@@ -70,6 +72,7 @@ export abstract class WaypointBase extends Construct implements IWaypoint, IMesh
    * Add waypoints before the policies on what they serve.
    */
   public addNamespace(namespace: IMeshNamespace, options: UseWaypointOptions = {}): void {
+    checkNamespaceRef(this, 'namespace', namespace);
     if (!(namespace instanceof MeshNamespace)) {
       throw new Error(`${this.node.path}: namespace "${namespace.name}" is not written by this app, so its labels cannot change here: `
         + `label it ${USE_WAYPOINT}=${this.name} where it is defined, and target this waypoint in policies (\`waypoint\`)`);
@@ -85,6 +88,7 @@ export abstract class WaypointBase extends Construct implements IWaypoint, IMesh
    * waypoints before the policies on what they serve.
    */
   public addService(service: IMeshService, options: UseWaypointOptions = {}): void {
+    checkDestination(this, 'service', service);
     const serviceObject = (service as IMeshService & { service?: unknown }).service;
     if (!ApiObject.isApiObject(serviceObject)) {
       throw new Error(`${this.node.path}: the Service of ${service.node.path} is not written by this app, so its labels cannot change here: `
@@ -180,9 +184,10 @@ export class Waypoint extends WaypointBase {
 
   constructor(scope: Construct, id: string, props: WaypointProps) {
     super(scope, id);
-    this.namespace = props.namespace;
+    checkProps(this, props, ['namespace']);
+    this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
     this.name = checkDnsLabel(this, 'waypoint name', props.name ?? 'waypoint');
-    this.trafficType = props.trafficType ?? WaypointTrafficType.SERVICE;
+    this.trafficType = checkEnum(this, 'trafficType', props.trafficType, WaypointTrafficType, 'WaypointTrafficType') ?? WaypointTrafficType.SERVICE;
     const refused = this.namespace.platform.ambientUnsupportedReason;
     if (refused) throw new Error(`${this.node.path}: waypoints are part of ambient mode, which is not available on ${this.namespace.platform.kind}: ${refused}`);
     const labels: Record<string, string> = { 'istio.io/waypoint-for': this.trafficType };
@@ -206,5 +211,7 @@ class ExistingWaypoint extends WaypointBase {
     public readonly trafficType: WaypointTrafficType) {
     super(scope, id);
     this.name = checkDnsLabel(this, 'waypoint name', name);
+    checkNamespaceRef(this, 'namespace', namespace);
+    checkEnum(this, 'trafficType', trafficType, WaypointTrafficType, 'WaypointTrafficType');
   }
 }
