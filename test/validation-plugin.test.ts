@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { MeshNamespace, MeshPlatform, MeshService, MeshValidation, networking } from '../src';
+import { HttpMatch, IngressGateway, InstalledGateway, MeshNamespace, MeshPlatform, MeshService, MeshValidation, networking } from '../src';
 import { NAMESPACE, VIRTUAL_SERVICE } from './analysis/manifests';
 
 /**
@@ -121,5 +121,34 @@ describe('MeshValidation (cdk8s CLI plugin)', () => {
     const web = objects.filter((o) => o.name === 'web').map((o) => [o.kind, o.path]);
     expect(new Set(web.map(([, p]) => p)).size).toBe(web.length);
     expect(web).toEqual(expect.arrayContaining([['VirtualService', 'mesh/raw'], ['Deployment', expect.stringMatching(/^mesh\/web\//)]]));
+  });
+
+  test('what the app references outside its manifests resolves in the plugin as in the app (installed gateways, other teams\' services)', async () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-assumed-'));
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'mesh');
+    MeshPlatform.istio().applyTo(chart);
+    const shop = new MeshNamespace(chart, 'shop');
+    const payments = MeshService.fromServiceAttributes(chart, 'payments', {
+      name: 'payments', namespace: MeshNamespace.fromNamespaceName(chart, 'payments-ns', 'payments'), ports: [{ port: 8080 }],
+    });
+    const gateway = new IngressGateway(chart, 'gw', { namespace: shop, installed: InstalledGateway.istioHelmChart() });
+    gateway.route({ match: HttpMatch.prefix('/pay'), to: payments });
+    process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
+    try {
+      app.synth();
+    } finally {
+      delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    }
+    const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join(outdir, f));
+    const run = async () => {
+      const violations: any[] = [];
+      await new MeshValidation().validate({ manifests, metadata: {}, report: { addViolation: (v: any) => violations.push(v), submit: () => undefined } });
+      return violations.map((v) => v.ruleName);
+    };
+    expect(await run()).toEqual([]);
+    // Without the app's record, the gateway's pods and the payments Service are not among the files.
+    fs.rmSync(path.join(outdir, 'mesh-construct-paths.json'));
+    expect(await run()).toEqual(expect.arrayContaining(['IST0101 (error)']));
   });
 });

@@ -213,9 +213,10 @@ export interface LocatedFinding extends Finding {
  * Findings for several YAML files analyzed as one object set (the CLI, the cdk8s plugin).
  * @internal
  */
-export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions): LocatedFinding[] {
+export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions, assumed: any[] = []): LocatedFinding[] {
   const lines = new Map<object, number>();
-  const { findings, index } = analyzeSources(files.flatMap((f) => parseYaml(f.text, f.file, lines)), options);
+  const sources = files.flatMap((f) => parseYaml(f.text, f.file, lines));
+  const { findings, index } = analyzeSources([...sources, ...assumedSources(sources, assumed)], options);
   const lineOf = new Map<string, number>();
   for (const e of index.entries) {
     const key = `${e.file}\0${e.resource}`;

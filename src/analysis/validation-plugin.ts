@@ -4,6 +4,7 @@ import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { analyzeFiles, LocatedFinding } from './analyzer';
+import { assumedObjects } from './assumed-objects';
 import { Severity } from './finding';
 
 /** Options of the cdk8s CLI plugin (the `properties` of its `validations:` entry in cdk8s.yaml). */
@@ -69,8 +70,11 @@ export class MeshValidation {
   public async validate(context: any): Promise<void> {
     const ctx = context as PluginContext;
     const files = ctx.manifests.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
-    const findings = analyzeFiles(files, this.props).filter((f) => f.severity !== Severity.INFO);
-    const pathOf = constructPaths(ctx, files);
+    const record = appRecord(ctx);
+    // What the app references outside its manifests (installed gateways, other teams' services) resolves
+    // as it does in the app's own analysis.
+    const findings = analyzeFiles(files, this.props, record.assumed).filter((f) => f.severity !== Severity.INFO);
+    const pathOf = constructPaths(ctx, files, record.objects);
     let failed = false;
     for (const f of findings) {
       const fatal = f.severity === Severity.ERROR || (this.props.warningsAsErrors === true && f.severity === Severity.WARNING);
@@ -92,15 +96,21 @@ export class MeshValidation {
 /** What an app records beside cdk8s's construct-metadata.json (see recordConstructPaths). */
 const PATHS_FILE = 'mesh-construct-paths.json';
 interface RecordedPath { readonly kind: string; readonly namespace?: string; readonly name: string; readonly path: string }
+interface AppRecord { readonly objects: RecordedPath[]; readonly assumed: any[] }
+
+/** The record the app wrote beside its manifests, if any. */
+function appRecord(ctx: PluginContext): AppRecord {
+  const dirs = [...new Set(ctx.manifests.flatMap((m) => [dirname(m), dirname(dirname(m))]))];
+  const recordFile = dirs.map((d) => join(d, PATHS_FILE)).find((f) => existsSync(f));
+  const record = recordFile ? JSON.parse(readFileSync(recordFile, 'utf8')) : {};
+  return { objects: record.objects ?? [], assumed: record.assumed ?? [] };
+}
 
 /**
  * The construct path of a finding's object: from the paths the app recorded by kind, namespace and
  * name; else from the CLI's metadata (by name) when no other object in the manifests has that name.
  */
-function constructPaths(ctx: PluginContext, files: { file: string; text: string }[]): (f: LocatedFinding) => string | undefined {
-  const dirs = [...new Set(ctx.manifests.flatMap((m) => [dirname(m), dirname(dirname(m))]))];
-  const recordFile = dirs.map((d) => join(d, PATHS_FILE)).find((f) => existsSync(f));
-  const recorded: RecordedPath[] = recordFile ? JSON.parse(readFileSync(recordFile, 'utf8')).objects : [];
+function constructPaths(ctx: PluginContext, files: { file: string; text: string }[], recorded: RecordedPath[]): (f: LocatedFinding) => string | undefined {
   const names = new Map<string, number>();
   for (const { text } of files) {
     for (const doc of parseAllDocuments(text)) {
@@ -125,7 +135,8 @@ function constructPaths(ctx: PluginContext, files: { file: string; text: string 
  * When the cdk8s CLI records construct metadata (it does for validation plugins), records the
  * construct path of every ApiObject of the app by kind, namespace and name in the output directory:
  * the CLI's construct-metadata.json keys objects by name alone, so that objects of different kinds
- * with one name (a MeshService's Deployment, Service and ServiceAccount) would share one path.
+ * with one name (a MeshService's Deployment, Service and ServiceAccount) would share one path. It
+ * records the objects the app assumes to exist outside its manifests too (see `assumeObjects`).
  * @internal
  */
 export function recordConstructPaths(root: IConstruct): void {
@@ -136,7 +147,7 @@ export function recordConstructPaths(root: IConstruct): void {
       const objects: RecordedPath[] = root.node.findAll().filter(ApiObject.isApiObject)
         .map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.name, path: o.node.path }));
       mkdirSync(root.outdir, { recursive: true });
-      writeFileSync(join(root.outdir, PATHS_FILE), JSON.stringify({ version: 1, objects }));
+      writeFileSync(join(root.outdir, PATHS_FILE), JSON.stringify({ version: 1, objects, assumed: assumedObjects(root) }));
       return [];
     },
   });
