@@ -143,7 +143,8 @@ describe('MeshValidation (cdk8s CLI plugin)', () => {
     const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join(outdir, f));
     const run = async () => {
       const violations: any[] = [];
-      await new MeshValidation().validate({ manifests, metadata: {}, report: { addViolation: (v: any) => violations.push(v), submit: () => undefined } });
+      const report = { addViolation: (v: any) => violations.push(v), submit: () => undefined };
+      await new MeshValidation().validate({ manifests, metadata: {}, report });
       return violations.map((v) => v.ruleName);
     };
     expect(await run()).toEqual([]);

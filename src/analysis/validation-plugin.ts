@@ -110,7 +110,8 @@ function appRecord(ctx: PluginContext): AppRecord {
  * The construct path of a finding's object: from the paths the app recorded by kind, namespace and
  * name; else from the CLI's metadata (by name) when no other object in the manifests has that name.
  */
-function constructPaths(ctx: PluginContext, files: { file: string; text: string }[], recorded: RecordedPath[]): (f: LocatedFinding) => string | undefined {
+function constructPaths(ctx: PluginContext, files: { file: string; text: string }[],
+  recorded: RecordedPath[]): (f: LocatedFinding) => string | undefined {
   const names = new Map<string, number>();
   for (const { text } of files) {
     for (const doc of parseAllDocuments(text)) {
