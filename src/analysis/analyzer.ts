@@ -5,13 +5,16 @@ import { checkAmbient } from './ambient';
 import { checkAnnotations } from './annotations';
 import { assumedObjects } from './assumed-objects';
 import { checkAuthorizationPolicies } from './authorization';
+import { checkClusterState } from './cluster-state';
 import { checkDestinationRules } from './destination-rule';
 import { checkDuplicateObjects } from './duplicates';
+import { checkEnvoyFilters } from './envoy-filter';
 import { Finding, Severity } from './finding';
 import { checkGateways } from './gateway';
 import { checkGatewayApi } from './gateway-api';
 import { checkInjection } from './injection';
 import { MeshIndex, Source } from './mesh-index';
+import { MeshInput, readMeshSettings } from './mesh-settings';
 import { checkMtls } from './mtls';
 import { checkServicePorts } from './ports';
 import { schemaFindings } from './schema';
@@ -58,7 +61,7 @@ export interface AnalyzerOptions {
 const CROSS_CHECKS: ((index: MeshIndex) => void)[] = [
   checkVirtualServices, checkGateways, checkServicePorts, checkWorkloads, checkInjection, checkAnnotations,
   checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkAmbient, checkGatewayApi, checkWebhookRules,
-  checkTelemetryAndDeprecations, checkDuplicateObjects,
+  checkTelemetryAndDeprecations, checkEnvoyFilters, checkClusterState, checkDuplicateObjects,
 ];
 
 /**
@@ -142,7 +145,8 @@ export class MeshAnalyzer {
     // Construct paths are read only for findings.
     const sources = objects.map((o, i): Source => ({ obj: json[i], get path() { return o.node.path; } }));
     sources.push(...assumedSources(sources, assumedObjects(this.root)));
-    return { findings: run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options }), rendering };
+    // The app's objects are manifests: its Pods are not running pods yet.
+    return { findings: run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options }, {}, false), rendering };
   }
 
   /**
@@ -201,6 +205,7 @@ export class MeshAnalyzer {
 }
 
 /**
+/**
  * A finding from a YAML file, with the line its object starts on.
  * @internal
  */
@@ -210,13 +215,15 @@ export interface LocatedFinding extends Finding {
 }
 
 /**
- * Findings for several YAML files analyzed as one object set (the CLI, the cdk8s plugin).
+ * Findings for several YAML files analyzed as one object set (the CLI, the cdk8s plugin). `mesh`
+ * is mesh configuration given beside them; without it, a mesh ConfigMap among the objects is read,
+ * else Istio's defaults apply.
  * @internal
  */
-export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions, assumed: any[] = []): LocatedFinding[] {
+export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions, assumed: any[] = [], mesh: MeshInput = {}): LocatedFinding[] {
   const lines = new Map<object, number>();
   const sources = files.flatMap((f) => parseYaml(f.text, f.file, lines));
-  const { findings, index } = analyzeSources([...sources, ...assumedSources(sources, assumed)], options);
+  const { findings, index } = analyzeSources([...sources, ...assumedSources(sources, assumed)], options, mesh);
   const lineOf = new Map<string, number>();
   for (const e of index.entries) {
     const key = `${e.file}\0${e.resource}`;
@@ -231,12 +238,18 @@ export function formatFinding(f: Finding): string {
   return `${f.code} ${f.severity} ${f.resource}${where}: ${f.message}. Fix: ${f.fix}`;
 }
 
-function run(sources: Source[], options: AnalyzerOptions): Finding[] {
-  return analyzeSources(sources, options).findings;
+function run(sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, livePods = true): Finding[] {
+  return analyzeSources(sources, options, mesh, livePods).findings;
 }
 
-function analyzeSources(sources: Source[], options: AnalyzerOptions): { findings: Finding[]; index: MeshIndex } {
+/**
+ * `livePods`: whether Pods among the objects are running pods (files and plain objects, as
+ * `istioctl analyze` reads them) rather than manifests of an app being synthesized.
+ */
+function analyzeSources(sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, livePods = true): { findings: Finding[]; index: MeshIndex } {
   const index = new MeshIndex(sources, options.rootNamespace ?? 'istio-system');
+  index.livePods = livePods;
+  index.mesh = readMeshSettings(index, mesh);
   for (const e of index.entries) {
     if (e.assumed) continue;
     for (const check of OBJECT_CHECKS) {

@@ -1,6 +1,8 @@
 import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels } from './mesh-index';
 
+/** Set by the CNI node agent on pods it redirects to ztunnel (Istio's `PodInAmbientMode`). */
+const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE']);
 
 /** AuthorizationPolicy workloads (IST0127), source namespaces (IST0101), methods (KIA0102) and hosts (KIA0104). */
@@ -43,7 +45,8 @@ function checkWorkloads(index: MeshIndex, ap: Entry): void {
   const selector = ap.spec.selector?.matchLabels;
   const meshWide = ap.namespace === index.rootNamespace;
   if (meshWide && !hasLabels(selector)) return;
-  const pods = index.selectWorkloads(selector, meshWide ? undefined : ap.namespace).filter((w) => w.inMesh || index.isAmbientNamespace(w.namespace));
+  const pods = index.selectWorkloads(selector, meshWide ? undefined : ap.namespace)
+    .filter((w) => w.inMesh || index.isAmbientNamespace(w.namespace) || w.annotations[AMBIENT_REDIRECTION] === 'enabled');
   if (pods.length === 0) {
     index.report(ap, 'IST0127', Severity.WARNING,
       hasLabels(selector) ? `no in-mesh workload matches the selector ${JSON.stringify(selector)}` : `namespace "${ap.namespace}" has no in-mesh workload`,

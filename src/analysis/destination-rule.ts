@@ -1,5 +1,5 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, hostMatches, push, toFqdn } from './mesh-index';
+import { Entry, MeshIndex, Workload, hasLabels, hostMatches, matchesLabels, push, toFqdn } from './mesh-index';
 
 /** DestinationRules: CA verification (IST0128, IST0129), hosts (IST0174), subsets (IST0173, KIA0209) and overlaps (KIA0201). */
 export function checkDestinationRules(index: MeshIndex): void {
@@ -22,17 +22,59 @@ export function checkDestinationRules(index: MeshIndex): void {
         index.report(dr, 'KIA0209', Severity.WARNING, `subset "${subset?.name}" has no labels: it selects every endpoint of the host`,
           'give the subset the labels of the pods it stands for (e.g. version: v1)');
       }
-      if (record) {
-        const seSelector = record.entry.kind === 'ServiceEntry' ? record.entry.spec.workloadSelector?.labels : undefined;
-        if (index.selectWorkloads({ ...seSelector, ...labels }).length === 0) {
-          index.report(dr, 'IST0173', Severity.ERROR, `subset "${subset?.name}" selects no pods (labels ${JSON.stringify(labels)}): requests routed to it fail with 503`,
-            'fix the subset labels to match a workload\'s pod labels, or remove the subset');
-        }
+      if (record && !selectsEndpoints(index, record.entry, labels)) {
+        index.report(dr, 'IST0173', Severity.ERROR, `subset "${subset?.name}" selects no pods of ${record.entry.resource} (labels ${JSON.stringify(labels)}): requests routed to it fail with 503`,
+          'fix the subset labels to match the pod labels of a workload behind the host, or remove the subset');
       }
     }
     if (host.startsWith('*')) wildcards.push(dr); else push(byHost, toFqdn(dr.namespace, host), dr);
   }
   checkOverlaps(index, byHost, wildcards);
+}
+
+/** Pod labels istiod derives from the pod's node: region, zone and subzone (Istio's `AugmentLabels`) and hostname. */
+const REGION = 'topology.kubernetes.io/region';
+const ZONE = 'topology.kubernetes.io/zone';
+const SUBZONE = 'topology.istio.io/subzone';
+const HOSTNAME = 'kubernetes.io/hostname';
+const TOPOLOGY = new Set([REGION, ZONE, SUBZONE, HOSTNAME]);
+
+/**
+ * Whether subset labels select an endpoint of the host: a pod of a Service (its selector and the
+ * subset's labels, in its namespace), of a ServiceEntry (its workloadSelector and the subset's
+ * labels, or one of its endpoints), or, for a host without a selector, any pod. Topology labels
+ * count as istiod derives them from a running pod's node; on a pod template they are not known yet.
+ */
+function selectsEndpoints(index: MeshIndex, host: Entry, labels: Record<string, string>): boolean {
+  const own = Object.entries(labels).filter(([k]) => !TOPOLOGY.has(k));
+  const topology = Object.entries(labels).filter(([k]) => TOPOLOGY.has(k));
+  const subset = Object.fromEntries(own);
+  let candidates: Workload[];
+  if (host.kind === 'Service' && hasLabels(host.spec.selector)) {
+    candidates = index.selectWorkloads({ ...host.spec.selector, ...subset }, host.namespace);
+  } else {
+    const endpoints: any[] = host.kind === 'ServiceEntry' && Array.isArray(host.spec.endpoints) ? host.spec.endpoints : [];
+    if (endpoints.some((e) => matchesLabels(labels, e?.labels ?? {}))) return true;
+    candidates = index.selectWorkloads({ ...(host.kind === 'ServiceEntry' ? host.spec.workloadSelector?.labels : undefined), ...subset });
+  }
+  return candidates.some((w) => {
+    const placed = nodeLabels(index, w);
+    return !placed || topology.every(([k, v]) => placed[k] === v);
+  });
+}
+
+/** The labels of a running pod with those istiod adds from its node; undefined when the pod has no node yet. */
+function nodeLabels(index: MeshIndex, w: Workload): Record<string, string> | undefined {
+  const nodeName = w.podSpec.nodeName;
+  if (typeof nodeName !== 'string' || !nodeName) return undefined;
+  const node = index.get('Node', '', nodeName)?.labels ?? {};
+  const out: Record<string, string> = { ...w.labels, [HOSTNAME]: nodeName };
+  if (node[REGION]) out[REGION] = node[REGION];
+  if (node[ZONE]) {
+    out[ZONE] = node[ZONE];
+    if (node[SUBZONE]) out[SUBZONE] = node[SUBZONE];
+  }
+  return out;
 }
 
 function checkCaCertificates(index: MeshIndex, dr: Entry): void {

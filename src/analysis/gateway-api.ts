@@ -200,7 +200,7 @@ function checkSharedListeners(index: MeshIndex, gateways: Entry[]): void {
  * infrastructure labels).
  */
 function checkIneffectiveSelectors(index: MeshIndex, gateways: Entry[]): void {
-  const podsByNs = new Map<string, { gw: Entry; labels: Record<string, string> }[]>();
+  const podsByNs = new Map<string, { gw: { name: string }; labels: Record<string, string> }[]>();
   for (const gw of gateways) {
     const cls = ISTIO_CLASSES[gw.spec.gatewayClassName];
     if (!cls) continue;
@@ -214,13 +214,21 @@ function checkIneffectiveSelectors(index: MeshIndex, gateways: Entry[]): void {
     };
     push(podsByNs, gw.namespace, { gw, labels });
   }
+  // Pods (a dump) and pod templates of a Gateway the objects do not hold, as Istio's analyzer reads them.
+  const held = new Set(gateways.map((gw) => `${gw.namespace}/${gw.name}`));
+  for (const w of index.workloads) {
+    const name = w.labels['gateway.networking.k8s.io/gateway-name'];
+    if (name !== undefined && !held.has(`${w.namespace}/${name}`)) push(podsByNs, w.namespace, { gw: { name }, labels: w.labels });
+  }
   if (podsByNs.size === 0) return;
   for (const policyKind of POLICY_KINDS) {
     for (const p of index.of(policyKind)) {
       const selector = p.spec.selector?.matchLabels;
       if (p.spec.targetRef || asArray(p.spec.targetRefs).length || !hasLabels(selector)) continue;
+      const reported = new Set<string>();
       for (const pod of podsByNs.get(p.namespace) ?? []) {
-        if (!matchesLabels(selector, pod.labels)) continue;
+        if (!matchesLabels(selector, pod.labels) || reported.has(pod.gw.name)) continue;
+        reported.add(pod.gw.name);
         index.report(p, 'IST0166', Severity.WARNING, `Ineffective selector on Kubernetes Gateway ${pod.gw.name}: its pods, deployed by istiod, ignore selectors`,
           `attach the ${policyKind} with targetRefs (group gateway.networking.k8s.io, kind Gateway, name ${pod.gw.name}) instead of a selector`);
       }

@@ -1,5 +1,7 @@
+import { X509Certificate } from 'crypto';
 import { Severity } from './finding';
-import { Entry, MeshIndex, push, selectorKey } from './mesh-index';
+import { Entry, MeshIndex, matchesLabels, push, selectorKey } from './mesh-index';
+import { isPlainObject } from '../core/json';
 
 interface Server { readonly gw: Entry; readonly server: any; readonly index: number }
 
@@ -59,30 +61,117 @@ export function checkGateways(index: MeshIndex): void {
     }
   }
 
-  for (const servers of byBucket.values()) {
-    checkConflicts(index, servers);
-    checkOverlaps(index, servers);
+  for (const servers of byBucket.values()) checkOverlaps(index, servers);
+  checkConflicts(index, [...byBucket.values()].flat());
+  checkCredentials(index);
+}
+
+/**
+ * IST0145: a server whose port, bind and a host another Gateway also serves on the same pods: the
+ * same selector, or selectors that both pick a workload.
+ */
+function checkConflicts(index: MeshIndex, servers: Server[]): void {
+  const byHost = new Map<string, Server[]>();
+  for (const s of servers) for (const h of s.server?.hosts ?? []) push(byHost, `${s.server?.port?.number}|${s.server?.bind ?? ''}|${h}`, s);
+  const samePods = new Map<string, boolean>();
+  const share = (a: Entry, b: Entry) => {
+    const ka = selectorKey(a.spec.selector);
+    const kb = selectorKey(b.spec.selector);
+    if (ka === kb) return true;
+    const pair = ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
+    let shared = samePods.get(pair);
+    if (shared === undefined) {
+      const merged = { ...a.spec.selector, ...b.spec.selector };
+      // Selectors that want different values of one label select disjoint pods.
+      shared = matchesLabels(a.spec.selector, merged) && index.selectWorkloads(merged).length > 0;
+      samePods.set(pair, shared);
+    }
+    return shared;
+  };
+  for (const s of servers) {
+    const others = new Set<Entry>();
+    const hosts = new Set<string>();
+    for (const h of s.server?.hosts ?? []) {
+      for (const o of byHost.get(`${s.server.port?.number}|${s.server.bind ?? ''}|${h}`) ?? []) {
+        if (o.gw === s.gw || !share(s.gw, o.gw)) continue;
+        others.add(o.gw);
+        hosts.add(h);
+      }
+    }
+    if (others.size === 0) continue;
+    index.report(s.gw, 'IST0145', Severity.ERROR,
+      `server ${s.index} conflicts with gateway ${[...others].map((g) => `${g.namespace}/${g.name}`).sort().join(', ')}: same pods, port ${s.server.port?.number} and host ${[...hosts].map((h) => `"${h}"`).join(', ')}`,
+      'merge the Gateways, or give them different hosts, ports or selectors');
   }
 }
 
-/** IST0145: another Gateway with the same selector and port has the exact same host and bind. */
-function checkConflicts(index: MeshIndex, servers: Server[]): void {
-  const byHost = new Map<string, Server[]>();
-  for (const s of servers) for (const h of s.server?.hosts ?? []) push(byHost, `${s.server.bind ?? ''}|${h}`, s);
-  const reported = new Set<string>();
-  for (const [key, list] of byHost) {
-    const gateways = [...new Set(list.map((s) => s.gw))];
-    if (gateways.length < 2) continue;
-    for (const gw of gateways) {
-      const id = `${gw.resource}|${key}`;
-      if (reported.has(id)) continue;
-      reported.add(id);
-      const others = gateways.filter((g) => g !== gw).map((g) => `${g.namespace}/${g.name}`).join(', ');
-      index.report(gw, 'IST0145', Severity.ERROR,
-        `conflicts with gateway ${others}: same selector, port ${list[0].server.port?.number} and host "${key.split('|')[1]}"`,
-        'merge the Gateways, or give them different hosts, ports or selectors');
+/**
+ * A TLS server's `credentialName` Secret, read from the namespace of the gateway's pods: missing
+ * (IST0101, decided only when the objects hold TLS Secrets of that namespace, which are otherwise
+ * cluster state) or without a usable certificate and key (IST0161).
+ */
+function checkCredentials(index: MeshIndex): void {
+  for (const gw of index.of('Gateway')) {
+    const namespace = index.selectWorkloads(gw.spec.selector ?? {})[0]?.namespace;
+    if (namespace === undefined) continue;
+    const missing = new Set<string>();
+    const invalid: string[] = [];
+    for (const server of gw.spec.servers ?? []) {
+      const cn = server?.tls?.credentialName;
+      if (typeof cn !== 'string' || !cn || cn.includes('://')) continue;
+      const [ns, name] = cn.includes('/') ? cn.split('/', 2) : [namespace, cn];
+      const secret = index.get('Secret', ns, name);
+      if (!secret) {
+        if (index.of('Secret').some((x) => x.namespace === ns && isCredential(x))) missing.add(cn);
+        continue;
+      }
+      const problem = credentialProblem(secret);
+      if (problem) invalid.push(`Secret ${ns}/${name}: ${problem}`);
+    }
+    for (const cn of missing) {
+      index.report(gw, 'IST0101', Severity.ERROR, `referenced credentialName not found: "${cn}" (no Secret ${cn.includes('/') ? cn : `${namespace}/${cn}`}, the namespace of the gateway's pods)`,
+        `create the TLS Secret in namespace "${namespace}", or fix credentialName`);
+    }
+    if (invalid.length) {
+      index.report(gw, 'IST0161', Severity.ERROR, `the credential of the gateway is invalid (${invalid.join('; ')}): TLS handshakes fail`,
+        'put a PEM certificate that is valid now and its key in the Secret, as tls.crt and tls.key (or cert and key)');
     }
   }
+}
+
+/** Whether a Secret is meant as a TLS credential (its type, or a certificate key). */
+function isCredential(secret: Entry): boolean {
+  const keys = Object.keys(secretData(secret));
+  return secret.obj.type === 'kubernetes.io/tls' || keys.includes('tls.crt') || keys.includes('cert');
+}
+
+/**
+ * What keeps a Secret from serving as a gateway credential (Istio's `ExtractCertInfo` and
+ * `ValidateCertificate`): no non-empty cert/key or tls.crt/tls.key pair, a first PEM block that is
+ * not a certificate, or a certificate outside its validity period. Undefined when it is usable.
+ */
+function credentialProblem(secret: Entry): string | undefined {
+  const data = secretData(secret);
+  const pair = [['cert', 'key'], ['tls.crt', 'tls.key']].find(([c, k]) => data[c] && data[k]);
+  if (!pair) return 'it has no non-empty cert and key, nor tls.crt and tls.key';
+  const block = /-----BEGIN ([^-]+)-----[\s\S]*?-----END \1-----/.exec(String(data[pair[0]]));
+  if (!block) return `${pair[0]} is not PEM`;
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(block[0]);
+  } catch {
+    return `${pair[0]} is not a certificate`;
+  }
+  const now = Date.now();
+  if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) return `the certificate is valid from ${cert.validFrom} to ${cert.validTo} only`;
+  return undefined;
+}
+
+/** A Secret's data as the API server stores it: `data` base64-decoded, with `stringData` over it. */
+function secretData(secret: Entry): Record<string, string> {
+  const data = isPlainObject(secret.obj.data) ? secret.obj.data : {};
+  const decoded = Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '']);
+  return { ...Object.fromEntries(decoded), ...(isPlainObject(secret.obj.stringData) ? secret.obj.stringData : {}) };
 }
 
 /** KIA0301: hosts of different Gateways on the same selector and port overlap (wildcards included). */

@@ -11,6 +11,9 @@ const CLUSTER_SCOPED = new Set([
 /** Namespaces every cluster has. */
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
+/** Namespaces whose objects `istioctl analyze` leaves out of its analysis (Istio's `inject.IgnoredNamespaces`). */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
 /** Controllers whose pod template stands in for the live pods Istio's analyzers read. */
 const POD_TEMPLATE_PATHS: Record<string, string[]> = {
   Deployment: ['spec', 'template'],
@@ -58,6 +61,20 @@ export interface Workload {
 }
 
 /**
+ * Istio's mesh configuration as the analysis reads it: MeshConfig (`mesh`) and MeshNetworks
+ * (`meshNetworks`), as JSON.
+ * @internal
+ */
+export interface MeshSettings {
+  /** The MeshConfig of each control-plane revision (the default revision's first); none for Istio's defaults. */
+  readonly meshConfigs: any[];
+  /** The MeshNetworks, when one is given. */
+  readonly meshNetworks?: any;
+  /** The object the settings came from, for findings on them. */
+  readonly source?: Entry;
+}
+
+/**
  * An object to analyze with its origin.
  * @internal
  */
@@ -85,6 +102,13 @@ export class MeshIndex {
   public readonly findings: Finding[] = [];
   public readonly namespaces = new Map<string, Entry>();
   public readonly workloads: Workload[] = [];
+  /** The mesh configuration (see `readMeshSettings`); Istio's defaults until it is read. */
+  public mesh: MeshSettings = { meshConfigs: [] };
+  /**
+   * Whether Pods are running pods, as `istioctl analyze` reads them (false for manifests being
+   * synthesized, which the injector still mutates when they are applied).
+   */
+  public livePods = true;
   /** Objects that share a kind, namespace and name with an earlier one (those names only), in input order. */
   public readonly sameName = new Map<string, Entry[]>();
   private readonly byKind = new Map<string, Entry[]>();
@@ -217,7 +241,7 @@ export class MeshIndex {
     const annotations: Record<string, string> = template.metadata?.annotations ?? {};
     const podSpec = template.spec ?? {};
     const inject = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
-    const hasProxy = (podSpec.containers ?? []).some((c: any) => c?.name === 'istio-proxy' && c.image);
+    const hasProxy = proxyImage(podSpec) !== undefined;
     // Istio's test ignores `istio.io/rev` namespaces (a false positive on revision-labelled and
     // managed ASM namespaces); the injector does not, so neither do we.
     const nsLabels = this.namespaces.get(entry.namespace)?.labels ?? {};
@@ -249,6 +273,18 @@ export class MeshIndex {
       }
     }
   }
+}
+
+/** Whether `istioctl analyze` leaves a namespace's objects out (kube-system, kube-public, ...). */
+export function isSystemNamespace(namespace: string): boolean {
+  return SYSTEM_NAMESPACES.has(namespace);
+}
+
+/** The image of a pod's `istio-proxy` container (a native sidecar is an init container), if it has one with an image. */
+export function proxyImage(podSpec: any): string | undefined {
+  const containers = [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])];
+  const image = containers.find((c: any) => c?.name === 'istio-proxy')?.image;
+  return image ? String(image) : undefined;
 }
 
 /** Istio's `ConvertHostToFQDN`: a short name (no dot, no wildcard) is a Service in `namespace`. */

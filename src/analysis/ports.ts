@@ -1,5 +1,5 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex } from './mesh-index';
+import { Entry, MeshIndex, isSystemNamespace } from './mesh-index';
 import { serviceProtocol } from './protocols';
 
 const MANAGED_GATEWAYS = new Set(['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller']);
@@ -16,15 +16,17 @@ export function checkServicePorts(index: MeshIndex): void {
   for (const svc of index.of('Service')) {
     if (isControlPlane(svc) || MANAGED_GATEWAYS.has(svc.labels['gateway.istio.io/managed'])) continue;
     const externalName = svc.spec.type === 'ExternalName';
+    // istioctl analyze leaves kube-system and the other system namespaces out.
+    const istioChecks = !isSystemNamespace(svc.namespace);
     const inMesh = index.serviceWorkloads(svc).some((w) => w.inMesh);
     for (const port of (svc.spec.ports ?? []) as any[]) {
       const label = port?.name ? `"${port.name}"` : '(unnamed)';
       const protocol = serviceProtocol(port);
-      if (externalName && (!protocol || port?.name === 'tcp')) {
+      if (istioChecks && externalName && (!protocol || port?.name === 'tcp')) {
         index.report(svc, 'IST0150', Severity.WARNING,
           `port ${port?.port} ${label} of an ExternalName Service does not name its protocol (or is exactly "tcp"): Istio cannot tell how to route it`,
           'name the port <protocol>-<suffix> (e.g. "https-api", "tcp-db")');
-      } else if (!externalName && !protocol) {
+      } else if (istioChecks && !externalName && !protocol) {
         index.report(svc, 'IST0118', Severity.INFO,
           `port ${port?.port} ${label} does not follow the <protocol>[-suffix] naming convention: Istio falls back to protocol sniffing`,
           'name the port "<protocol>[-suffix]" (http, http2, https, grpc, grpc-web, tcp, tls, mongo, mysql, redis, udp) or set appProtocol');

@@ -1,17 +1,18 @@
 import { Severity } from './finding';
 import { Entry, MeshIndex, push } from './mesh-index';
+import { autoAllocatesAddresses } from './mesh-settings';
 
 /** ServiceEntry addresses (IST0134), duplicate host+port (KIA1211, KIA1212) and exportTo namespaces (KIA0005). */
 export function checkServiceEntries(index: MeshIndex): void {
   const byHostPort = new Map<string, { se: Entry; protocol: string }[]>();
+  const autoAllocated = autoAllocatesAddresses(index.mesh);
   for (const se of index.of('ServiceEntry')) {
     const ports: any[] = se.spec.ports ?? [];
-    if (!(se.spec.addresses ?? []).length && !(se.obj.status?.addresses ?? []).length) {
-      for (const p of ports) {
-        if (!p?.protocol || String(p.protocol).toUpperCase() === 'TCP') {
-          index.report(se, 'IST0134', Severity.WARNING, `port ${p?.number} serves TCP (or no protocol) and the ServiceEntry has no addresses: sidecars cannot tell its traffic apart`,
-            'set spec.addresses, or a protocol such as HTTP or TLS on the port');
-        }
+    if (!autoAllocated && !(se.spec.addresses ?? []).length && !(se.obj.status?.addresses ?? []).length) {
+      const tcp = ports.filter((p) => !p?.protocol || String(p.protocol).toUpperCase() === 'TCP').map((p) => p?.number);
+      if (tcp.length) {
+        index.report(se, 'IST0134', Severity.WARNING, `port(s) ${tcp.join(', ')} serve TCP (or no protocol) and the ServiceEntry has no addresses: sidecars cannot tell its traffic apart`,
+          'set spec.addresses, or a protocol such as HTTP or TLS on the port, or turn on DNS capture with address auto-allocation (ISTIO_META_DNS_CAPTURE and ISTIO_META_DNS_AUTO_ALLOCATE in the mesh\'s defaultConfig.proxyMetadata)');
       }
     }
     for (const host of se.spec.hosts ?? []) {

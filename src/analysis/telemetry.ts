@@ -1,29 +1,12 @@
-import { parse } from 'yaml';
 import { Severity } from './finding';
 import { MeshIndex } from './mesh-index';
-
-/**
- * The MeshConfig documents of the mesh ConfigMaps in the set (`istio`, `istio-<revision>` in the
- * root namespace); without one, Istio's defaults apply.
- */
-function meshConfigs(index: MeshIndex): any[] {
-  return index.of('ConfigMap')
-    .filter((cm) => cm.namespace === index.rootNamespace && /^istio(-.+)?$/.test(cm.name) && typeof cm.obj.data?.mesh === 'string')
-    .map((cm) => {
-      try {
-        return parse(cm.obj.data.mesh) ?? {};
-      } catch {
-        return {};
-      }
-    });
-}
 
 /**
  * IST0157 (Telemetry access logging without a provider while the mesh has no default) and
  * IST0002 (deprecated and removed features).
  */
 export function checkTelemetryAndDeprecations(index: MeshIndex): void {
-  const meshes = meshConfigs(index);
+  const meshes = index.mesh.meshConfigs;
   const hasDefaultAccessLog = meshes.some((m) => (m.defaultProviders?.accessLogging ?? []).length > 0);
   const lightstep = new Set(meshes.flatMap((m) => (m.extensionProviders ?? []).filter((p: any) => p?.lightstep).map((p: any) => p.name)));
 

@@ -79,16 +79,39 @@ function checkGateways(index: MeshIndex, vs: Entry): void {
     const gw = resolveGateway(index, vs.namespace, ref);
     if (!gw.entry) {
       index.report(vs, 'IST0101', Severity.ERROR, `referenced gateway not found: "${ref}" (no Gateway ${gw.namespace}/${gw.name})`,
-        'create the Gateway, or fix the name (<namespace>/<name>, or <name> in the VirtualService\'s namespace)');
-      continue;
+        GATEWAY_FIX);
     }
-    const gwHosts = gatewayHostsFor(gw.entry, vs.namespace);
+    // Like Istio, a missing Gateway accepts no host either.
+    const gwHosts = gw.entry ? gatewayHostsFor(gw.entry, vs.namespace) : [];
     if (!gwHosts.some((g) => vsHosts.some((h) => hostMatches(g, h)))) {
       index.report(vs, 'IST0132', Severity.WARNING,
-        `no host of the VirtualService (${vsHosts.join(', ')}) is accepted by gateway ${gw.namespace}/${gw.name} (hosts: ${gwHosts.join(', ') || 'none for this namespace'})`,
-        'add the host to the Gateway\'s server hosts, or use a host the Gateway accepts');
+        `no host of the VirtualService (${vsHosts.join(', ')}) is accepted by gateway ${gw.namespace}/${gw.name} (${gw.entry ? `hosts: ${gwHosts.join(', ') || 'none for this namespace'}` : 'it does not exist'})`,
+        gw.entry ? 'add the host to the Gateway\'s server hosts, or use a host the Gateway accepts' : GATEWAY_FIX);
     }
   }
+  checkMatchGateways(index, vs);
+}
+
+const GATEWAY_FIX = 'create the Gateway, or fix the name (<namespace>/<name>, or <name> in the VirtualService\'s namespace)';
+
+/** Kiali's KIA1102 (and KIA1108) for the gateways an HTTP match restricts a rule to. */
+function checkMatchGateways(index: MeshIndex, vs: Entry): void {
+  ((vs.spec.http ?? []) as any[]).forEach((rule, i) => {
+    ((rule?.match ?? []) as any[]).forEach((m, j) => {
+      for (const ref of (m?.gateways ?? []) as string[]) {
+        if (ref === 'mesh' || ref.includes(INTERNAL_GATEWAY)) continue;
+        if (!ref.includes('/') && ref.includes('.')) {
+          index.report(vs, 'KIA1108', Severity.INFO, `http[${i}].match[${j}]: gateway "${ref}" uses the legacy <name>.<namespace> form`,
+            'write it as <namespace>/<name>');
+        }
+        const gw = resolveGateway(index, vs.namespace, ref);
+        if (!gw.entry) {
+          index.report(vs, 'KIA1102', Severity.ERROR, `http[${i}].match[${j}]: referenced gateway not found: "${ref}" (no Gateway ${gw.namespace}/${gw.name}): the match never applies`,
+            GATEWAY_FIX);
+        }
+      }
+    });
+  });
 }
 
 /** The Gateway's server hosts that apply to VirtualServices in `vsNamespace`, without namespace prefixes. */
@@ -111,7 +134,8 @@ function destinations(vs: Entry): Destination[] {
   for (const kind of ['http', 'tcp', 'tls']) {
     ((vs.spec[kind] ?? []) as any[]).forEach((rule, i) => {
       ((rule?.route ?? []) as any[]).forEach((r, j) => {
-        if (r?.destination) out.push({ dest: r.destination, where: `${kind}[${i}].route[${j}]`, mirror: false, http: kind === 'http' });
+        // A route without a destination names host "" (Istio reports it as not found).
+        out.push({ dest: r?.destination ?? {}, where: `${kind}[${i}].route[${j}]`, mirror: false, http: kind === 'http' });
       });
       if (kind !== 'http') return;
       if (rule?.mirror) out.push({ dest: rule.mirror, where: `http[${i}].mirror`, mirror: true, http: true });
@@ -124,13 +148,14 @@ function destinations(vs: Entry): Destination[] {
 }
 
 function checkDestination(index: MeshIndex, vs: Entry, d: Destination, subsets: Map<string, Set<string>>): void {
-  const host: string = d.dest.host;
+  const host: unknown = d.dest.host ?? '';
   if (typeof host !== 'string') return;
   const what = d.mirror ? 'mirror host' : 'host';
   const record = index.lookupHost(vs.namespace, vs.spec.exportTo, host);
   if (!record) {
-    index.report(vs, 'IST0101', Severity.ERROR, `${d.where}: referenced ${what} not found: "${host}"`,
-      'create the Service (or a ServiceEntry for an external host), or fix the host name (<service>.<namespace>.svc.cluster.local)');
+    index.report(vs, 'IST0101', Severity.ERROR, `${d.where}: referenced ${what} not found: "${host}"`, host === ''
+      ? 'give the route a destination with a host'
+      : 'create the Service (or a ServiceEntry for an external host), or fix the host name (<service>.<namespace>.svc.cluster.local)');
   } else {
     const port = d.dest.port?.number;
     const numbers = record.ports.map((p) => p.number);
@@ -197,6 +222,8 @@ function checkReachability(index: MeshIndex, vs: Entry): void {
   for (const kind of ['http', 'tcp', 'tls']) {
     const rules: any[] = vs.spec[kind] ?? [];
     const seen = new Map<string, string>();
+    // The reachable, distinct `uri.prefix` matches in order, for the overlap check.
+    const prefixes: PrefixMatch[] = [];
     let catchAll = false;
     rules.forEach((rule, i) => {
       const ruleName = rule?.name ? `"${rule.name}"` : `#${i}`;
@@ -224,8 +251,11 @@ function checkReachability(index: MeshIndex, vs: Entry): void {
           dups++;
           index.report(vs, 'IST0131', Severity.INFO, `${kind} rule ${ruleName} match ${matchName} is never used: the same match is in rule ${prior}`,
             'remove the duplicate match');
-        } else {
-          seen.set(key, ruleName);
+          return;
+        }
+        seen.set(key, ruleName);
+        if (kind === 'http' && typeof m?.uri?.prefix === 'string' && m.uri.prefix) {
+          prefixes.push({ prefix: m.uri.prefix, conditions: flattenConditions(m), rule: ruleName, match: matchName });
         }
       });
       if (dups === matches.length) {
@@ -233,31 +263,29 @@ function checkReachability(index: MeshIndex, vs: Entry): void {
           'remove the rule or change its matches');
       }
     });
-    if (kind === 'http') checkPrefixOverlap(index, vs, rules);
+    checkPrefixOverlap(index, vs, prefixes);
   }
 }
 
-/** A later `uri.prefix` match that an earlier, shorter prefix with the same other conditions already takes (IST0131). */
-function checkPrefixOverlap(index: MeshIndex, vs: Entry, rules: any[]): void {
-  const earlier: { prefix: string; rest: Record<string, string>; rule: string }[] = [];
-  rules.forEach((rule, i) => {
-    const ruleName = rule?.name ? `"${rule.name}"` : `#${i}`;
-    ((rule?.match ?? []) as any[]).forEach((m, j) => {
-      const prefix = m?.uri?.prefix;
-      if (typeof prefix !== 'string') return;
-      const rest = flattenConditions(m);
-      const cover = earlier.find((a) => a.rule !== ruleName && prefix !== a.prefix && prefix.startsWith(a.prefix) && covers(a.rest, rest));
-      if (cover) {
-        index.report(vs, 'IST0131', Severity.INFO,
-          `http rule ${ruleName} match ${m.name ? `"${m.name}"` : `#${j}`} of prefix ${prefix} is never used: prefix ${cover.prefix} in rule ${cover.rule} takes it first`,
-          'put the longer prefix in an earlier rule');
-      }
-      earlier.push({ prefix, rest, rule: ruleName });
-    });
+/** An HTTP match on a URI prefix, with its other conditions. */
+interface PrefixMatch { readonly prefix: string; readonly conditions: Record<string, string>; readonly rule: string; readonly match: string }
+
+/**
+ * IST0131: a later `uri.prefix` match (in the same rule or a later one) that an earlier, shorter
+ * prefix with the same or wider other conditions already takes (Istio's overlapping-match rule).
+ */
+function checkPrefixOverlap(index: MeshIndex, vs: Entry, prefixes: PrefixMatch[]): void {
+  prefixes.forEach((a, i) => {
+    for (const b of prefixes.slice(i + 1)) {
+      if (b.prefix === a.prefix || !b.prefix.startsWith(a.prefix) || !covers(a.conditions, b.conditions)) continue;
+      index.report(vs, 'IST0131', Severity.INFO,
+        `http rule ${b.rule} match ${b.match} of prefix ${b.prefix} is never used: prefix ${a.prefix} (match ${a.match} in rule ${a.rule}) takes it first`,
+        'put the longer prefix in an earlier match or rule');
+    }
   });
 }
 
-/** The non-URI conditions of an HTTP match as `field → exact:/prefix:/regex: value` strings. */
+/** The non-URI conditions of an HTTP match as `field → exact:/prefix:/regex: value` strings (Istio reads a regex as no condition; two different regexes are not the same condition). */
 function flattenConditions(m: any): Record<string, string> {
   const out: Record<string, string> = { port: String(m.port ?? ''), method: stringMatch(m.method) || 'exact:GET', authority: stringMatch(m.authority) };
   for (const field of ['headers', 'queryParams', 'withoutHeaders']) {
@@ -267,13 +295,12 @@ function flattenConditions(m: any): Record<string, string> {
 }
 
 function stringMatch(v: any): string {
-  if (!v) return '';
-  if (v.exact !== undefined) return `exact:${v.exact}`;
-  if (v.prefix !== undefined) return `prefix:${v.prefix}`;
-  return v.regex !== undefined ? `regex:${v.regex}` : '';
+  if (v?.exact) return `exact:${v.exact}`;
+  if (v?.prefix) return `prefix:${v.prefix}`;
+  return v?.regex ? `regex:${v.regex}` : '';
 }
 
-/** Whether earlier conditions `a` take every request later conditions `b` take (same keys, each equal or `a`'s a prefix form of `b`'s). */
+/** Whether earlier conditions `a` take every request later conditions `b` take (same keys, each equal or `a`'s starting with `b`'s, as Istio compares them). */
 function covers(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;

@@ -5,7 +5,7 @@ import { isControlPlane } from './ports';
 /** The proxy's UID: an application running as it bypasses traffic capture. */
 const PROXY_UID = 1337;
 
-/** Deployment ↔ Service association (IST0116, IST0137, KIA0701) and the proxy UID (IST0144). */
+/** Deployment ↔ Service association (IST0116, IST0137, KIA0701) and the proxy UID of every workload (IST0144). */
 export function checkWorkloads(index: MeshIndex): void {
   const servicesOf = new Map<Workload, Entry[]>();
   for (const svc of index.of('Service')) {
@@ -13,8 +13,8 @@ export function checkWorkloads(index: MeshIndex): void {
     checkContainerPorts(index, svc);
   }
   for (const w of index.workloads) {
-    if (w.entry.kind !== 'Deployment') continue;
     checkProxyUid(index, w);
+    if (w.entry.kind !== 'Deployment') continue;
     if (!w.inMesh || w.entry.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
     const services = servicesOf.get(w) ?? [];
     checkProtocols(index, w, services);

@@ -4,6 +4,7 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
 import { HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService, Severity, networking } from '../../src';
+import { analyzeFiles } from '../../src/analysis/analyzer';
 import { runCli } from '../../src/analysis/cli';
 import { validateObjects } from '../validate';
 
@@ -135,6 +136,15 @@ describe('MeshAnalyzer at synth', () => {
     MeshAnalyzer.attach(a, { warningsAsErrors: true });
     expect(() => Testing.synth(chart)).toThrow('IST0174 Warning DestinationRule app/front');
   });
+
+  test('a Pod of the app is a manifest, not a running pod: no live-pod findings (IST0103) at synth, as there are on a dump', () => {
+    const { chart } = app();
+    const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'job-1', namespace: 'app' }, spec: { containers: [{ name: 'job', image: 'job:1' }] } };
+    new ApiObject(chart, 'bare', bare);
+    const analyzer = MeshAnalyzer.attach(chart);
+    expect(analyzer.findings().filter((f) => f.code === 'IST0103')).toEqual([]);
+    expect(MeshAnalyzer.analyze(chart.toJson()).filter((f) => f.code === 'IST0103').map((f) => f.resource)).toEqual(['Pod app/job-1']);
+  });
 });
 
 describe('analyzeYaml and the CLI', () => {
@@ -144,6 +154,17 @@ describe('analyzeYaml and the CLI', () => {
       ['m.yaml', 'IST0101', 'http[0].route[0]: referenced host not found: "backend"'],
     ]);
     expect(() => MeshAnalyzer.analyzeYaml('a: [1', 'bad.yaml')).toThrow(/^bad.yaml: /);
+  });
+
+  test('analyzeFiles reads the mesh config given beside the files (what --meshConfigFile passes) over a mesh ConfigMap among them', () => {
+    const files = [{ file: 'se.yaml', text: 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: db, namespace: app }\nspec: { hosts: [db.example.org], ports: [{ number: 5432, name: tcp, protocol: TCP }], resolution: DNS }\n' }];
+    const autoAllocate = { defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' } } };
+    const configMap = { file: 'mesh.yaml', text: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: istio-system }\ndata:\n  mesh: '${JSON.stringify(autoAllocate)}'\n` };
+    const codes = (found: { code: string }[]) => found.map((f) => f.code);
+    expect(codes(analyzeFiles(files, {}))).toContain('IST0134');
+    expect(codes(analyzeFiles([...files, configMap], {}))).not.toContain('IST0134');
+    expect(codes(analyzeFiles(files, {}, { meshConfig: autoAllocate }))).not.toContain('IST0134');
+    expect(codes(analyzeFiles([...files, configMap], {}, { meshConfig: {} }))).toContain('IST0134');
   });
 
   test('CLI: findings per file, exit codes, --suppress, --warnings-as-errors, usage', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { REVIEWS, ap, baseMesh, deploy, dr, gw, ns, pa, ra, route, se, sidecar, svc, telemetry, vs, wasm } from './fixtures';
+import { EXPIRED_CERT, REVIEWS, VALID_CERT, ap, baseMesh, deploy, dr, gw, ns, pa, pod, ra, route, se, sidecar, svc, telemetry, tlsSecret, vs, wasm } from './fixtures';
 import { GATEWAY_API_CASES } from './gateway-api-cases';
 import { MeshAnalyzer, Severity } from '../../src';
 
@@ -48,6 +48,50 @@ const apiSe = se('api', 'amb', { hosts: ['api.example.com'], ports: [{ number: 4
 const ambVs = (namespace: string, host: string) => vs('r', namespace, { hosts: [host], http: [route(host)] });
 const ambDr = (namespace: string, host: string) => dr('d', namespace, { host, trafficPolicy: outlier });
 
+/** The injector's ConfigMap with these `values`. */
+const injectorConfig = (values: any, name = 'istio-sidecar-injector') =>
+  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'istio-system' }, data: { values: JSON.stringify(values) } });
+const INJECTOR_VALUES = { global: { hub: 'docker.io/istio', tag: '1.30.3', proxy: { image: 'proxyv2' } } };
+/** An injector MutatingWebhookConfiguration whose one webhook selects namespaces labelled istio-injection=enabled. */
+const injectorWebhook = (name: string, clientConfig: any = { service: { name: 'istiod', namespace: 'istio-system' } }) => ({
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'MutatingWebhookConfiguration',
+  metadata: { name },
+  webhooks: [{ name: 'namespace.sidecar-injector.istio.io', clientConfig, namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } }, admissionReviewVersions: ['v1'], sideEffects: 'None' }],
+});
+const autoProxy = { containers: [{ name: 'istio-proxy', image: 'auto' }] };
+const envoyFilter = (spec: any) => ({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'ef', namespace: 'app' }, spec });
+const luaPatch = (operation: string, extra: any = {}) => ({
+  applyTo: 'HTTP_FILTER',
+  match: { context: 'SIDECAR_INBOUND', listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager' } } }, ...extra },
+  patch: { operation, value: { name: 'envoy.lua' } },
+});
+const istiod = (env: any[]) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'istiod', namespace: 'istio-system', labels: { app: 'istiod' } },
+  spec: { selector: { matchLabels: { app: 'istiod' } }, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [{ name: 'discovery', image: 'pilot', env }] } } },
+});
+const jwt = ra('jwt', 'app', { jwtRules: [{ issuer: 'https://issuer.example.com' }] });
+const meshNetworks = (registry: string) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'istio', namespace: 'istio-system' },
+  data: { meshNetworks: `networks:\n  west:\n    endpoints:\n    - fromRegistry: ${registry}\n    gateways:\n    - address: 1.2.3.4\n      port: 15443\n` },
+});
+const crd = (version: string) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'tlsroutes.gateway.networking.k8s.io', annotations: { 'gateway.networking.k8s.io/bundle-version': version } },
+  spec: { group: 'gateway.networking.k8s.io', names: { kind: 'TLSRoute', plural: 'tlsroutes' }, scope: 'Namespaced', versions: [] },
+});
+const waypointBound = (status: string) => ({
+  ...svc('reviews', 'app', [{ name: 'http-web', port: 9080 }]),
+  status: { conditions: [{ type: 'istio.io/WaypointBound', status, reason: 'WaypointNotFound', message: 'waypoint app/missing not found', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
+});
+const gatewayApiPods = deploy('bookinfo-gateway-istio', 'app', { labels: { 'gateway.networking.k8s.io/gateway-name': 'bookinfo-gateway' } });
+const credentialGw = (credentialName: string) => gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [tlsServer('https', credentialName)] });
+
 const CASES: Case[] = [
   // VirtualService → Gateway
   { code: 'IST0101', severity: E, message: 'referenced gateway not found: "missing"', bad: [gwVs('a', { gateways: ['missing'], http: [route(REVIEWS)] })], good: [gwVs('a', { http: [route(REVIEWS)] })] },
@@ -80,7 +124,7 @@ const CASES: Case[] = [
   { code: 'IST0130', severity: W, message: 'only the last rule can have no matches', bad: [meshVs('a', { http: [route('reviews'), route('reviews')] })], good: [meshVs('a', { http: [route('reviews')] })] },
   { code: 'IST0130', severity: W, message: 'a rule without matches comes before it', bad: [meshVs('a', { http: [route('reviews'), { match: [{ uri: { prefix: '/a' } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ uri: { prefix: '/a' } }], ...route('reviews') }, route('reviews')] })] },
   { code: 'IST0131', severity: I, message: 'the same match is in rule #0', bad: [meshVs('a', { http: [{ match: [{ uri: { exact: '/a' } }], ...route('reviews') }, { match: [{ uri: { exact: '/a' } }, { uri: { exact: '/b' } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ uri: { exact: '/a' } }], ...route('reviews') }, { match: [{ uri: { exact: '/b' } }], ...route('reviews') }] })] },
-  { code: 'IST0131', severity: I, message: 'of prefix /api/v1 is never used: prefix /api in rule #0', bad: [meshVs('a', { http: [{ match: [{ uri: { prefix: '/api' } }], ...route('reviews') }, { match: [{ uri: { prefix: '/api/v1' } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ uri: { prefix: '/api/v1' } }], ...route('reviews') }, { match: [{ uri: { prefix: '/api' } }], ...route('reviews') }] })] },
+  { code: 'IST0131', severity: I, message: 'of prefix /api/v1 is never used: prefix /api (match #0 in rule #0)', bad: [meshVs('a', { http: [{ match: [{ uri: { prefix: '/api' } }], ...route('reviews') }, { match: [{ uri: { prefix: '/api/v1' } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ uri: { prefix: '/api/v1' } }], ...route('reviews') }, { match: [{ uri: { prefix: '/api' } }], ...route('reviews') }] })] },
   // JWT claim routing
   { code: 'IST0106', severity: E, message: 'JWT claim based routing', bad: [meshVs('a', { http: [{ match: [{ headers: { '@request.auth.claims.group': { exact: 'x' } } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ headers: { 'x-group': { exact: 'x' } } }], ...route('reviews') }] })] },
   {
@@ -106,7 +150,7 @@ const CASES: Case[] = [
   {
     code: 'IST0145',
     severity: E,
-    message: 'conflicts with gateway gw/public: same selector, port 80 and host "*.example.com"',
+    message: 'server 0 conflicts with gateway gw/public: same pods, port 80 and host "*.example.com"',
     bad: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }] })],
     good: [gw('g2', 'gw', { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.org'] }] })],
   },
@@ -177,7 +221,7 @@ const CASES: Case[] = [
   { code: 'KIA1007', severity: I, message: 'outboundTrafficPolicy has no mode', bad: [sidecar('a', 'app', { outboundTrafficPolicy: {} })], good: [sidecar('a', 'app', { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } })] },
   { code: 'KIA1004', severity: W, message: 'egress host "./details" matches no Service', bad: [sidecar('a', 'app', { egress: [{ hosts: ['./details'] }] })], good: [sidecar('a', 'app', { egress: [{ hosts: ['./reviews.app.svc.cluster.local'] }] })] },
   // ServiceEntries
-  { code: 'IST0134', severity: W, message: 'port 5432 serves TCP', bad: [se('db', 'app', { hosts: ['db.example.org'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' })], good: [se('db', 'app', { hosts: ['db.example.org'], addresses: ['10.1.2.3'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' })] },
+  { code: 'IST0134', severity: W, message: 'port(s) 5432 serve TCP', bad: [se('db', 'app', { hosts: ['db.example.org'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' })], good: [se('db', 'app', { hosts: ['db.example.org'], addresses: ['10.1.2.3'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' })] },
   { code: 'KIA1211', severity: W, message: 'all define api.example.org:443', bad: [se('a', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }), se('b', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' })], good: [se('a', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' })] },
   { code: 'KIA1212', severity: W, message: 'with different protocols', bad: [se('a', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }), se('b', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' })], good: [se('a', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' })] },
   { code: 'KIA0005', severity: E, message: 'exportTo namespace "shop" is not defined', bad: [meshVs('a', { exportTo: ['shop'], http: [route('reviews')] })], good: [meshVs('a', { exportTo: ['.'], http: [route('reviews')] })] },
@@ -317,6 +361,83 @@ const CASES: Case[] = [
   { code: 'IST0106', severity: E, message: 'failover[0] names a zone ("us-east1/zone-a" → "us-west1")', bad: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1/zone-a', to: 'us-west1' }] } }, outlier)], good: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1', to: 'us-west1' }] } }, outlier)] },
   { code: 'IST0106', severity: E, message: 'failover[0] has a "*" ("us-*" → "us-west1")', bad: [lbDr({ localityLbSetting: { failover: [{ from: 'us-*', to: 'us-west1' }] } }, outlier)], good: [lbDr({ localityLbSetting: { failover: [{ from: 'us-east1', to: 'us-west1' }] } }, outlier)] },
   ...GATEWAY_API_CASES,
+  // Conformance with istioctl analyze (issue #12)
+  { code: 'IST0144', severity: W, message: 'the pod run(s) as UID 1337', bad: [pod('web-1', 'app', { securityContext: { runAsUser: 1337 }, containers: [{ name: 'web', image: 'w' }, { name: 'istio-proxy', image: 'proxyv2' }] })], good: [pod('web-1', 'app', { securityContext: { runAsUser: 1000 }, containers: [{ name: 'web', image: 'w' }, { name: 'istio-proxy', image: 'proxyv2' }] })] },
+  { code: 'IST0131', severity: I, message: 'match #1 of prefix /api/v1 is never used: prefix /api (match #0 in rule #0)', bad: [meshVs('a', { http: [{ match: [{ uri: { prefix: '/api' } }, { uri: { prefix: '/api/v1' } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ uri: { prefix: '/api/v1' } }, { uri: { prefix: '/api' } }], ...route('reviews') }] })] },
+  { code: 'IST0132', severity: W, message: 'gateway gw/missing (it does not exist)', bad: [gwVs('a', { gateways: ['missing'], http: [route(REVIEWS)] })], good: [gwVs('a', { http: [route(REVIEWS)] })] },
+  { code: 'IST0101', severity: E, message: 'http[0].route[0]: referenced host not found: ""', bad: [meshVs('a', { http: [{ route: [{}] }] })], good: [meshVs('a', { http: [route('reviews')] })] },
+  {
+    code: 'IST0145',
+    severity: E,
+    message: 'conflicts with gateway gw/public: same pods, port 80',
+    bad: [deploy('edge', 'gw', { labels: { istio: 'ingressgateway', tier: 'edge' }, podSpec: autoProxy }), gw('g2', 'gw', { selector: { tier: 'edge' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }] })],
+    good: [deploy('edge', 'gw', { labels: { istio: 'edge', tier: 'edge' }, podSpec: autoProxy }), gw('g2', 'gw', { selector: { tier: 'edge' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }] })],
+  },
+  { code: 'IST0101', severity: E, message: 'referenced credentialName not found: "shop-certs"', bad: [gwSvc443, tlsSecret('shop-cert', 'gw', VALID_CERT), credentialGw('shop-certs')], good: [gwSvc443, tlsSecret('shop-cert', 'gw', VALID_CERT), credentialGw('shop-cert')] },
+  { code: 'IST0161', severity: E, message: 'Secret gw/shop-cert: the certificate is valid from', bad: [gwSvc443, tlsSecret('shop-cert', 'gw', EXPIRED_CERT), credentialGw('shop-cert')], good: [gwSvc443, tlsSecret('shop-cert', 'gw', VALID_CERT), credentialGw('shop-cert')] },
+  { code: 'IST0161', severity: E, message: 'Secret gw/shop-cert: it has no non-empty cert and key', bad: [gwSvc443, { ...tlsSecret('shop-cert', 'gw', VALID_CERT), data: { 'tls.cert': 'eA==' } }, credentialGw('shop-cert')], good: [gwSvc443, tlsSecret('shop-cert', 'gw', VALID_CERT), credentialGw('shop-cert')] },
+  {
+    code: 'IST0173',
+    severity: E,
+    message: 'subset "v2" selects no pods of Service app/reviews',
+    bad: [deploy('details', 'app', { labels: { app: 'details', version: 'v2' } }), dr('d', 'app', { host: 'reviews', subsets: [{ name: 'v2', labels: { version: 'v2' } }] })],
+    good: [deploy('details', 'app', { labels: { app: 'details', version: 'v2' } }), dr('d', 'app', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] })],
+  },
+  // Injection
+  { code: 'IST0103', severity: W, message: 'without the istio-proxy sidecar', bad: [pod('web-1', 'app', { containers: [{ name: 'web', image: 'w' }] })], good: [pod('web-1', 'app', { containers: [{ name: 'web', image: 'w' }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3' }] })] },
+  { code: 'IST0146', severity: W, message: 'no injector webhook selects it in namespace "edge"', bad: [ns('edge', {}), deploy('gw', 'edge', { labels: { istio: 'edge' }, podSpec: autoProxy })], good: [ns('edge'), deploy('gw', 'edge', { labels: { istio: 'edge' }, podSpec: autoProxy })] },
+  {
+    code: 'IST0146',
+    severity: W,
+    message: 'no injector webhook selects it',
+    bad: [injectorWebhook('istio-sidecar-injector'), ns('edge', { 'istio.io/rev': 'canary' }), deploy('gw', 'edge', { labels: { istio: 'edge' }, podSpec: autoProxy })],
+    good: [injectorWebhook('istio-sidecar-injector'), ns('edge'), deploy('gw', 'edge', { labels: { istio: 'edge' }, podSpec: autoProxy })],
+  },
+  { code: 'IST0147', severity: E, message: 'the pod runs with `image: auto`', bad: [pod('gw-1', 'gw', autoProxy)], good: [pod('gw-1', 'gw', { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3' }] })] },
+  { code: 'IST0148', severity: I, message: 'enableNamespacesByDefault', bad: [ns('plain', {}), injectorConfig({ sidecarInjectorWebhook: { enableNamespacesByDefault: true } })], good: [ns('plain', { 'istio-injection': 'disabled' }), injectorConfig({ sidecarInjectorWebhook: { enableNamespacesByDefault: true } })] },
+  {
+    code: 'IST0158',
+    severity: W,
+    message: 'the istio-proxy image of pod(s) web-1 is not the one the injector injects now',
+    bad: [injectorConfig(INJECTOR_VALUES), pod('web-1', 'app', { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.29.0' }] })],
+    good: [injectorConfig(INJECTOR_VALUES), pod('web-1', 'app', { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3' }] })],
+  },
+  { code: 'IST0139', severity: E, message: 'overlaps with istio-sidecar-injector-old/namespace.sidecar-injector.istio.io', bad: [injectorWebhook('istio-sidecar-injector'), injectorWebhook('istio-sidecar-injector-old')], good: [injectorWebhook('istio-sidecar-injector')] },
+  {
+    code: 'IST0139',
+    severity: E,
+    message: 'calls control-plane Service istio-system/istiod-old, which does not exist',
+    bad: [svc('istiod', 'istio-system', [{ name: 'https-webhook', port: 443 }], { labels: { istio: 'pilot' } }), injectorWebhook('istio-sidecar-injector', { service: { name: 'istiod-old', namespace: 'istio-system' } })],
+    good: [svc('istiod', 'istio-system', [{ name: 'https-webhook', port: 443 }], { labels: { istio: 'pilot' } }), injectorWebhook('istio-sidecar-injector')],
+  },
+  // Control plane and cluster state
+  { code: 'IST0163', severity: W, message: 'clientConfig has neither a url nor a service', bad: [injectorWebhook('istio-sidecar-injector-external', {})], good: [injectorWebhook('istio-sidecar-injector-external', { url: 'https://istiod.example.com:15017/inject' })] },
+  { code: 'IST0164', severity: I, message: 'reaches the external control plane by IP address', bad: [injectorWebhook('istio-sidecar-injector-external', { url: 'https://10.0.0.1:15017/inject' })], good: [injectorWebhook('istio-sidecar-injector-external', { url: 'https://istiod.example.com:15017/inject' })] },
+  { code: 'IST0175', severity: W, message: 'istiod has no BLOCKED_CIDRS_IN_JWKS_URIS', bad: [istiod([]), jwt], good: [istiod([{ name: 'BLOCKED_CIDRS_IN_JWKS_URIS', value: '169.254.169.254/32' }]), jwt] },
+  { code: 'IST0126', severity: E, message: 'fromRegistry "cluster-b" is not a known service registry', bad: [meshNetworks('cluster-b')], good: [meshNetworks('Kubernetes')] },
+  { code: 'IST0171', severity: W, message: 'status condition istio.io/WaypointBound is False', bad: [waypointBound('False')], good: [waypointBound('True')] },
+  { code: 'IST0176', severity: W, message: 'Gateway API bundle version v1.4.1 is older than 1.5.0', bad: [crd('v1.4.1')], good: [crd('v1.5.0')] },
+  {
+    code: 'IST0166',
+    severity: W,
+    message: 'Ineffective selector on Kubernetes Gateway bookinfo-gateway',
+    bad: [gatewayApiPods, ap('a', 'app', { selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'bookinfo-gateway' } } })],
+    good: [gatewayApiPods, ap('a', 'app', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'bookinfo-gateway' }] })],
+  },
+  // EnvoyFilter
+  { code: 'IST0151', severity: W, message: 'configPatches[0]: a relative patch operation without a priority', bad: [envoyFilter({ configPatches: [luaPatch('INSERT_BEFORE')] })], good: [envoyFilter({ priority: 10, configPatches: [luaPatch('INSERT_BEFORE')] })] },
+  {
+    code: 'IST0155',
+    severity: W,
+    message: 'configPatches[1]: a relative patch operation without a priority on a filter that a patch with a proxyVersion match also names',
+    bad: [envoyFilter({ configPatches: [luaPatch('INSERT_AFTER', { proxy: { proxyVersion: '^1\\.30.*' } }), luaPatch('INSERT_AFTER')] })],
+    good: [envoyFilter({ priority: 10, configPatches: [luaPatch('INSERT_AFTER', { proxy: { proxyVersion: '^1\\.30.*' } }), luaPatch('INSERT_AFTER')] })],
+  },
+  { code: 'IST0152', severity: E, message: 'the REPLACE operation only works on', bad: [envoyFilter({ configPatches: [{ ...luaPatch('REPLACE'), applyTo: 'CLUSTER' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'CLUSTER' }] })] },
+  { code: 'IST0153', severity: E, message: 'the ADD operation is ignored', bad: [envoyFilter({ configPatches: [{ ...luaPatch('ADD'), applyTo: 'HTTP_ROUTE' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'HTTP_ROUTE' }] })] },
+  { code: 'IST0154', severity: E, message: 'the REMOVE operation is ignored', bad: [envoyFilter({ configPatches: [{ ...luaPatch('REMOVE'), applyTo: 'ROUTE_CONFIGURATION' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'ROUTE_CONFIGURATION' }] })] },
+  // Kiali
+  { code: 'KIA1102', severity: E, message: 'http[0].match[0]: referenced gateway not found: "gw/private"', bad: [gwVs('a', { http: [{ match: [{ gateways: ['gw/private'] }], ...route(REVIEWS) }] })], good: [gwVs('a', { http: [{ match: [{ gateways: ['gw/public'] }], ...route(REVIEWS) }] })] },
 ];
 
 describe('MeshAnalyzer checks', () => {
@@ -345,5 +466,57 @@ describe('MeshAnalyzer checks', () => {
     const checked = (v?: string) => v === 'yes' || v === 'partly';
     expect([...marked].filter(([code, v]) => checked(v) && !tested.has(code)).map(([code]) => code)).toEqual([]);
     expect([...tested].filter((code) => !checked(marked.get(code)))).toEqual([]);
+  });
+});
+
+describe('MeshAnalyzer: what istioctl analyze does not report either', () => {
+  const codes = (objects: any[]) => MeshAnalyzer.analyze([...baseMesh(), ...objects]).map((f) => `${f.code} ${f.resource}`);
+
+  test('IST0118: Services in kube-system and kube-public are left out', () => {
+    const unnamed = (namespace: string) => svc('dns', namespace, [{ port: 8080 }]);
+    expect(codes([unnamed('kube-system'), unnamed('kube-public')]).filter((c) => c.startsWith('IST0118'))).toEqual([]);
+    expect(codes([unnamed('app')])).toContain('IST0118 Service app/dns');
+  });
+
+  test('IST0134: not when sidecars allocate ServiceEntry addresses (DNS capture with auto-allocation in the mesh config)', () => {
+    const db = se('db', 'app', { hosts: ['db.example.org'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'DNS' });
+    const mesh = (metadata: any) => meshConfigMap(`defaultConfig:\n  proxyMetadata: ${JSON.stringify(metadata)}\n`);
+    expect(codes([db, mesh({ ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_DNS_AUTO_ALLOCATE: 'true' })])).not.toContain('IST0134 ServiceEntry app/db');
+    expect(codes([db, mesh({ ISTIO_META_DNS_AUTO_ALLOCATE: 'true' })])).toContain('IST0134 ServiceEntry app/db');
+  });
+
+  test('IST0173: subset topology labels match the labels istiod adds from the pod\'s node', () => {
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: { 'topology.kubernetes.io/region': 'us-west1', 'topology.kubernetes.io/zone': 'us-west1-a' } } };
+    const running = pod('reviews-1', 'app', { nodeName: 'node-1', containers: [{ name: 'reviews', image: 'r' }, { name: 'istio-proxy', image: 'proxyv2' }] }, { labels: { app: 'reviews', version: 'v1' } });
+    const subsets = (region: string) => dr('d', 'app', { host: 'reviews', subsets: [{ name: 'west', labels: { 'version': 'v1', 'topology.kubernetes.io/region': region } }, { name: 'a', labels: { 'topology.kubernetes.io/zone': 'us-west1-a' } }] });
+    expect(codes([node, running, subsets('us-west1')])).not.toContain('IST0173 DestinationRule app/d');
+    // A pod template has no node yet: its topology is not known, so it is not held against the subset.
+    expect(MeshAnalyzer.analyze([...baseMesh(), subsets('us-east1')]).filter((f) => f.code === 'IST0173')).toEqual([]);
+    expect(MeshAnalyzer.analyze([...baseMesh().filter((o) => o.metadata.name !== 'reviews' || o.kind !== 'Deployment'), node, running, subsets('us-east1')])
+      .filter((f) => f.code === 'IST0173').map((f) => f.message)).toEqual([expect.stringContaining('subset "west" selects no pods')]);
+  });
+
+  test('IST0102: not where the injector injects every namespace (enableNamespacesByDefault); IST0148 says so instead', () => {
+    const found = codes([ns('plain', {}), injectorConfig({ sidecarInjectorWebhook: { enableNamespacesByDefault: true } })]);
+    expect(found).not.toContain('IST0102 Namespace plain');
+    expect(found).toContain('IST0148 Namespace plain');
+  });
+
+  test('IST0127: a pod that ztunnel redirects (ambient through its annotation) is in the mesh', () => {
+    const sleep = (annotations: any) => pod('sleep-1', 'plain', { containers: [{ name: 'sleep', image: 's' }] }, { labels: { app: 'sleep' }, annotations });
+    const policy = ap('allow', 'plain', { selector: { matchLabels: { app: 'sleep' } } });
+    expect(codes([ns('plain', {}), sleep({ 'ambient.istio.io/redirection': 'enabled' }), policy])).not.toContain('IST0127 AuthorizationPolicy plain/allow');
+    expect(codes([ns('plain', {}), sleep({}), policy])).toContain('IST0127 AuthorizationPolicy plain/allow');
+  });
+
+  test('a Gateway API Gateway is not read as an Istio Gateway', () => {
+    const k8sGateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'gw' }, spec: { gatewayClassName: 'istio', listeners: [] } };
+    expect(codes([k8sGateway]).filter((c) => c.startsWith('IST') || c.startsWith('DUPLICATE'))).toEqual([]);
+  });
+
+  test('IST0131: a match that no request reaches (after a catch-all rule) is not compared as a prefix, only IST0130 reports it', () => {
+    const rules = [{ match: [{ uri: { prefix: '/a' } }], ...route('reviews') }, route('reviews'), { match: [{ uri: { prefix: '/a/b' } }], ...route('reviews') }];
+    const found = MeshAnalyzer.analyze([...baseMesh(), meshVs('a', { http: rules })]).filter((f) => f.code.startsWith('IST013')).map((f) => `${f.code} ${f.message}`);
+    expect(found).toEqual(['IST0130 http rule #2 is unreachable: a rule without matches comes before it']);
   });
 });

@@ -62,3 +62,38 @@ export function baseMesh(): any[] {
 
 /** A route to `host` (and optional port/subset) as an http rule. */
 export const route = (host: string, extra: any = {}) => ({ route: [{ destination: { host, ...extra } }] });
+
+/** A bare Pod (a running pod, as in a `kubectl get -o yaml` dump). */
+export const pod = (name: string, namespace: string, spec: any, metadata: any = {}) =>
+  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, ...metadata }, spec });
+
+/** A TLS Secret holding `certPem` (the key is not read by the analysis). */
+export const tlsSecret = (name: string, namespace: string, certPem: string) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  type: 'kubernetes.io/tls',
+  metadata: { name, namespace },
+  data: { 'tls.crt': Buffer.from(certPem).toString('base64'), 'tls.key': Buffer.from('not read').toString('base64') },
+});
+
+// Self-signed certificates generated for these tests with `openssl ca -selfsign` (keys discarded):
+// CN=shop.example.com valid 2020-01-01 to 2120-01-01, and CN=old.example.com valid 2000-01-01 to 2001-01-01.
+export const VALID_CERT = `-----BEGIN CERTIFICATE-----
+MIIBIDCBxgIBAjAKBggqhkjOPQQDAjAbMRkwFwYDVQQDDBBzaG9wLmV4YW1wbGUu
+Y29tMCAXDTIwMDEwMTAwMDAwMFoYDzIxMjAwMTAxMDAwMDAwWjAbMRkwFwYDVQQD
+DBBzaG9wLmV4YW1wbGUuY29tMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEl/Fm
+ummiPdmH5griM29rIkqwdxSDE7YUWQQqAWaYm9TxoBFhPYG8HQUGupgpY9ArpRmh
+w5IlSQdwSA3EK4eJ+zAKBggqhkjOPQQDAgNJADBGAiEAwivri+vjvR5Duuzz/j9n
+U2SqiDZCjghyCPnpoOshMPUCIQCTj0wEsS3ddjXX3Z0W/OoEScncyFG8DcaT1fSV
+zWN6Sg==
+-----END CERTIFICATE-----
+`;
+export const EXPIRED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBGzCBwgIBATAKBggqhkjOPQQDAjAaMRgwFgYDVQQDDA9vbGQuZXhhbXBsZS5j
+b20wHhcNMDAwMTAxMDAwMDAwWhcNMDEwMTAxMDAwMDAwWjAaMRgwFgYDVQQDDA9v
+bGQuZXhhbXBsZS5jb20wWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATGzABseqih
+/1VOuHw9C/c+BSP+cT0pk3K+PDx/BFFGmVz0aLr4NvHKn74eEzFWvyxseLIO9lxl
+GRHrn22obulvMAoGCCqGSM49BAMCA0gAMEUCIQDtvemwsgG9YdPnqkghVQhbqFRD
+u+FmnFyGSKlVty4XEAIgZ3sUrESb6rvN8UAMcNW7SlUu42ZLw0luWyGIt2jSz0E=
+-----END CERTIFICATE-----
+`;

@@ -123,7 +123,7 @@ describe('the analyzer on malformed objects', () => {
   });
 
   test('a check that stops on an object of a kind without a schema check is reported (ANALYZER) instead of failing the analysis', () => {
-    const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'app' }, spec: { template: { spec: { containers: 'web' } } } };
+    const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'app' }, spec: { template: { spec: { containers: 5 } } } };
     const findings = MeshAnalyzer.analyze([...base, replicaSet, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } }]);
     expect(findings).toEqual(expect.arrayContaining([
       expect.objectContaining({ code: 'ANALYZER', severity: Severity.WARNING, message: expect.stringMatching(/^some checks stopped on an object they could not read \(index: /) }),
