@@ -15,7 +15,7 @@ import { checkGatewayApi } from './gateway-api';
 import { checkInjection } from './injection';
 import { MeshIndex, Source } from './mesh-index';
 import { MeshInput, readMeshSettings } from './mesh-settings';
-import { checkMtls } from './mtls';
+import { checkAuthorizationMtls, checkMtls } from './mtls';
 import { checkServicePorts } from './ports';
 import { schemaFindings } from './schema';
 import { checkServiceEntries } from './service-entry';
@@ -60,8 +60,8 @@ export interface AnalyzerOptions {
 /** Checks over the whole object set, each a linear pass over the shared index. */
 const CROSS_CHECKS: ((index: MeshIndex) => void)[] = [
   checkVirtualServices, checkGateways, checkServicePorts, checkWorkloads, checkInjection, checkAnnotations,
-  checkDestinationRules, checkMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkAmbient, checkGatewayApi, checkWebhookRules,
-  checkTelemetryAndDeprecations, checkEnvoyFilters, checkClusterState, checkDuplicateObjects,
+  checkDestinationRules, checkMtls, checkAuthorizationMtls, checkSelectors, checkServiceEntries, checkAuthorizationPolicies, checkAmbient,
+  checkGatewayApi, checkWebhookRules, checkTelemetryAndDeprecations, checkEnvoyFilters, checkClusterState, checkDuplicateObjects,
 ];
 
 /**

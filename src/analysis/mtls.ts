@@ -1,5 +1,5 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, hasLabels, push } from './mesh-index';
+import { Entry, MeshIndex, hasLabels, matchesLabels, push } from './mesh-index';
 
 const MUTUAL = new Set(['ISTIO_MUTUAL', 'MUTUAL']);
 
@@ -64,6 +64,56 @@ export function checkMtls(index: MeshIndex): void {
         `add a DestinationRule for *.${pa.namespace}.svc.cluster.local with tls mode DISABLE`);
     }
   }
+}
+
+/** `when` keys that only a peer's mTLS certificate can give. */
+const IDENTITY_KEYS = new Set(['source.namespace', 'source.principal', 'connection.sni']);
+
+/**
+ * KIA0105: an AuthorizationPolicy's rules name peer identities (source principals or namespaces,
+ * `when` on source.principal, source.namespace or connection.sni), while the workloads it applies
+ * to receive plaintext: a PeerAuthentication that applies to them (workload, namespace, then
+ * mesh-wide) has mode DISABLE, or, unless it is STRICT, a namespace-wide or mesh-wide
+ * DestinationRule turns TLS off. The identities are then never known.
+ */
+export function checkAuthorizationMtls(index: MeshIndex): void {
+  const root = index.rootNamespace;
+  for (const ap of index.of('AuthorizationPolicy')) {
+    const fields = identityFields(ap.spec);
+    if (fields.length === 0) continue;
+    const selector = ap.spec.selector?.matchLabels;
+    const peers = index.of('PeerAuthentication').filter((pa) => pa.spec.mtls?.mode !== undefined && pa.spec.mtls.mode !== 'UNSET');
+    const applying = peers.find((pa) => pa.namespace === ap.namespace && hasLabels(pa.spec.selector?.matchLabels) && hasLabels(selector)
+      && matchesLabels(pa.spec.selector.matchLabels, selector))
+      ?? peers.find((pa) => pa.namespace === ap.namespace && !hasLabels(pa.spec.selector?.matchLabels))
+      ?? peers.find((pa) => pa.namespace === root && !hasLabels(pa.spec.selector?.matchLabels));
+    const mode = applying?.spec.mtls.mode;
+    const plaintextDr = mode === 'STRICT' ? undefined : index.of('DestinationRule').find((dr) => dr.spec.trafficPolicy?.tls?.mode === 'DISABLE'
+      && (dr.spec.host === '*.local' || namespaceOfWildcard(dr.spec.host) === ap.namespace));
+    const why = mode === 'DISABLE' ? `PeerAuthentication ${applying!.namespace}/${applying!.name} sets mTLS mode DISABLE`
+      : plaintextDr ? `DestinationRule ${plaintextDr.namespace}/${plaintextDr.name} (${plaintextDr.spec.host}) turns TLS off` : undefined;
+    if (!why) continue;
+    index.report(ap, 'KIA0105', Severity.ERROR,
+      `${fields.join(', ')} need the peer's mTLS identity, but ${why}: those conditions never match (ALLOW rules never allow, DENY rules never deny)`,
+      'turn mTLS on for these workloads (PeerAuthentication STRICT or PERMISSIVE, no tls mode DISABLE), or drop the identity conditions');
+  }
+}
+
+/** The fields of an AuthorizationPolicy's rules that need the peer's mTLS identity. */
+function identityFields(spec: any): string[] {
+  const out: string[] = [];
+  const rules: any[] = Array.isArray(spec.rules) ? spec.rules : [];
+  rules.forEach((rule, i) => {
+    ((Array.isArray(rule?.from) ? rule.from : []) as any[]).forEach((from, j) => {
+      for (const field of ['principals', 'notPrincipals', 'namespaces', 'notNamespaces']) {
+        if (Array.isArray(from?.source?.[field]) && from.source[field].length) out.push(`rules[${i}].from[${j}].source.${field}`);
+      }
+    });
+    ((Array.isArray(rule?.when) ? rule.when : []) as any[]).forEach((c, j) => {
+      if (IDENTITY_KEYS.has(c?.key)) out.push(`rules[${i}].when[${j}] (${c.key})`);
+    });
+  });
+  return out;
 }
 
 /** `ns` for a namespace-wide host `*.ns.svc.cluster.local`. */

@@ -437,6 +437,20 @@ const CASES: Case[] = [
   { code: 'IST0153', severity: E, message: 'the ADD operation is ignored', bad: [envoyFilter({ configPatches: [{ ...luaPatch('ADD'), applyTo: 'HTTP_ROUTE' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'HTTP_ROUTE' }] })] },
   { code: 'IST0154', severity: E, message: 'the REMOVE operation is ignored', bad: [envoyFilter({ configPatches: [{ ...luaPatch('REMOVE'), applyTo: 'ROUTE_CONFIGURATION' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'ROUTE_CONFIGURATION' }] })] },
   // Kiali
+  {
+    code: 'KIA0105',
+    severity: E,
+    message: 'rules[0].from[0].source.principals need the peer\'s mTLS identity, but PeerAuthentication app/default sets mTLS mode DISABLE',
+    bad: [pa('default', 'app', { mtls: { mode: 'DISABLE' } }), ap('a', 'app', { selector: { matchLabels: { app: 'reviews' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/gw/sa/ingress'] } }] }] })],
+    good: [pa('default', 'app', { mtls: { mode: 'PERMISSIVE' } }), ap('a', 'app', { selector: { matchLabels: { app: 'reviews' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/gw/sa/ingress'] } }] }] })],
+  },
+  {
+    code: 'KIA0105',
+    severity: E,
+    message: 'DestinationRule app/plain (*.app.svc.cluster.local) turns TLS off',
+    bad: [dr('plain', 'app', { host: '*.app.svc.cluster.local', trafficPolicy: { tls: { mode: 'DISABLE' } } }), ap('a', 'app', { rules: [{ when: [{ key: 'source.namespace', values: ['gw'] }] }] })],
+    good: [dr('plain', 'app', { host: '*.app.svc.cluster.local', trafficPolicy: { tls: { mode: 'DISABLE' } } }), ap('a', 'app', { rules: [{ when: [{ key: 'request.headers[x-tenant]', values: ['gw'] }] }] })],
+  },
   { code: 'KIA1102', severity: E, message: 'http[0].match[0]: referenced gateway not found: "gw/private"', bad: [gwVs('a', { http: [{ match: [{ gateways: ['gw/private'] }], ...route(REVIEWS) }] })], good: [gwVs('a', { http: [{ match: [{ gateways: ['gw/public'] }], ...route(REVIEWS) }] })] },
 ];
 
