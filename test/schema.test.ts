@@ -112,9 +112,27 @@ describe('structural schema', () => {
     }]);
   });
 
-  test('null is allowed only where nullable', () => {
+  test('a null field is absent, as the API server reads it (pruned from CRDs); a required one is missing', () => {
     expect(messages(obj('extensions.istio.io/v1alpha1', 'TrafficExtension', { lua: { inlineCode: 'x' }, priority: null }))).toEqual([]);
-    expect(messages(net('VirtualService', { hosts: null }))).toEqual(['spec.hosts: must be array, got null']);
+    expect(messages(net('VirtualService', { hosts: null }))).toEqual([]);
+    expect(messages(net('VirtualService', { hosts: ['a'], http: [{ route: [{ destination: null }] }] }))).toEqual(['spec.http[0].route[0]: required field "destination" is missing']);
+    expect(messages(net('VirtualService', { hosts: ['a'], tcp: [null] }))).toEqual(['spec.tcp[0]: must be object, got null']);
+    expect(messages(net('VirtualService', { hosts: ['a'], bogus: null }))).toEqual([expect.stringMatching(/^spec.bogus: unknown field/)]);
+  });
+
+  test('names follow the API server\'s rule for the kind, namespaces are DNS-1123 labels', () => {
+    const named = (apiVersion: string, kind: string, name: string, namespace?: string) => messages({ apiVersion, kind, metadata: { name, namespace } });
+    expect(named('v1', 'ConfigMap', 'mesh.config-1', 'app')).toEqual([]);
+    expect(named('v1', 'ConfigMap', 'Mesh_Config', 'app')).toEqual(['metadata.name: "Mesh_Config" is not a valid ConfigMap name: the API server wants a DNS-1123 subdomain (at most 253 lowercase letters, digits, \'-\' and \'.\', each part starting and ending with a letter or digit)']);
+    expect(named('v1', 'Service', '1web', 'app')).toEqual([expect.stringContaining('not a valid Service name: the API server wants a DNS-1035 label')]);
+    expect(named('v1', 'Service', 'web.v1', 'app')).toEqual([expect.stringContaining('DNS-1035 label')]);
+    expect(named('v1', 'Namespace', 'a.b')).toEqual([expect.stringContaining('not a valid Namespace name: the API server wants a DNS-1123 label')]);
+    expect(named('rbac.authorization.k8s.io/v1', 'Role', 'system:reader', 'app')).toEqual([]);
+    expect(named('rbac.authorization.k8s.io/v1', 'Role', 'a/b', 'app')).toEqual([expect.stringContaining('a path segment')]);
+    expect(named('batch/v1', 'CronJob', 'a'.repeat(53), 'app').filter((m) => m.startsWith('metadata'))).toEqual([expect.stringContaining('at most 52 characters')]);
+    expect(named('networking.istio.io/v1', 'Gateway', 'Public', 'app').filter((m) => m.startsWith('metadata'))).toEqual([expect.stringContaining('not a valid Gateway name')]);
+    expect(named('v1', 'ConfigMap', 'cfg', 'My_Ns')).toEqual(['metadata.namespace: "My_Ns" is not a valid namespace name: the API server wants a DNS-1123 label (at most 63 lowercase letters, digits and \'-\')']);
+    expect(schemaFindings({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad Name' } })[0].fix).toBe('rename it, e.g. "bad-name"');
   });
 
   test('unknown kinds, versions and non-objects', () => {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter } from 'yaml';
 import { checkAmbient } from './ambient';
 import { checkAnnotations } from './annotations';
 import { assumedObjects } from './assumed-objects';
@@ -13,6 +13,7 @@ import { Finding, Severity } from './finding';
 import { checkGateways } from './gateway';
 import { checkGatewayApi } from './gateway-api';
 import { checkInjection } from './injection';
+import { KubeDocument, readKubeYaml } from './kube-yaml';
 import { MeshIndex, Source } from './mesh-index';
 import { MeshInput, readMeshSettings } from './mesh-settings';
 import { checkAuthorizationMtls, checkMtls } from './mtls';
@@ -328,23 +329,26 @@ function istioResource(resource: string): string {
 }
 
 /**
- * The objects of a YAML stream (documents and `kind: List` items), tagged with the file; `lines`
- * receives the 1-based line each object starts on.
+ * The objects of a YAML stream (documents and `kind: List` items) as kubectl reads them, tagged
+ * with the file; `lines` receives the 1-based line each object starts on.
  */
 function parseYaml(text: string, file?: string, lines?: Map<object, number>): Source[] {
-  const out: Source[] = [];
   const lineCounter = new LineCounter();
-  for (const doc of parseAllDocuments(text, { version: '1.1', lineCounter })) {
-    if (doc.errors.length) throw new Error(`${file ?? 'YAML'}: ${doc.errors[0].message}`);
-    const value = doc.toJS();
+  let docs: KubeDocument[];
+  try {
+    docs = readKubeYaml(text, lineCounter);
+  } catch (e) {
+    throw new Error(`${file ?? 'YAML'}: ${(e as Error).message}`);
+  }
+  const out: Source[] = [];
+  for (const { value, start, itemStarts } of docs) {
     const isList = value?.kind === 'List' && Array.isArray(value.items);
     const items: any[] = isList ? value.items : [value];
-    const nodes: any[] = isList ? (doc.get('items', true) as any)?.items ?? [] : [doc.contents];
     items.forEach((obj, i) => {
       if (!obj) return;
       out.push({ obj, file });
-      const start = nodes[i]?.range?.[0];
-      if (lines && typeof obj === 'object' && typeof start === 'number') lines.set(obj, lineCounter.linePos(start).line);
+      const at = isList ? itemStarts?.[i] : start;
+      if (lines && typeof obj === 'object' && typeof at === 'number') lines.set(obj, lineCounter.linePos(at).line);
     });
   }
   return out;

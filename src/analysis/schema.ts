@@ -10,6 +10,7 @@ import { Finding, Severity } from './finding';
 import { GATEWAY_API_CEL_RULES } from './gateway-api-cel-rules';
 import { isFormatIp } from './ip-address';
 import { isPlainObject } from '../core/json';
+import { isDnsLabel, isDnsSubdomain } from '../core/names';
 import { GATEWAY_API_CRD_SCHEMAS } from '../imports/gateway-api-schemas';
 import { ISTIO_CRD_SCHEMAS } from '../imports/istio-schemas';
 import { K8S_SCHEMAS } from '../imports/k8s-schemas';
@@ -191,7 +192,7 @@ function objectSteps(s: any): Validate[] {
   if (required.length) {
     steps.push((v, path, out) => {
       for (const name of required) {
-        if (v[name] === undefined) {
+        if (v[name] === undefined || v[name] === null) {
           const at = pathText(path);
           out.push({ path: at, message: `required field "${name}" is missing`, fix: `set ${join(at, name)}` });
         }
@@ -216,8 +217,10 @@ function objectSteps(s: any): Validate[] {
   steps.push((v, path, out) => {
     for (const key of Object.keys(v)) {
       const value = v[key];
-      if (value === undefined) continue;
       const prop = properties.get(key);
+      // The API server reads a null field as absent (built-in kinds) or prunes it (CRDs); only an
+      // unknown field is an error whatever its value.
+      if (value === undefined || (value === null && (prop || additional))) continue;
       if (prop) {
         let validate = compiled.get(key);
         if (!validate) compiled.set(key, validate = compile(prop));
@@ -371,7 +374,8 @@ function defaulter(s: any): Defaulter | undefined {
     }
     if (!isPlainObject(v)) return v;
     let copy: any;
-    for (const [name, p] of filled) if (v[name] === undefined) (copy ??= { ...v })[name] = p.default;
+    // A null field is pruned before defaulting, so it gets the default too.
+    for (const [name, p] of filled) if (v[name] === undefined || v[name] === null) (copy ??= { ...v })[name] = p.default;
     const source = copy ?? v;
     for (const key of Object.keys(source)) {
       const d = properties.has(key) ? inner.get(key) : additional;
@@ -383,6 +387,39 @@ function defaulter(s: any): Defaulter | undefined {
   };
   DEFAULTERS.set(s, apply);
   return apply;
+}
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+/** The API server's rule for an object's name, by kind: what it checks and how to say it. */
+function nameRule(kind: string): { test: (name: string) => boolean; what: string } {
+  if (kind === 'Namespace') return { test: isDnsLabel, what: 'a DNS-1123 label (at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit)' };
+  if (kind === 'Service') {
+    return { test: (n) => DNS_1035_LABEL.test(n) && n.length <= 63, what: 'a DNS-1035 label (at most 63 lowercase letters, digits and \'-\', starting with a letter, ending with a letter or digit)' };
+  }
+  if (RBAC_KINDS.has(kind)) return { test: (n) => n !== '.' && n !== '..' && !/[/%]/.test(n), what: 'a path segment (not "." or "..", no "/" or "%")' };
+  if (kind === 'CronJob') return { test: (n) => isDnsSubdomain(n) && n.length <= 52, what: 'a DNS-1123 subdomain of at most 52 characters (the Job names get a suffix)' };
+  return { test: isDnsSubdomain, what: 'a DNS-1123 subdomain (at most 253 lowercase letters, digits, \'-\' and \'.\', each part starting and ending with a letter or digit)' };
+}
+
+/** The API server's checks of metadata.name (by kind) and metadata.namespace (a DNS-1123 label). */
+function checkNames(obj: any, out: Problem[]): void {
+  const { name, namespace } = obj.metadata ?? {};
+  const suggest = (v: string) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'a lowercase name';
+  if (typeof name === 'string' && name) {
+    const rule = nameRule(obj.kind);
+    if (!rule.test(name)) {
+      out.push({ path: 'metadata.name', message: `${JSON.stringify(name)} is not a valid ${obj.kind} name: the API server wants ${rule.what}`, fix: `rename it, e.g. "${suggest(name)}"` });
+    }
+  }
+  if (typeof namespace === 'string' && namespace && !isDnsLabel(namespace)) {
+    out.push({
+      path: 'metadata.namespace',
+      message: `${JSON.stringify(namespace)} is not a valid namespace name: the API server wants a DNS-1123 label (at most 63 lowercase letters, digits and '-')`,
+      fix: `use the namespace's name, e.g. "${suggest(namespace)}"`,
+    });
+  }
 }
 
 /** `Kind namespace/name` (`Kind name` when cluster-scoped). */
@@ -406,6 +443,7 @@ export function schemaFindings(obj: any): Finding[] {
   }
   const out: Problem[] = [];
   if (!obj.metadata?.name && !obj.metadata?.generateName) out.push({ path: 'metadata', message: 'required field "name" is missing', fix: 'set metadata.name' });
+  checkNames(obj, out);
   const core = K8S_SCHEMAS.kinds[`${obj.apiVersion}/${obj.kind}`];
   if (core) {
     compile(K8S_SCHEMAS.defs[core])(obj, [], out);
@@ -413,7 +451,8 @@ export function schemaFindings(obj: any): Finding[] {
   }
   const group = obj.apiVersion.split('/')[0];
   const source = obj.apiVersion.includes('/') ? SOURCES.find((s) => s.groups.test(group)) : undefined;
-  if (!source) return [];
+  // Other kinds: only the API server's name rules apply here.
+  if (!source) return out.map(finding);
   const schema = rootSchemas(source).get(`${obj.apiVersion}/${obj.kind}`);
   if (!schema) {
     const kinds = [...rootSchemas(source).keys()].filter((k) => k.endsWith(`/${obj.kind}`)).map((k) => k.slice(0, -obj.kind.length - 1));

@@ -4,7 +4,7 @@ import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
 import { isClaimKey, isMeshBound } from './virtual-service';
-import { isDnsLabel } from '../core/names';
+import { isDnsLabel, isDnsSubdomain } from '../core/names';
 
 const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const DURATION_KEYS = new Set(['timeout', 'perTryTimeout', 'backoff', 'fixedDelay', 'connectTimeout', 'maxConnectionDuration', 'time',
@@ -58,7 +58,8 @@ function validHost(host: string, wildcard: boolean): boolean {
 }
 
 function gateway(out: Out, gw: Entry): void {
-  if (!isDnsLabel(gw.name)) out.error(`Gateway name "${gw.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-" (no dots)');
+  // A name that is not even a DNS subdomain is a SCHEMA finding (the API server refuses it first).
+  if (!isDnsLabel(gw.name) && isDnsSubdomain(gw.name)) out.error(`Gateway name "${gw.name}" is not a DNS-1123 label`, 'use lowercase letters, digits and "-" (no dots)');
   const servers: any[] = gw.spec.servers ?? [];
   if (servers.length === 0) out.error('the Gateway has no servers', 'add at least one server');
   const portNames = new Map<string, number>();

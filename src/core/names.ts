@@ -12,6 +12,15 @@ export function isDnsLabel(value: string): boolean {
 }
 
 /**
+ * Whether `value` is an RFC 1123 DNS subdomain as Kubernetes checks object names (lowercase labels
+ * joined by dots, at most 253 characters).
+ * @internal
+ */
+export function isDnsSubdomain(value: string): boolean {
+  return value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
+}
+
+/**
  * Whether `value` is a lowercase DNS name (labels joined by dots); with `wildcard`, `*.` may lead.
  * @internal
  */

@@ -54,7 +54,9 @@ describe('properties', () => {
         const gateway = new IngressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'gw-ns', { name: 'istio-gateway' }) });
         for (const r of c.routes) gateway.route({ match: HttpMatch.prefix(r.prefix), to: httpServices[r.to % httpServices.length] });
       }
-      for (const [to, from] of c.allow) services[to % services.length].allowFrom(services[from % services.length]);
+      // allowFrom names callers by their mTLS identity, which a DISABLE mode takes away (KIA0105).
+      const mtlsOff = c.meshMtls === MtlsMode.DISABLE || c.namespaceMtls === MtlsMode.DISABLE;
+      if (!mtlsOff) for (const [to, from] of c.allow) services[to % services.length].allowFrom(services[from % services.length]);
       if (c.meshMtls) new MtlsPolicy(chart, 'mesh-mtls', { mode: c.meshMtls });
       if (c.namespaceMtls) new MtlsPolicy(chart, 'ns-mtls', { mode: c.namespaceMtls, namespace: namespaces[0] });
 
