@@ -121,7 +121,8 @@ describe('structural schema', () => {
   });
 
   test('names follow the API server\'s rule for the kind, namespaces are DNS-1123 labels', () => {
-    const named = (apiVersion: string, kind: string, name: string, namespace?: string) => messages({ apiVersion, kind, metadata: { name, namespace } });
+    const named = (apiVersion: string, kind: string, name: string, namespace?: string) =>
+      messages({ apiVersion, kind, metadata: { name, namespace } });
     expect(named('v1', 'ConfigMap', 'mesh.config-1', 'app')).toEqual([]);
     expect(named('v1', 'ConfigMap', 'Mesh_Config', 'app')).toEqual(['metadata.name: "Mesh_Config" is not a valid ConfigMap name: the API server wants a DNS-1123 subdomain (at most 253 lowercase letters, digits, \'-\' and \'.\', each part starting and ending with a letter or digit)']);
     expect(named('v1', 'Service', '1web', 'app')).toEqual([expect.stringContaining('not a valid Service name: the API server wants a DNS-1035 label')]);
