@@ -44,8 +44,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'semver@^7',
     '@types/semver@^7',
   ],
-  // The analyzer parses YAML (CLI, proxy.istio.io/config values); jsii bundles non-jsii deps.
-  bundledDeps: ['yaml@^2'],
+  // The analyzer parses YAML (CLI, proxy.istio.io/config values) and checks RE2 syntax (re2js, loaded on first use); jsii bundles non-jsii deps.
+  bundledDeps: ['yaml@^2', 're2js@^2'],
   bin: { 'cdk8s-mesh-analyze': 'lib/analysis/cli.js' },
 
   // jsii targets: `package:code-only` generates every language's bindings in CI; full builds need the

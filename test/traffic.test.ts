@@ -157,8 +157,8 @@ describe('versions and routes (VirtualService, DestinationRule)', () => {
     expect(route({ redirect: { uri: '/' }, directResponse: { status: 200 } })).toThrow('a route either forwards (destinations), redirects or responds directly');
     expect(route({ destinations: [{ service: outside }] })).toThrow('test/reviews: route to test/out goes to a service outside the mesh');
     expect(route({ cors: { allowOrigins: [] } })).toThrow('cors.allowOrigins is empty');
-    expect(() => HttpMatch.regex('a(')).toThrow('HttpMatch.regex: "a(" does not compile');
-    expect(() => StringMatch.regex('(?<=x)y')).toThrow('uses look-around');
+    expect(() => HttpMatch.regex('a(')).toThrow('HttpMatch.regex: "a(" does not compile as RE2 (the syntax of Envoy and Istio): missing closing )');
+    expect(() => StringMatch.regex('(?<=x)y')).toThrow('look-around is not RE2 syntax');
     expect(() => HttpMatch.any().withMethod('get')).toThrow('HttpMatch.withMethod: "get" is not an HTTP method');
     expect(() => HttpMatch.any().withQueryParam('q', StringMatch.prefix('a'))).toThrow('Istio matches query parameters only exactly or by regex');
     expect(() => HttpMatch.any().withHeader('bad header', StringMatch.exact('a'))).toThrow('"bad header" is not a valid header name');
@@ -171,5 +171,19 @@ describe('versions and routes (VirtualService, DestinationRule)', () => {
       .toThrow('test/tp: outlierDetection.maxEjectionPercent 150 is out of range');
     expect(() => new MeshService(chart, 'tp2', { namespace: ns, image: 'x', port: 80, trafficPolicy: { portSettings: [{ port: 80 }, { port: 80 }] } }))
       .toThrow('test/tp2: port 80 appears twice in portSettings');
+  });
+
+  test('regular expressions are checked with RE2\'s rules, as Envoy and Istio read them', () => {
+    const { chart, reviews } = setup();
+    // Valid RE2 that JavaScript's RegExp refuses: inline flags and Python-style named groups.
+    reviews.addRoute({ matches: [HttpMatch.regex('(?i)^/api/.*'), HttpMatch.any().withHeader('x-user', StringMatch.regex('(?P<name>[a-z]+)-[0-9]+'))] });
+    const vs = find(synthValid(chart), 'VirtualService', 'reviews');
+    expect(vs.spec.http[0].match).toEqual([{ uri: { regex: '(?i)^/api/.*' } }, { headers: { 'x-user': { regex: '(?P<name>[a-z]+)-[0-9]+' } } }]);
+    // Refused by RE2 (JavaScript takes the first two): \Z, a repeat count above 1000, nested repeats, back-references, length.
+    expect(() => HttpMatch.regex('^/api\\Z')).toThrow('does not compile as RE2 (the syntax of Envoy and Istio): invalid escape sequence: `\\Z`');
+    expect(() => StringMatch.regex('x{1001}')).toThrow('invalid repeat count: `{1001}`');
+    expect(() => StringMatch.regex('a++')).toThrow('invalid nested repetition operator');
+    expect(() => StringMatch.regex('(a)\\1')).toThrow('back-references are not RE2 syntax');
+    expect(() => StringMatch.regex(`^${'a'.repeat(1024)}$`)).toThrow('it is 1026 characters long; Istio allows 1024');
   });
 });

@@ -5,6 +5,7 @@ import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
 import { isClaimKey, isMeshBound } from './virtual-service';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
+import { re2Problem } from '../core/re2';
 
 const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const DURATION_KEYS = new Set(['timeout', 'perTryTimeout', 'backoff', 'fixedDelay', 'connectTimeout', 'maxConnectionDuration', 'time',
@@ -27,6 +28,7 @@ export function checkWebhookRules(index: MeshIndex): void {
   for (const t of index.of('Telemetry')) telemetry(w.on(t), t);
   for (const sc of index.of('Sidecar')) sidecar(w.on(sc), sc);
   for (const ra of index.of('RequestAuthentication')) requestAuthentication(w.on(ra), ra);
+  for (const ef of index.of('EnvoyFilter')) envoyFilter(w.on(ef), ef);
   for (const kind of ['VirtualService', 'DestinationRule', 'Sidecar', 'RequestAuthentication', 'Telemetry']) {
     for (const e of index.of(kind)) durations(w.on(e), e.spec, 'spec');
   }
@@ -204,6 +206,10 @@ function httpRouteDetails(out: Out, where: string, r: any): void {
   const cors = r.corsPolicy;
   for (const m of cors?.allowMethods ?? []) if (!CORS_METHODS.has(m)) out.error(`${where}: corsPolicy.allowMethods "${m}" is not an HTTP method`, `use ${[...CORS_METHODS].join(', ')}`);
   for (const o of cors?.allowOrigins ?? []) if (!o?.exact && !o?.prefix && !o?.regex) out.error(`${where}: corsPolicy.allowOrigins has an empty origin`, 'set exact, prefix or regex');
+  ((cors?.allowOrigins ?? []) as any[]).forEach((o, j) => {
+    if (typeof o?.regex === 'string' && o.regex) regex(out, `${where}.corsPolicy.allowOrigins[${j}].regex`, o.regex);
+  });
+  if (typeof r.rewrite?.uriRegexRewrite?.match === 'string') regex(out, `${where}.rewrite.uriRegexRewrite.match`, r.rewrite.uriRegexRewrite.match);
   const rewrite = r.rewrite;
   if (rewrite) {
     if (rewrite.uri !== undefined && rewrite.uriRegexRewrite) out.error(`${where}: rewrite has both uri and uriRegexRewrite`, 'keep one of them');
@@ -231,11 +237,41 @@ function httpHeaders(out: Out, where: string, r: any): void {
         }
       }
     }
+    stringMatches(out, `${where}.match[${k}]`, m);
   });
   headerOperations(out, where, r.headers);
   ((r.route ?? []) as any[]).forEach((d, j) => headerOperations(out, `${where}.route[${j}]`, d?.headers));
   const authority = [r.rewrite?.authority, ...['set', 'add'].flatMap((op) => Object.keys(r.headers?.request?.[op] ?? {}).filter(isAuthorityHeader))].filter((a) => a);
   if (authority.length > 1) out.error(`${where}: the authority is rewritten in ${authority.length} places (rewrite.authority, request :authority/host headers)`, 'rewrite it once');
+}
+
+/**
+ * Istio's StringMatch rules for an HTTP match: a regex must be RE2 of at most 1024 characters (a
+ * `withoutHeaders` regex `*` means presence); an empty prefix only works on `uri`.
+ */
+function stringMatches(out: Out, where: string, m: any): void {
+  const entries: [string, any][] = [
+    ...['uri', 'scheme', 'method', 'authority'].map((f): [string, any] => [f, m?.[f]]),
+    ...['headers', 'queryParams', 'withoutHeaders'].flatMap((f) => Object.entries(m?.[f] ?? {}).map(([k, v]): [string, any] => [`${f}["${k}"]`, v])),
+  ];
+  for (const [field, sm] of entries) {
+    if (typeof sm?.regex === 'string' && !(field.startsWith('withoutHeaders') && sm.regex === '*')) regex(out, `${where}.${field}.regex`, sm.regex);
+    if (sm?.prefix === '' && field !== 'uri') out.error(`${where}.${field}: an empty prefix matches nothing here`, 'give the prefix a value, or drop the condition');
+  }
+}
+
+/** An EnvoyFilter patch's `proxyVersion` is an RE2 expression over the proxy's version. */
+function envoyFilter(out: Out, ef: Entry): void {
+  ((ef.spec.configPatches ?? []) as any[]).forEach((p, i) => {
+    const version = p?.match?.proxy?.proxyVersion;
+    if (typeof version === 'string' && version) regex(out, `configPatches[${i}].match.proxy.proxyVersion`, version);
+  });
+}
+
+/** A regular expression Envoy and Istio read with RE2's syntax. */
+function regex(out: Out, where: string, expression: string): void {
+  const problem = expression === '' ? 'it is empty' : re2Problem(expression);
+  if (problem) out.error(`${where}: "${expression}" is not an RE2 regular expression: ${problem}`, 'write it in RE2 syntax (no look-around, back-references or \\Z; (?i) for case-insensitive)');
 }
 
 function isAuthorityHeader(name: string): boolean {

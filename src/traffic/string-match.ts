@@ -1,4 +1,5 @@
 import { checkString } from '../core/check';
+import { re2Problem } from '../core/re2';
 
 /**
  * How a string (header, query parameter, method, path) is matched: exactly, by prefix, or by an
@@ -16,20 +17,15 @@ export class StringMatch {
   }
 
   /**
-   * Values matching an RE2 expression. It is checked at construction with JavaScript's parser;
-   * look-around and back-references, which RE2 (Envoy) does not support, are refused.
+   * Values matching an RE2 expression (the syntax of Envoy and of Istio's validation: `(?i)`,
+   * `(?P<name>...)`; no look-around, back-references or `\Z`). It is checked at construction
+   * with RE2's rules.
    */
   public static regex(expression: string): StringMatch {
     checkString('regex', 'expression', expression);
     if (expression === '') throw new Error('regex: the expression is empty');
-    if (/\(\?[=!<]|\\[1-9]/.test(expression)) {
-      throw new Error(`regex: "${expression}" uses look-around or a back-reference, which RE2 (Envoy) does not support`);
-    }
-    try {
-      new RegExp(expression);
-    } catch (e) {
-      throw new Error(`regex: "${expression}" does not compile: ${(e as Error).message}`);
-    }
+    const problem = re2Problem(expression);
+    if (problem) throw new Error(`regex: "${expression}" does not compile as RE2 (the syntax of Envoy and Istio): ${problem}`);
     return new StringMatch('regex', expression);
   }
 

@@ -436,6 +436,10 @@ const CASES: Case[] = [
   { code: 'IST0152', severity: E, message: 'the REPLACE operation only works on', bad: [envoyFilter({ configPatches: [{ ...luaPatch('REPLACE'), applyTo: 'CLUSTER' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'CLUSTER' }] })] },
   { code: 'IST0153', severity: E, message: 'the ADD operation is ignored', bad: [envoyFilter({ configPatches: [{ ...luaPatch('ADD'), applyTo: 'HTTP_ROUTE' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'HTTP_ROUTE' }] })] },
   { code: 'IST0154', severity: E, message: 'the REMOVE operation is ignored', bad: [envoyFilter({ configPatches: [{ ...luaPatch('REMOVE'), applyTo: 'ROUTE_CONFIGURATION' }] })], good: [envoyFilter({ configPatches: [{ ...luaPatch('MERGE'), applyTo: 'ROUTE_CONFIGURATION' }] })] },
+  // RE2
+  { code: 'IST0106', severity: E, message: 'http[0].match[0].uri.regex: "^/api\\Z" is not an RE2 regular expression: invalid escape sequence', bad: [meshVs('a', { http: [{ match: [{ uri: { regex: '^/api\\Z' } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ uri: { regex: '(?i)^/api/.*' } }], ...route('reviews') }] })] },
+  { code: 'IST0106', severity: E, message: 'match[0].headers["x-v"].regex: "x{1001}" is not an RE2 regular expression: invalid repeat count', bad: [meshVs('a', { http: [{ match: [{ headers: { 'x-v': { regex: 'x{1001}' } } }], ...route('reviews') }] })], good: [meshVs('a', { http: [{ match: [{ headers: { 'x-v': { regex: '(?P<v>x+)' } } }], ...route('reviews') }] })] },
+  { code: 'IST0106', severity: E, message: 'configPatches[0].match.proxy.proxyVersion: "^1\\.3(?!0)" is not an RE2 regular expression: look-around', bad: [envoyFilter({ priority: 1, configPatches: [luaPatch('INSERT_FIRST', { proxy: { proxyVersion: '^1\\.3(?!0)' } })] })], good: [envoyFilter({ priority: 1, configPatches: [luaPatch('INSERT_FIRST', { proxy: { proxyVersion: '^1\\.30.*' } })] })] },
   // Kiali
   {
     code: 'KIA0105',
