@@ -51,6 +51,15 @@ describe('MeshDiagram', () => {
     expect(MeshDiagram.fromObjects(parseAllDocuments(yaml).map((doc) => doc.toJS()))).toBe(quickstart);
   });
 
+  test('names that read alike as ids (a-b/c and a/b-c) are two nodes', () => {
+    const service = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { ports: [{ port: 80 }] } });
+    const d = MeshDiagram.fromObjects([service('a-b', 'c'), service('a', 'b-c')]);
+    expect(d).toContain('svc_a_b_c["c :80"]');
+    expect(d).toContain('svc_a_b_c_2["b-c :80"]');
+    expect(d).toContain('subgraph ns_a_b["a-b');
+    expect(d).toContain('subgraph ns_a["a');
+  });
+
   test('an empty app renders an empty flowchart', () => {
     expect(MeshDiagram.fromObjects([])).toContain('```mermaid\nflowchart LR\n```');
   });

@@ -26,7 +26,9 @@ export function goDurationNanos(s: string): number {
     component.lastIndex = at;
     const c = component.exec(m[2]);
     if (!c || (c[1] === '' && !c[2]) || !(c[3] in UNITS)) throw new Error(`invalid duration "${s}"`);
-    total += Number(`${c[1] || '0'}.${c[2] ?? ''}0`) * UNITS[c[3]];
+    // As Go: the fraction's digits as an integer, times unit / 10^digits, truncated.
+    const fraction = c[2] ?? '';
+    total += Number(c[1] || '0') * UNITS[c[3]] + Math.trunc(Number(fraction || '0') * (UNITS[c[3]] / 10 ** fraction.length));
     at = component.lastIndex;
   }
   if (total > MAX_DURATION_NS) throw new Error(`invalid duration "${s}"`);

@@ -52,6 +52,9 @@ class Renderer {
   private readonly hosts = new Map<string, string>();
   /** Principal suffix `ns/<ns>/sa/<sa>` → node ids of workloads running as it. */
   private readonly identities = new Map<string, string[]>();
+  /** Node and subgraph ids by namespace and key, and the ids taken (`a-b/c` and `a/b-c` read alike). */
+  private readonly ids = new Map<string, string>();
+  private readonly taken = new Set<string>();
 
   constructor(private readonly objects: any[]) {}
 
@@ -90,7 +93,7 @@ class Renderer {
     for (const vs of of('VirtualService')) {
       for (const gwRef of vs.spec?.gateways ?? []) {
         const [gwNs, gwName] = gwRef.includes('/') ? gwRef.split('/') : [ns(vs), gwRef];
-        const from = this.nodes.has(nodeId(gwNs, `gw:${gwName}`)) ? nodeId(gwNs, `gw:${gwName}`) : undefined;
+        const from = this.ids.get(idKey(gwNs, `gw:${gwName}`));
         if (!from) continue;
         for (const rule of [...vs.spec?.http ?? [], ...vs.spec?.tls ?? []]) {
           const label = describeMatch(rule.match);
@@ -194,7 +197,7 @@ class Renderer {
           title += ' · deny by default';
         }
       }
-      this.lines.push(`  subgraph ${nodeId(ns, 'ns')}["${title}"]`);
+      this.lines.push(`  subgraph ${this.idOf(ns, 'ns')}["${title}"]`);
       for (const id of byNs.get(ns)!.sort()) {
         const { text, shape } = this.nodes.get(id)!;
         const [open, close] = SHAPES[shape];
@@ -221,8 +224,21 @@ class Renderer {
   }
 
   private node(ns: string, key: string, text: string, shape: string): string {
-    const id = nodeId(ns, key);
+    const id = this.idOf(ns, key);
     this.nodes.set(id, { ns, text: text.replace(/"/g, '#quot;'), shape });
+    return id;
+  }
+
+  /** The id of a node or subgraph: readable, numbered when another namespace and key already read the same. */
+  private idOf(ns: string, key: string): string {
+    let id = this.ids.get(idKey(ns, key));
+    if (!id) {
+      const base = nodeId(ns, key);
+      id = base;
+      for (let n = 2; this.taken.has(id); n++) id = `${base}_${n}`;
+      this.ids.set(idKey(ns, key), id);
+      this.taken.add(id);
+    }
     return id;
   }
 
@@ -244,6 +260,10 @@ class Renderer {
 }
 
 const SHAPES: Record<string, [string, string]> = { box: ['[', ']'], hexagon: ['{{', '}}'], stadium: ['([', '])'] };
+
+function idKey(ns: string, key: string): string {
+  return `${ns}/${key}`;
+}
 
 function nodeId(ns: string, key: string): string {
   return `${key.split(':')[0]}_${`${ns}_${key.split(':').slice(1).join(':')}`.replace(/[^A-Za-z0-9]/g, '_')}`.replace(/_+$/, '');

@@ -303,9 +303,9 @@ const CASES: Case[] = [
   {
     code: 'IST0106',
     severity: E,
-    message: 'connectionPool.http.idleTimeout "0s" is not a duration',
-    bad: [dr('r', 'app', { host: REVIEWS, trafficPolicy: { connectionPool: { http: { idleTimeout: '0s' } } } })],
-    // 0s turns the TCP idle timer off.
+    message: 'connectionPool.tcp.idleTimeout "0.5ms" is not a duration',
+    // The TCP idle timeout has no CRD rule (0s turns the timer off); an HTTP one below 1ms is a SCHEMA finding.
+    bad: [dr('r', 'app', { host: REVIEWS, trafficPolicy: { connectionPool: { tcp: { idleTimeout: '0.5ms' } } } })],
     good: [dr('r', 'app', { host: REVIEWS, trafficPolicy: { connectionPool: { http: { idleTimeout: '1s' }, tcp: { idleTimeout: '0s' } } } })],
   },
   { code: 'IST0106', severity: E, message: 'http[0].timeout "1.5ms" is not a duration of whole milliseconds', bad: [meshVs('a', { http: [{ ...route('reviews'), timeout: '1.5ms' }] })], good: [meshVs('a', { http: [{ ...route('reviews'), timeout: '1.5s' }] })] },
@@ -536,5 +536,23 @@ describe('MeshAnalyzer: what istioctl analyze does not report either', () => {
     const rules = [{ match: [{ uri: { prefix: '/a' } }], ...route('reviews') }, route('reviews'), { match: [{ uri: { prefix: '/a/b' } }], ...route('reviews') }];
     const found = MeshAnalyzer.analyze([...baseMesh(), meshVs('a', { http: rules })]).filter((f) => f.code.startsWith('IST013')).map((f) => `${f.code} ${f.message}`);
     expect(found).toEqual(['IST0130 http rule #2 is unreachable: a rule without matches comes before it']);
+  });
+});
+
+describe('MeshAnalyzer: durations', () => {
+  const timeout = (value: string) => MeshAnalyzer.analyze([...baseMesh(), meshVs('a', { http: [{ ...route('reviews'), timeout: value }] })])
+    .filter((f) => f.code === 'IST0106' || f.code === 'SCHEMA').map((f) => `${f.code} ${f.message.slice(0, 60)}`);
+
+  test('one parser, Go\'s: the CRD rule and the webhook rules agree on "+1s" and "0.3s"', () => {
+    expect(timeout('+1s')).toEqual([]);
+    expect(timeout('0.3s')).toEqual([]);
+    expect(MeshAnalyzer.analyze([...baseMesh(), meshVs('a', { http: [{ ...route('reviews'), corsPolicy: { allowOrigins: [{ exact: 'https://a.example.com' }], maxAge: '+24h' } }] })])
+      .filter((f) => f.code === 'IST0106')).toEqual([]);
+  });
+
+  test('a bad timeout is reported once: below 1ms by the CRD rule (SCHEMA), a fraction of a millisecond by the webhook rule (IST0106)', () => {
+    expect(timeout('0.5ms')).toEqual(['SCHEMA spec.http[0].timeout: must be a valid duration greater than ']);
+    expect(timeout('1.5ms')).toEqual(['IST0106 spec.http[0].timeout "1.5ms" is not a duration of whole mill']);
+    expect(timeout('5 s')).toEqual(['SCHEMA spec.http[0].timeout: must be a valid duration greater than ']);
   });
 });
