@@ -282,9 +282,12 @@ export function isSystemNamespace(namespace: string): boolean {
 
 /** The image of a pod's `istio-proxy` container (a native sidecar is an init container), if it has one with an image. */
 export function proxyImage(podSpec: any): string | undefined {
-  const containers = [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])];
-  const image = containers.find((c: any) => c?.name === 'istio-proxy')?.image;
-  return image ? String(image) : undefined;
+  const proxy = (podSpec.containers ?? []).find(isProxy) ?? (podSpec.initContainers ?? []).find(isProxy);
+  return proxy?.image ? String(proxy.image) : undefined;
+}
+
+function isProxy(c: any): boolean {
+  return c?.name === 'istio-proxy';
 }
 
 /** Istio's `ConvertHostToFQDN`: a short name (no dot, no wildcard) is a Service in `namespace`. */

@@ -78,18 +78,26 @@ const IDENTITY_KEYS = new Set(['source.namespace', 'source.principal', 'connecti
  */
 export function checkAuthorizationMtls(index: MeshIndex): void {
   const root = index.rootNamespace;
+  // PeerAuthentications with a mode, and DestinationRules turning TLS off namespace- or mesh-wide, by namespace.
+  const peers = new Map<string, Entry[]>();
+  for (const pa of index.of('PeerAuthentication')) if (pa.spec.mtls?.mode !== undefined && pa.spec.mtls.mode !== 'UNSET') push(peers, pa.namespace, pa);
+  const plaintext = new Map<string, Entry>();
+  for (const dr of index.of('DestinationRule')) {
+    const ns = dr.spec.host === '*.local' ? '*' : namespaceOfWildcard(dr.spec.host);
+    if (ns !== undefined && dr.spec.trafficPolicy?.tls?.mode === 'DISABLE' && !plaintext.has(ns)) plaintext.set(ns, dr);
+  }
+  // Nothing turns mTLS off: no policy can lose its identities.
+  if (plaintext.size === 0 && ![...peers.values()].some((list) => list.some((pa) => pa.spec.mtls.mode === 'DISABLE'))) return;
+  const namespaceWide = (ns: string) => (peers.get(ns) ?? []).find((pa) => !hasLabels(pa.spec.selector?.matchLabels));
   for (const ap of index.of('AuthorizationPolicy')) {
     const fields = identityFields(ap.spec);
     if (fields.length === 0) continue;
     const selector = ap.spec.selector?.matchLabels;
-    const peers = index.of('PeerAuthentication').filter((pa) => pa.spec.mtls?.mode !== undefined && pa.spec.mtls.mode !== 'UNSET');
-    const applying = peers.find((pa) => pa.namespace === ap.namespace && hasLabels(pa.spec.selector?.matchLabels) && hasLabels(selector)
-      && matchesLabels(pa.spec.selector.matchLabels, selector))
-      ?? peers.find((pa) => pa.namespace === ap.namespace && !hasLabels(pa.spec.selector?.matchLabels))
-      ?? peers.find((pa) => pa.namespace === root && !hasLabels(pa.spec.selector?.matchLabels));
+    const applying = (hasLabels(selector) ? (peers.get(ap.namespace) ?? []).find((pa) => hasLabels(pa.spec.selector?.matchLabels)
+      && matchesLabels(pa.spec.selector.matchLabels, selector)) : undefined)
+      ?? namespaceWide(ap.namespace) ?? namespaceWide(root);
     const mode = applying?.spec.mtls.mode;
-    const plaintextDr = mode === 'STRICT' ? undefined : index.of('DestinationRule').find((dr) => dr.spec.trafficPolicy?.tls?.mode === 'DISABLE'
-      && (dr.spec.host === '*.local' || namespaceOfWildcard(dr.spec.host) === ap.namespace));
+    const plaintextDr = mode === 'STRICT' ? undefined : plaintext.get(ap.namespace) ?? plaintext.get('*');
     const why = mode === 'DISABLE' ? `PeerAuthentication ${applying!.namespace}/${applying!.name} sets mTLS mode DISABLE`
       : plaintextDr ? `DestinationRule ${plaintextDr.namespace}/${plaintextDr.name} (${plaintextDr.spec.host}) turns TLS off` : undefined;
     if (!why) continue;
