@@ -105,7 +105,7 @@ describe('IngressGateway', () => {
     expect(() => HttpMatch.prefix('hello')).toThrow('HttpMatch.prefix: path "hello" must start with \'/\'');
     expect(() => HttpMatch.exact('')).toThrow('HttpMatch.exact: path "" must start with \'/\'');
     expect(() => HttpMatch.regex('(')).toThrow(/HttpMatch.regex: "\(" does not compile/);
-    expect(() => HttpMatch.regex('^/(?!admin)')).toThrow('HttpMatch.regex: "^/(?!admin)" uses look-around or a back-reference, which RE2 (Envoy) does not support');
+    expect(() => HttpMatch.regex('^/(?!admin)')).toThrow('HttpMatch.regex: "^/(?!admin)" does not compile as RE2 (the syntax of Envoy and Istio): look-around is not RE2 syntax');
     expect(() => HttpMatch.regex('')).toThrow('HttpMatch.regex: the expression is empty');
   });
 });
