@@ -17,9 +17,9 @@ export class StringMatch {
   }
 
   /**
-   * Values matching an RE2 expression (the syntax of Envoy and of Istio's validation: `(?i)`,
-   * `(?P<name>...)`; no look-around, back-references or `\Z`). It is checked at construction
-   * with RE2's rules.
+   * Values matching an RE2 expression. It is checked at construction with RE2's rules, the syntax
+   * of Envoy and of Istio's validation: `(?i)` and `(?P<name>...)` are fine; look-around,
+   * back-references and `\Z` are not.
    */
   public static regex(expression: string): StringMatch {
     checkString('regex', 'expression', expression);
