@@ -2,7 +2,7 @@
 // `cdk8s-mesh-analyze <file|dir|- ...>`: the mesh analysis on hand-written or synthesized manifests.
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { AnalyzerOptions, analyzeFiles, LocatedFinding } from './analyzer';
 import { github, json, junit, OUTPUT_FORMATS, OutputFormat, Report, sarif, STDIN, summary, textLines } from './cli-output';
 import { Severity } from './finding';
@@ -60,10 +60,10 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
 
   try {
     const files = inputs.flatMap((input) => (input === '-' ? [{ file: STDIN, text: readStdin() }] : manifests(input)));
-    const meshConfig = meshConfigFile === undefined ? undefined : meshConfigInput(meshConfigFile, readFileSync(meshConfigFile, 'utf8'), rootNamespace);
+    const meshConfig = meshConfigFile === undefined ? undefined : readMeshConfig(meshConfigFile, readFileSync(meshConfigFile, 'utf8'));
     const options: AnalyzerOptions = { suppress, warningsAsErrors, rootNamespace: rootNamespace ?? meshConfig?.rootNamespace };
     // All inputs form one object set, so references across files resolve.
-    const findings = analyzeFiles(meshConfig ? [...files, meshConfig.input] : files, options);
+    const findings = analyzeFiles(files, options, meshConfig === undefined ? {} : { meshConfig });
     const fatal = (f: LocatedFinding) => f.severity === Severity.ERROR || (warningsAsErrors && f.severity === Severity.WARNING);
     const report: Report = { findings, files: files.map((f) => f.file), fatal, tool: packageInfo() };
     if (output === 'text') {
@@ -93,15 +93,13 @@ function manifests(input: string): { file: string; text: string }[] {
 }
 
 /**
- * `--meshConfigFile`: a MeshConfig YAML (as `istioctl analyze` takes it) becomes what the analysis
- * reads the mesh config from in a cluster, the `istio` ConfigMap of the root namespace.
+ * `--meshConfigFile`: a MeshConfig YAML (as `istioctl analyze` takes it), the mesh config of the
+ * analysis in place of a mesh ConfigMap among the inputs.
  */
-function meshConfigInput(file: string, text: string, rootNamespace?: string): { input: { file: string; text: string }; rootNamespace?: string } {
-  const meshConfig = parse(text);
-  if (meshConfig !== null && (typeof meshConfig !== 'object' || Array.isArray(meshConfig))) throw new Error(`${file}: a MeshConfig is a YAML mapping`);
-  const root = rootNamespace ?? meshConfig?.rootNamespace;
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: root ?? 'istio-system' }, data: { mesh: text } };
-  return { input: { file, text: stringify(configMap) }, rootNamespace: root };
+function readMeshConfig(file: string, text: string): any {
+  const meshConfig = parse(text) ?? {};
+  if (typeof meshConfig !== 'object' || Array.isArray(meshConfig)) throw new Error(`${file}: a MeshConfig is a YAML mapping`);
+  return meshConfig;
 }
 
 /** The version and home page of this package, for SARIF's tool. */
