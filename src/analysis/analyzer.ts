@@ -247,7 +247,9 @@ function run(sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, 
  * `livePods`: whether Pods among the objects are running pods (files and plain objects, as
  * `istioctl analyze` reads them) rather than manifests of an app being synthesized.
  */
-function analyzeSources(sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, livePods = true): { findings: Finding[]; index: MeshIndex } {
+function analyzeSources(
+  sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, livePods = true,
+): { findings: Finding[]; index: MeshIndex } {
   const index = new MeshIndex(sources, options.rootNamespace ?? 'istio-system');
   index.livePods = livePods;
   index.mesh = readMeshSettings(index, mesh);
