@@ -216,12 +216,15 @@ export interface LocatedFinding extends Finding {
 }
 
 /**
- * Findings for several YAML files analyzed as one object set (the CLI, the cdk8s plugin). `mesh`
- * is mesh configuration given beside them; without it, a mesh ConfigMap among the objects is read,
- * else Istio's defaults apply.
+ * Findings for several YAML files analyzed as one object set (the CLI, the cdk8s plugin), with the
+ * objects `assumed` to exist in the cluster. `mesh` is mesh configuration given beside them (the
+ * CLI's `--meshConfigFile`); without it, a mesh ConfigMap among the objects is read, else Istio's
+ * defaults apply.
  * @internal
  */
-export function analyzeFiles(files: { file: string; text: string }[], options: AnalyzerOptions, assumed: any[] = [], mesh: MeshInput = {}): LocatedFinding[] {
+export function analyzeFiles(
+  files: { file: string; text: string }[], options: AnalyzerOptions, assumed: any[] = [], mesh: MeshInput = {},
+): LocatedFinding[] {
   const lines = new Map<object, number>();
   const sources = files.flatMap((f) => parseYaml(f.text, f.file, lines));
   const { findings, index } = analyzeSources([...sources, ...assumedSources(sources, assumed)], options, mesh);

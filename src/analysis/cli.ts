@@ -63,7 +63,7 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
     const meshConfig = meshConfigFile === undefined ? undefined : readMeshConfig(meshConfigFile, readFileSync(meshConfigFile, 'utf8'));
     const options: AnalyzerOptions = { suppress, warningsAsErrors, rootNamespace: rootNamespace ?? meshConfig?.rootNamespace };
     // All inputs form one object set, so references across files resolve.
-    const findings = analyzeFiles(files, options, meshConfig === undefined ? {} : { meshConfig });
+    const findings = analyzeFiles(files, options, [], meshConfig === undefined ? {} : { meshConfig });
     const fatal = (f: LocatedFinding) => f.severity === Severity.ERROR || (warningsAsErrors && f.severity === Severity.WARNING);
     const report: Report = { findings, files: files.map((f) => f.file), fatal, tool: packageInfo() };
     if (output === 'text') {

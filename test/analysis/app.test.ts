@@ -163,8 +163,8 @@ describe('analyzeYaml and the CLI', () => {
     const codes = (found: { code: string }[]) => found.map((f) => f.code);
     expect(codes(analyzeFiles(files, {}))).toContain('IST0134');
     expect(codes(analyzeFiles([...files, configMap], {}))).not.toContain('IST0134');
-    expect(codes(analyzeFiles(files, {}, { meshConfig: autoAllocate }))).not.toContain('IST0134');
-    expect(codes(analyzeFiles([...files, configMap], {}, { meshConfig: {} }))).toContain('IST0134');
+    expect(codes(analyzeFiles(files, {}, [], { meshConfig: autoAllocate }))).not.toContain('IST0134');
+    expect(codes(analyzeFiles([...files, configMap], {}, [], { meshConfig: {} }))).toContain('IST0134');
   });
 
   test('CLI: findings per file, exit codes, --suppress, --warnings-as-errors, usage', () => {
