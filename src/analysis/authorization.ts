@@ -1,5 +1,5 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, hasLabels } from './mesh-index';
+import { Entry, MeshIndex, SortedTexts, hasLabels, reverse } from './mesh-index';
 
 /** Set by the CNI node agent on pods it redirects to ztunnel (Istio's `PodInAmbientMode`). */
 const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
@@ -7,6 +7,7 @@ const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '
 
 /** AuthorizationPolicy workloads (IST0127), source namespaces (IST0101), methods (KIA0102) and hosts (KIA0104). */
 export function checkAuthorizationPolicies(index: MeshIndex): void {
+  const namespaceExists = wildcardNamespaces(index);
   const vsHosts = new Set<string>();
   for (const vs of index.of('VirtualService')) for (const h of vs.spec.hosts ?? []) vsHosts.add(String(h).toLowerCase());
   for (const ap of index.of('AuthorizationPolicy')) {
@@ -15,7 +16,7 @@ export function checkAuthorizationPolicies(index: MeshIndex): void {
       for (const from of rule?.from ?? []) {
         for (const field of ['namespaces', 'notNamespaces']) {
           for (const ns of (from?.source?.[field] ?? []) as string[]) {
-            if (!index.namespaceExists(ns) && !(ns.includes('*') && [...index.namespaces.keys()].some((n) => namespaceMatch(ns, n)))) {
+            if (!index.namespaceExists(ns) && !(ns.includes('*') && namespaceExists(ns))) {
               index.report(ap, 'IST0101', Severity.ERROR, `referenced namespace not found: source.${field} "${ns}" matches no Namespace`,
                 'create the Namespace, or fix the name');
             }
@@ -45,21 +46,34 @@ function checkWorkloads(index: MeshIndex, ap: Entry): void {
   const selector = ap.spec.selector?.matchLabels;
   const meshWide = ap.namespace === index.rootNamespace;
   if (meshWide && !hasLabels(selector)) return;
-  const pods = index.selectWorkloads(selector, meshWide ? undefined : ap.namespace)
-    .filter((w) => w.inMesh || index.isAmbientNamespace(w.namespace) || w.annotations[AMBIENT_REDIRECTION] === 'enabled');
-  if (pods.length === 0) {
+  const pods = index.selectWorkloads(selector, meshWide ? undefined : ap.namespace);
+  if (!pods.some((w) => w.inMesh || index.isAmbientNamespace(w.namespace) || w.annotations[AMBIENT_REDIRECTION] === 'enabled')) {
     index.report(ap, 'IST0127', Severity.WARNING,
       hasLabels(selector) ? `no in-mesh workload matches the selector ${JSON.stringify(selector)}` : `namespace "${ap.namespace}" has no in-mesh workload`,
       'fix the selector to match the pod labels of a workload with a sidecar, or remove the policy');
   }
 }
 
-/** Istio's `namespaceMatch`: `*`, `*suffix`, `prefix*`, or case-insensitive equality. */
-function namespaceMatch(pattern: string, ns: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*')) return ns.endsWith(pattern.slice(1));
-  if (pattern.endsWith('*')) return ns.startsWith(pattern.slice(0, -1));
-  return pattern.toLowerCase() === ns.toLowerCase();
+/**
+ * Whether a synthesized Namespace matches a pattern by Istio's `namespaceMatch` (`*`, `*suffix`,
+ * `prefix*`, or case-insensitive equality), by look-ups in the names sorted once.
+ */
+function wildcardNamespaces(index: MeshIndex): (pattern: string) => boolean {
+  let names: { forward: SortedTexts<string>; backward: SortedTexts<string>; lower: Set<string> } | undefined;
+  return (pattern) => {
+    if (!names) {
+      const all = [...index.namespaces.keys()];
+      names = {
+        forward: new SortedTexts(all.map((n) => ({ text: n, item: n }))),
+        backward: new SortedTexts(all.map((n) => ({ text: reverse(n), item: n }))),
+        lower: new Set(all.map((n) => n.toLowerCase())),
+      };
+    }
+    if (pattern === '*') return index.namespaces.size > 0;
+    if (pattern.startsWith('*')) return names.backward.startingWith(reverse(pattern.slice(1)), 1).length > 0;
+    if (pattern.endsWith('*')) return names.forward.startingWith(pattern.slice(0, -1), 1).length > 0;
+    return names.lower.has(pattern.toLowerCase());
+  };
 }
 
 /** Kiali: `*`, `X*`, `*X` or an exact HTTP method (upper-cased). */

@@ -1,5 +1,5 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, Workload, hasLabels, hostMatches, matchesLabels, push, toFqdn } from './mesh-index';
+import { Entry, HostIndex, MeshIndex, Workload, hasLabels, matchesLabels, push, toFqdn } from './mesh-index';
 
 /** DestinationRules: CA verification (IST0128, IST0129), hosts (IST0174), subsets (IST0173, KIA0209) and overlaps (KIA0201). */
 export function checkDestinationRules(index: MeshIndex): void {
@@ -49,7 +49,7 @@ function selectsEndpoints(index: MeshIndex, host: Entry, labels: Record<string, 
   const own = Object.entries(labels).filter(([k]) => !TOPOLOGY.has(k));
   const topology = Object.entries(labels).filter(([k]) => TOPOLOGY.has(k));
   const subset = Object.fromEntries(own);
-  let candidates: Workload[];
+  let candidates: readonly Workload[];
   if (host.kind === 'Service' && hasLabels(host.spec.selector)) {
     candidates = index.selectWorkloads({ ...host.spec.selector, ...subset }, host.namespace);
   } else {
@@ -100,23 +100,24 @@ function isWideMtls(dr: Entry): boolean {
 
 /** KIA0201: two DestinationRules for the same host and subset (a rule without subsets takes them all). */
 function checkOverlaps(index: MeshIndex, byHost: Map<string, Entry[]>, wildcards: Entry[]): void {
-  const groups = [...byHost].map(([host, list]) => ({
-    host, list: [...list, ...wildcards.filter((w) => !isWideMtls(w) && hostMatches(w.spec.host, host))],
-  }));
-  for (let i = 0; i < wildcards.length; i++) {
-    if (isWideMtls(wildcards[i])) continue;
-    const list = wildcards.filter((w, j) => j !== i && !isWideMtls(w) && hostMatches(w.spec.host, wildcards[i].spec.host));
-    if (list.length) groups.push({ host: wildcards[i].spec.host, list: [wildcards[i], ...list] });
+  const narrow = new HostIndex<Entry>();
+  for (const w of wildcards) if (!isWideMtls(w)) narrow.add(w.spec.host, w);
+  const groups = [...byHost].map(([host, list]) => ({ host, list: [...list, ...narrow.matching(host)] }));
+  for (const wildcard of wildcards) {
+    if (isWideMtls(wildcard)) continue;
+    const list = narrow.matching(wildcard.spec.host).filter((w) => w !== wildcard);
+    if (list.length) groups.push({ host: wildcard.spec.host, list: [wildcard, ...list] });
   }
   const reported = new Set<Entry>();
   for (const { host, list } of groups) {
     if (list.length < 2) continue;
     const seen = new Map<string, Entry>();
+    let first: Entry | undefined;
     for (const dr of list) {
       const subsets: string[] = (dr.spec.subsets ?? []).map((s: any) => s?.name);
       const keys = subsets.length ? subsets : ['~'];
       for (const key of keys) {
-        const other = seen.get(key) ?? (key === '~' ? [...seen.values()][0] : seen.get('~'));
+        const other = seen.get(key) ?? (key === '~' ? first : seen.get('~'));
         if (other && other !== dr && !reported.has(dr)) {
           reported.add(dr);
           index.report(dr, 'KIA0201', Severity.WARNING,
@@ -124,6 +125,7 @@ function checkOverlaps(index: MeshIndex, byHost: Map<string, Entry[]>, wildcards
             'merge them into one DestinationRule per host');
         }
         if (!seen.has(key)) seen.set(key, dr);
+        first ??= dr;
       }
     }
   }

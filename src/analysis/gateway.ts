@@ -1,14 +1,12 @@
 import { X509Certificate } from 'crypto';
 import { Severity } from './finding';
-import { Entry, MeshIndex, matchesLabels, push, selectorKey } from './mesh-index';
+import { Entry, HostIndex, MeshIndex, matchesLabels, push, selectorKey } from './mesh-index';
 import { isPlainObject } from '../core/json';
 
 interface Server { readonly gw: Entry; readonly server: any; readonly index: number }
 
 /** Gateway selectors and ports (IST0101, IST0162), duplicate certificates (IST0138), conflicts (IST0145, KIA0301), port names (KIA0601). */
 export function checkGateways(index: MeshIndex): void {
-  const servicesByNs = new Map<string, Entry[]>();
-  for (const svc of index.of('Service')) push(servicesByNs, svc.namespace, svc);
   const byCert = new Map<string, Server[]>();
   const byBucket = new Map<string, Server[]>();
 
@@ -21,8 +19,7 @@ export function checkGateways(index: MeshIndex): void {
     } else {
       const ports = new Set<number>();
       for (const pod of pods) {
-        for (const svc of servicesByNs.get(pod.namespace) ?? []) {
-          if (!index.serviceWorkloads(svc).includes(pod)) continue;
+        for (const svc of index.workloadServices(pod)) {
           for (const p of svc.spec.ports ?? []) {
             if ((p?.protocol ?? 'TCP') !== 'TCP') continue;
             ports.add(p.port);
@@ -51,8 +48,16 @@ export function checkGateways(index: MeshIndex): void {
   }
 
   for (const servers of byCert.values()) {
+    const groups = selectorGroups(servers);
     for (const a of servers) {
-      const other = servers.find((b) => b.gw !== a.gw && isSuperset(b.gw.spec.selector, a.gw.spec.selector));
+      // The first server of another gateway whose selector has every label of a's.
+      let other: Server | undefined;
+      let at = Infinity;
+      for (const g of groups) {
+        const b = g.first.gw !== a.gw ? g.first : g.otherGateway;
+        const i = b === g.first ? g.firstAt : g.otherAt;
+        if (b && i < at && isSuperset(b.gw.spec.selector, a.gw.spec.selector)) [other, at] = [b, i];
+      }
       if (other) {
         index.report(a.gw, 'IST0138', Severity.WARNING,
           `server ${a.index} uses the same certificate as a server of gateway ${other.gw.namespace}/${other.gw.name} on the same pods: one of them loses its TLS routes (HTTP/2 connection reuse)`,
@@ -64,6 +69,32 @@ export function checkGateways(index: MeshIndex): void {
   for (const servers of byBucket.values()) checkOverlaps(index, servers);
   checkConflicts(index, [...byBucket.values()].flat());
   checkCredentials(index);
+}
+
+/** Servers of gateways with the same selector labels: the first, and the first of another gateway than the first's, with their positions. */
+interface SelectorGroup { readonly first: Server; readonly firstAt: number; otherGateway?: Server; otherAt: number }
+
+/**
+ * The servers grouped by the labels of their gateway's selector, so that finding the first server of
+ * another gateway with a selector costs the number of distinct selectors, not of servers.
+ */
+function selectorGroups(servers: Server[]): SelectorGroup[] {
+  const groups = new Map<string, SelectorGroup>();
+  servers.forEach((s, i) => {
+    const selector = s.gw.spec.selector;
+    const entries = Object.entries(selector ?? {});
+    // Only plain string labels are compared by their text; any other selector is a group of its own.
+    const plain = (selector == null || isPlainObject(selector)) && entries.every(([, v]) => typeof v === 'string');
+    const key = plain ? JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : 1))) : `#${i}`;
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { first: s, firstAt: i, otherAt: Infinity });
+    } else if (!group.otherGateway && s.gw !== group.first.gw) {
+      group.otherGateway = s;
+      group.otherAt = i;
+    }
+  });
+  return [...groups.values()];
 }
 
 /**
@@ -122,7 +153,7 @@ function checkCredentials(index: MeshIndex): void {
       const [ns, name] = cn.includes('/') ? cn.split('/', 2) : [namespace, cn];
       const secret = index.get('Secret', ns, name);
       if (!secret) {
-        if (index.of('Secret').some((x) => x.namespace === ns && isCredential(x))) missing.add(cn);
+        if (index.inNamespace('Secret', ns).some(isCredential)) missing.add(cn);
         continue;
       }
       const problem = credentialProblem(secret);
@@ -182,10 +213,13 @@ function checkOverlaps(index: MeshIndex, servers: Server[]): void {
     return { s, ns, host: (slash < 0 ? raw : raw.slice(slash + 1)).toLowerCase() };
   }));
   if (new Set(hosts.map((h) => h.s.gw)).size < 2) return;
+  // Hosts that overlap also match as Istio hosts: look those up instead of scanning them all.
+  const byHost = new HostIndex<typeof hosts[number]>();
+  for (const h of hosts) byHost.add(h.host, h);
   const reported = new Set<Entry>();
   for (const a of hosts) {
     if (reported.has(a.s.gw)) continue;
-    const b = hosts.find((o) => o.s.gw !== a.s.gw && (o.ns === a.ns || o.ns === '*' || a.ns === '*') && overlaps(a.host, o.host));
+    const b = byHost.matching(a.host).find((o) => o.s.gw !== a.s.gw && (o.ns === a.ns || o.ns === '*' || a.ns === '*') && overlaps(a.host, o.host));
     if (b) {
       reported.add(a.s.gw);
       index.report(a.s.gw, 'KIA0301', Severity.WARNING,

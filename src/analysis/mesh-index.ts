@@ -92,6 +92,9 @@ interface HostPort { readonly number: number; readonly name?: string; readonly p
 /** @internal */
 export interface HostRecord { readonly entry: Entry; readonly ports: HostPort[] }
 
+/** A ServiceEntry wildcard host; `seq` orders them across scopes as they were declared. */
+interface WildcardHost { readonly seq: number; readonly record: HostRecord }
+
 /**
  * Every object indexed once (by kind, namespace/name, host, pod labels), so each check is a
  * linear pass with map look-ups instead of a scan per object.
@@ -113,13 +116,18 @@ export class MeshIndex {
   public readonly sameName = new Map<string, Entry[]>();
   private readonly byKind = new Map<string, Entry[]>();
   private readonly byKey = new Map<string, Entry>();
+  private readonly byKindNs = new Map<string, Entry[]>();
   private readonly workloadsByNs = new Map<string, Workload[]>();
-  /** `label=value` → workloads carrying it, for selector look-ups. */
+  /** `label=value` and `namespace/label=value` → workloads carrying it, for selector look-ups. */
   private readonly workloadsByLabel = new Map<string, Workload[]>();
+  /** Answers of `selectWorkloads`, by namespace and selector: many objects share a selector (`version: v1`). */
+  private readonly selections = new Map<string, readonly Workload[]>();
+  private servicesByWorkload?: Map<Workload, Entry[]>;
   /** `scope/fqdn` → Services and ServiceEntries exporting that host to that scope (`*` or a namespace). */
   private readonly hosts = new Map<string, HostRecord>();
   /** ServiceEntry wildcard hosts (`*.example.com`), by scope. */
-  private readonly wildcardHosts: { scope: string; suffix: string; record: HostRecord }[] = [];
+  private readonly wildcardHosts = new Map<string, HostIndex<WildcardHost>>();
+  private wildcardCount = 0;
 
   constructor(sources: Source[], public readonly rootNamespace: string) {
     for (const source of sources) {
@@ -145,6 +153,7 @@ export class MeshIndex {
       };
       this.entries.push(entry);
       push(this.byKind, entry.kind, entry);
+      push(this.byKindNs, `${entry.kind}/${namespace}`, entry);
       const key = `${entry.kind}/${namespace}/${name}`;
       const earlier = this.byKey.get(key);
       if (earlier) this.sameName.set(key, [...(this.sameName.get(key) ?? [earlier]), entry]);
@@ -178,6 +187,11 @@ export class MeshIndex {
     return this.byKind.get(kind) ?? [];
   }
 
+  /** Objects of a kind in a namespace, in input order. */
+  public inNamespace(kind: string, namespace: string): Entry[] {
+    return this.byKindNs.get(`${kind}/${namespace}`) ?? [];
+  }
+
   /** The object of this kind, namespace and name. */
   public get(kind: string, namespace: string, name: string): Entry | undefined {
     return this.byKey.get(`${kind}/${namespace}/${name}`);
@@ -189,25 +203,41 @@ export class MeshIndex {
     this.findings.push({ code, severity, message, fix, resource: entry.resource, path: entry.path, file: entry.file });
   }
 
-  /** Workloads in `namespace` (or anywhere when undefined) whose pod labels contain `selector`. */
-  public selectWorkloads(selector: Record<string, string> | undefined, namespace?: string): Workload[] {
+  /**
+   * Workloads in `namespace` (or anywhere when undefined) whose pod labels contain `selector`, in
+   * input order. A selector costs the size of its rarest label's workloads in that scope, once.
+   */
+  public selectWorkloads(selector: Record<string, string> | undefined, namespace?: string): readonly Workload[] {
     const pairs = Object.entries(selector ?? {});
-    let candidates: Workload[];
-    if (pairs.length === 0) {
-      candidates = namespace === undefined ? this.workloads : this.workloadsByNs.get(namespace) ?? [];
-    } else {
-      // Start from the rarest label so a selector costs the size of its smallest match set.
-      candidates = pairs.map(([k, v]) => this.workloadsByLabel.get(`${k}=${v}`) ?? [])
-        .reduce((a, b) => (b.length < a.length ? b : a));
+    // Only string values are remembered: `===` on other values is not a matter of their text.
+    const key = pairs.every(([, v]) => typeof v === 'string') ? JSON.stringify([namespace ?? null, pairs.sort(([a], [b]) => (a < b ? -1 : 1))]) : undefined;
+    let selected = key === undefined ? undefined : this.selections.get(key);
+    if (!selected) {
+      // Start from the rarest label in the scope, so a selector costs the size of its smallest match set.
+      const scope = namespace === undefined ? '' : `${namespace}/`;
+      const candidates = pairs.length === 0
+        ? (namespace === undefined ? this.workloads : this.workloadsByNs.get(namespace) ?? [])
+        : pairs.map(([k, v]) => this.workloadsByLabel.get(`${scope}${k}=${v}`) ?? []).reduce((a, b) => (b.length < a.length ? b : a));
+      selected = candidates.filter((w) => (namespace === undefined || w.namespace === namespace) && matchesLabels(selector, w.labels));
+      if (key !== undefined) this.selections.set(key, selected);
     }
-    return candidates.filter((w) => (namespace === undefined || w.namespace === namespace) && matchesLabels(selector, w.labels));
+    return selected;
   }
 
   /** Workloads a Service's selector picks (same namespace, non-empty selector). */
-  public serviceWorkloads(service: Entry): Workload[] {
+  public serviceWorkloads(service: Entry): readonly Workload[] {
     const selector = service.spec.selector;
     if (!selector || Object.keys(selector).length === 0) return [];
     return this.selectWorkloads(selector, service.namespace);
+  }
+
+  /** The Services whose selector picks a workload, in input order. */
+  public workloadServices(workload: Workload): Entry[] {
+    if (!this.servicesByWorkload) {
+      this.servicesByWorkload = new Map();
+      for (const svc of this.of('Service')) for (const w of this.serviceWorkloads(svc)) push(this.servicesByWorkload, w, svc);
+    }
+    return this.servicesByWorkload.get(workload) ?? [];
   }
 
   /**
@@ -224,7 +254,9 @@ export class MeshIndex {
       if (scoped) return scoped;
     }
     const bare = fqdn.startsWith('*') ? fqdn.slice(1) : fqdn;
-    return this.wildcardHosts.find((w) => (w.scope === '*' || w.scope === namespace) && bare.endsWith(w.suffix))?.record;
+    const global = this.wildcardHosts.get('*')?.firstCovering(bare);
+    const local = this.wildcardHosts.get(namespace)?.firstCovering(bare);
+    return (global && local ? (global.seq < local.seq ? global : local) : global ?? local)?.record;
   }
 
   private indexWorkload(entry: Entry): void {
@@ -250,7 +282,10 @@ export class MeshIndex {
     const workload: Workload = { entry, namespace: entry.namespace, labels, annotations, podSpec, inMesh };
     this.workloads.push(workload);
     push(this.workloadsByNs, entry.namespace, workload);
-    for (const [k, v] of Object.entries(labels)) push(this.workloadsByLabel, `${k}=${v}`, workload);
+    for (const [k, v] of Object.entries(labels)) {
+      push(this.workloadsByLabel, `${k}=${v}`, workload);
+      push(this.workloadsByLabel, `${entry.namespace}/${k}=${v}`, workload);
+    }
   }
 
   private indexService(entry: Entry): void {
@@ -269,7 +304,11 @@ export class MeshIndex {
       if (typeof host !== 'string') continue;
       for (const scope of scopes) {
         this.hosts.set(`${scope}/${host}`, record);
-        if (host.startsWith('*')) this.wildcardHosts.push({ scope, suffix: host.slice(1), record });
+        if (host.startsWith('*')) {
+          let wildcards = this.wildcardHosts.get(scope);
+          if (!wildcards) this.wildcardHosts.set(scope, wildcards = new HostIndex());
+          wildcards.add(host, { seq: this.wildcardCount++, record });
+        }
       }
     }
   }
@@ -303,6 +342,112 @@ export function hostMatches(a: string, b: string): boolean {
   if (aw) return b.endsWith(a.slice(1));
   if (bw) return a.endsWith(b.slice(1));
   return a === b;
+}
+
+/**
+ * Hosts to items: the stored hosts that match a host by `hostMatches` (a wildcard on either side),
+ * at a cost set by the host and the answer, not by how many hosts are stored.
+ * @internal
+ */
+export class HostIndex<T> {
+  private readonly items: T[] = [];
+  /** Host → ids, for hosts without a wildcard. */
+  private readonly exact = new Map<string, number[]>();
+  /** Wildcard suffix (the host without its `*`) → ids, and the lengths of those suffixes. */
+  private readonly suffixes = new Map<string, number[]>();
+  private readonly lengths = new Set<number>();
+  /** Every host (a wildcard by its suffix) reversed and sorted: the hosts that end with a text are a range. */
+  private reversed?: SortedTexts<number>;
+  private readonly texts: string[] = [];
+
+  /** Stores an item under a host, after those stored before. */
+  public add(host: string, item: T): void {
+    const id = this.items.length;
+    this.items.push(item);
+    const wildcard = host.startsWith('*');
+    this.texts.push(wildcard ? host.slice(1) : host);
+    if (wildcard) {
+      push(this.suffixes, host.slice(1), id);
+      this.lengths.add(host.length - 1);
+    } else {
+      push(this.exact, host, id);
+    }
+    this.reversed = undefined;
+  }
+
+  /** The items whose host matches `host`, in the order they were stored. */
+  public matching(host: string): T[] {
+    const ids = new Set<number>();
+    if (host.startsWith('*')) {
+      // Either wildcard's suffix ends with the other's, or a plain host ends with the suffix.
+      for (const id of this.endingWith(host.slice(1))) ids.add(id);
+      this.covering(host.slice(1), (id) => ids.add(id));
+    } else {
+      for (const id of this.exact.get(host) ?? []) ids.add(id);
+      this.covering(host, (id) => ids.add(id));
+    }
+    return [...ids].sort((a, b) => a - b).map((id) => this.items[id]);
+  }
+
+  /** Whether some stored host matches `host` (`matching(host).length > 0`, without listing them). */
+  public has(host: string): boolean {
+    if (host.startsWith('*')) return this.endingWith(host.slice(1), 1).length > 0 || this.firstCovering(host.slice(1)) !== undefined;
+    return this.exact.has(host) || this.firstCovering(host) !== undefined;
+  }
+
+  /** The first stored wildcard whose suffix `name` ends with (`name` read as plain text). */
+  public firstCovering(name: string): T | undefined {
+    let first: number | undefined;
+    for (const length of this.lengths) {
+      const ids = length <= name.length ? this.suffixes.get(name.slice(name.length - length)) : undefined;
+      if (ids && (first === undefined || ids[0] < first)) first = ids[0];
+    }
+    return first === undefined ? undefined : this.items[first];
+  }
+
+  /** Calls `found` with each stored wildcard whose suffix `name` ends with. */
+  private covering(name: string, found: (id: number) => void): void {
+    for (const length of this.lengths) {
+      if (length > name.length) continue;
+      for (const id of this.suffixes.get(name.slice(name.length - length)) ?? []) found(id);
+    }
+  }
+
+  /** The ids of hosts (wildcards by their suffix) that end with `text` (at most `limit`). */
+  private endingWith(text: string, limit = Infinity): number[] {
+    this.reversed ??= new SortedTexts(this.texts.map((t, id) => ({ text: reverse(t), item: id })));
+    return this.reversed.startingWith(reverse(text), limit);
+  }
+}
+
+/**
+ * Texts sorted once, so that those starting with a prefix are a range found by binary search.
+ * @internal
+ */
+export class SortedTexts<T> {
+  private readonly sorted: { text: string; item: T }[];
+
+  constructor(entries: { text: string; item: T }[]) {
+    this.sorted = [...entries].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  }
+
+  /** The items whose text starts with `prefix` (at most `limit`), in text order (input order among equal texts). */
+  public startingWith(prefix: string, limit = Infinity): T[] {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.sorted[mid].text < prefix) lo = mid + 1; else hi = mid;
+    }
+    const out: T[] = [];
+    for (let i = lo; i < this.sorted.length && out.length < limit && this.sorted[i].text.startsWith(prefix); i++) out.push(this.sorted[i].item);
+    return out;
+  }
+}
+
+/** A string's UTF-16 code units in reverse order (`endsWith` becomes `startsWith`). */
+export function reverse(s: string): string {
+  return s.split('').reverse().join('');
 }
 
 /** Whether every `selector` label is in `labels` (an empty selector matches everything). */

@@ -1,5 +1,5 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, hasLabels, matchesLabels, push } from './mesh-index';
+import { Entry, HostIndex, MeshIndex, hasLabels, matchesLabels, push } from './mesh-index';
 
 const MUTUAL = new Set(['ISTIO_MUTUAL', 'MUTUAL']);
 
@@ -36,10 +36,15 @@ export function checkMtls(index: MeshIndex): void {
   }
 
   const wideMutual = index.of('DestinationRule').filter((d) => typeof d.spec.host === 'string' && d.spec.host.startsWith('*') && d.spec.trafficPolicy?.tls?.mode === 'ISTIO_MUTUAL');
+  // The first wide rule that covers a host: `*.local` covers every host, the others by suffix.
+  const covering = new HostIndex<number>();
+  wideMutual.forEach((w, i) => covering.add(w.spec.host, i));
+  const local = wideMutual.findIndex((w) => w.spec.host === '*.local');
   for (const dr of index.of('DestinationRule')) {
     if (typeof dr.spec.host !== 'string' || dr.spec.host.startsWith('*')) continue;
     const fqdn = dr.spec.host;
-    const wide = wideMutual.find((w) => w.spec.host === '*.local' || fqdn.endsWith(w.spec.host.slice(1)));
+    const first = Math.min(covering.firstCovering(fqdn) ?? Infinity, local < 0 ? Infinity : local);
+    const wide = wideMutual[first] as Entry | undefined;
     const hasTls = dr.spec.trafficPolicy?.tls || (dr.spec.trafficPolicy?.portLevelSettings ?? []).some((p: any) => p?.tls);
     if (wide && !hasTls) {
       index.report(dr, 'KIA0204', Severity.WARNING, `has no tls settings, so it overrides the ISTIO_MUTUAL of DestinationRule ${wide.namespace}/${wide.name} for "${fqdn}"`,
@@ -88,7 +93,11 @@ export function checkAuthorizationMtls(index: MeshIndex): void {
   }
   // Nothing turns mTLS off: no policy can lose its identities.
   if (plaintext.size === 0 && ![...peers.values()].some((list) => list.some((pa) => pa.spec.mtls.mode === 'DISABLE'))) return;
-  const namespaceWide = (ns: string) => (peers.get(ns) ?? []).find((pa) => !hasLabels(pa.spec.selector?.matchLabels));
+  const wide = new Map<string, Entry | undefined>();
+  const namespaceWide = (ns: string) => {
+    if (!wide.has(ns)) wide.set(ns, (peers.get(ns) ?? []).find((pa) => !hasLabels(pa.spec.selector?.matchLabels)));
+    return wide.get(ns);
+  };
   for (const ap of index.of('AuthorizationPolicy')) {
     const fields = identityFields(ap.spec);
     if (fields.length === 0) continue;

@@ -1,5 +1,5 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, Workload, push } from './mesh-index';
+import { Entry, MeshIndex, Workload } from './mesh-index';
 import { isControlPlane } from './ports';
 
 /** The proxy's UID: an application running as it bypasses traffic capture. */
@@ -7,16 +7,12 @@ const PROXY_UID = 1337;
 
 /** Deployment ↔ Service association (IST0116, IST0137, KIA0701) and the proxy UID of every workload (IST0144). */
 export function checkWorkloads(index: MeshIndex): void {
-  const servicesOf = new Map<Workload, Entry[]>();
-  for (const svc of index.of('Service')) {
-    for (const w of index.serviceWorkloads(svc)) push(servicesOf, w, svc);
-    checkContainerPorts(index, svc);
-  }
+  for (const svc of index.of('Service')) checkContainerPorts(index, svc);
   for (const w of index.workloads) {
     checkProxyUid(index, w);
     if (w.entry.kind !== 'Deployment') continue;
     if (!w.inMesh || w.entry.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
-    const services = servicesOf.get(w) ?? [];
+    const services = index.workloadServices(w);
     checkProtocols(index, w, services);
     checkTargetPorts(index, w, services);
   }
