@@ -1,5 +1,6 @@
 // Self-check: the variants must emit the same objects, or the comparison is not honest.
 import { parseAllDocuments } from 'yaml';
+import { Shape, SHAPES } from './shape';
 import { VARIANTS } from './variants';
 
 /** The one field the variants may legitimately differ in; normalized before comparing. */
@@ -26,12 +27,12 @@ function objectsByKey(yaml: string): Map<string, any> {
 }
 
 /**
- * Compares every variant with the first (the library) at `n` services: the same
+ * Compares every variant with the first (the library) at `n` services of `shape`: the same
  * (kind, namespace, name) set and equal objects. Returns the differences (empty when equal)
  * and how many objects each variant emitted.
  */
-export function compareVariants(n: number): { differences: string[]; counts: Record<string, number> } {
-  const [reference, ...others] = VARIANTS.map((v) => ({ name: v.name, objects: objectsByKey(v.synth(n)) }));
+export function compareVariants(n: number, shape: Shape = SHAPES[0]): { differences: string[]; counts: Record<string, number> } {
+  const [reference, ...others] = VARIANTS.map((v) => ({ name: v.name, objects: objectsByKey(v.synth(n, shape)) }));
   const differences: string[] = [];
   const counts: Record<string, number> = { [reference.name]: reference.objects.size };
   for (const other of others) {

@@ -2,11 +2,12 @@
 import type { k8s } from 'cdk8s-plus-34';
 import { stringify } from 'yaml';
 import { emitMesh } from './manifests';
+import type { Shape } from './shape';
 
-export function floorObjects(n: number): object[] {
+export function floorObjects(n: number, shape: Shape): object[] {
   const objects: object[] = [];
   const as = (apiVersion: string, kind: string) => (_id: string, props: object) => { objects.push({ apiVersion, kind, ...props }); };
-  emitMesh(n, {
+  emitMesh(n, shape, {
     quantity: (v) => v as unknown as k8s.Quantity,
     intOrString: (v) => v as unknown as k8s.IntOrString,
     renamed: (_l1Name, jsonName, value) => ({ [jsonName]: value }),
@@ -22,11 +23,13 @@ export function floorObjects(n: number): object[] {
     destinationRule: as('networking.istio.io/v1', 'DestinationRule'),
     authorizationPolicy: as('security.istio.io/v1', 'AuthorizationPolicy'),
     peerAuthentication: as('security.istio.io/v1', 'PeerAuthentication'),
+    serviceEntry: as('networking.istio.io/v1', 'ServiceEntry'),
+    sidecar: as('networking.istio.io/v1', 'Sidecar'),
   });
   return objects;
 }
 
 /** The floor's YAML: one document per object, with the options and separator `cdk8s` uses. */
-export function floorYaml(n: number): string {
-  return floorObjects(n).map((o) => stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n');
+export function floorYaml(n: number, shape: Shape): string {
+  return floorObjects(n, shape).map((o) => stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n');
 }

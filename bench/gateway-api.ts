@@ -45,7 +45,7 @@ export function gatewayApiApp(n: number, analysis: boolean = true): App {
   }
   for (const s of mesh.services) {
     const service = services.get(s.name)!;
-    service.allowFrom(services.get(s.caller)!);
+    service.allowFrom(services.get(s.callers[0])!);
     if (s.routed) ingress.route({ match: HttpMatch.prefix(`/${s.name}`), to: service });
     service.addRoute({ timeout: Duration.seconds(10) });
   }

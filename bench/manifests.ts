@@ -3,9 +3,12 @@
 // into plain JS objects. Type-only imports: the floor variant must not load cdk8s.
 import type { k8s } from 'cdk8s-plus-34';
 import { stringify } from 'yaml';
-import { benchMesh, fqdn, GATEWAY_NAMESPACE, IMAGE, PORT } from './shape';
-import { destinationRuleSpec, virtualServiceSpec } from './traffic';
-import type { GatewayProps, VirtualServiceProps, VirtualServiceSpecHttp, DestinationRuleProps } from '../src/imports/networking.istio.io';
+import { BenchService, benchMesh, externalHosts, GATEWAY_NAMESPACE, IMAGE, PORT, Shape } from './shape';
+import { destinationRuleSpec, gatewayRoutes, virtualServiceSpec } from './traffic';
+import type {
+  DestinationRuleProps, GatewayProps, ServiceEntryProps, ServiceEntrySpecLocation, ServiceEntrySpecResolution, SidecarProps, VirtualServiceProps,
+  VirtualServiceSpecHttp,
+} from '../src/imports/networking.istio.io';
 import type {
   AuthorizationPolicyProps, AuthorizationPolicySpecAction, PeerAuthenticationProps, PeerAuthenticationSpecMtlsMode,
 } from '../src/imports/security.istio.io';
@@ -28,18 +31,17 @@ export interface ManifestSink {
   destinationRule(id: string, props: DestinationRuleProps): void;
   authorizationPolicy(id: string, props: AuthorizationPolicyProps): void;
   peerAuthentication(id: string, props: PeerAuthenticationProps): void;
+  serviceEntry(id: string, props: ServiceEntryProps): void;
+  sidecar(id: string, props: SidecarProps): void;
 }
 
 const INJECTION = { 'istio.io/rev': 'asm-managed' };
 const GATEWAY = 'istio-ingressgateway';
 
 /** Emits every object of the mesh of `n` services into `sink`. */
-export function emitMesh(n: number, sink: ManifestSink): void {
-  const mesh = benchMesh(n);
-  emitGateway(sink, mesh.services.filter((s) => s.routed).map((s): VirtualServiceSpecHttp => ({
-    match: [{ uri: { prefix: `/${s.name}` } }],
-    route: [{ destination: { host: fqdn(s), port: { number: PORT } } }],
-  })));
+export function emitMesh(n: number, shape: Shape, sink: ManifestSink): void {
+  const mesh = benchMesh(n, shape);
+  emitGateway(sink, mesh.services.filter((s) => s.routed).flatMap((s) => gatewayRoutes(shape, s)));
   sink.configMap('mesh-config', {
     metadata: { name: 'istio-asm-managed', namespace: 'istio-system' },
     data: {
@@ -60,48 +62,33 @@ export function emitMesh(n: number, sink: ManifestSink): void {
     });
   }
 
+  if (shape.widePolicies) {
+    sink.peerAuthentication('mesh-mtls', {
+      metadata: { name: 'default', namespace: 'istio-system' },
+      spec: { mtls: { mode: 'STRICT' as string as PeerAuthenticationSpecMtlsMode } },
+    });
+    for (const namespace of mesh.namespaces) {
+      sink.authorizationPolicy(`${namespace}-deny`, { metadata: { name: 'allow-nothing', namespace }, spec: {} });
+      sink.authorizationPolicy(`${namespace}-from-gateway`, {
+        metadata: { name: 'allow-from-gateway', namespace },
+        spec: { action: 'ALLOW' as string as AuthorizationPolicySpecAction, rules: [{ from: [{ source: { namespaces: [GATEWAY_NAMESPACE] } }] }] },
+      });
+    }
+  }
+
   for (const s of mesh.services) {
     const { name, namespace } = s;
     const id = `${namespace}-${name}`;
     const labels = { app: name };
-    const metadata = { name, namespace, labels };
     sink.serviceAccount(`${id}-sa`, { metadata: { name: `${name}-sa`, namespace }, automountServiceAccountToken: false });
-    sink.deployment(`${id}-deployment`, {
-      metadata,
-      spec: {
-        minReadySeconds: 0,
-        progressDeadlineSeconds: 600,
-        replicas: 1,
-        selector: { matchLabels: labels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: sink.intOrString('25%'), maxUnavailable: sink.intOrString('25%') } },
-        template: {
-          metadata: { labels, annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' } },
-          spec: {
-            automountServiceAccountToken: false,
-            containers: [{
-              name,
-              image: IMAGE,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ containerPort: PORT }],
-              resources: {
-                limits: { cpu: sink.quantity('500m'), memory: sink.quantity('512Mi') },
-                requests: { cpu: sink.quantity('100m'), memory: sink.quantity('128Mi') },
-              },
-              securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
-            }],
-            dnsPolicy: 'ClusterFirst',
-            hostNetwork: false,
-            restartPolicy: 'Always',
-            securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
-            serviceAccountName: `${name}-sa`,
-            ...sink.renamed('setHostnameAsFqdn', 'setHostnameAsFQDN', false),
-            terminationGracePeriodSeconds: 30,
-          },
-        },
-      },
-    });
+    if (shape.versions) {
+      emitDeployment(sink, `${id}-deployment`, s, name, { ...labels, version: 'v1' });
+      emitDeployment(sink, `${id}-deployment-v2`, s, `${name}-v2`, { ...labels, version: 'v2' });
+    } else {
+      emitDeployment(sink, `${id}-deployment`, s, name, labels);
+    }
     sink.service(`${id}-service`, {
-      metadata,
+      metadata: { name, namespace, labels },
       spec: {
         ports: [{ name: `http-${PORT}`, port: PORT, protocol: 'TCP', targetPort: sink.intOrString(PORT) }],
         selector: labels,
@@ -112,13 +99,69 @@ export function emitMesh(n: number, sink: ManifestSink): void {
       metadata: { name: `${name}-allow`, namespace },
       spec: {
         action: 'ALLOW' as string as AuthorizationPolicySpecAction,
-        rules: [{ from: [{ source: { principals: [`cluster.local/ns/${namespace}/sa/${s.caller}-sa`] } }] }],
+        rules: [{ from: [{ source: { principals: [...new Set(s.callers)].sort().map((c) => `cluster.local/ns/${namespace}/sa/${c}-sa`) } }] }],
         selector: { matchLabels: labels },
       },
     });
-    sink.virtualService(`${id}-vs`, { metadata: { name, namespace }, spec: virtualServiceSpec(s) });
-    sink.destinationRule(`${id}-dr`, { metadata: { name, namespace }, spec: destinationRuleSpec(s) });
+    sink.virtualService(`${id}-vs`, { metadata: { name, namespace }, spec: virtualServiceSpec(shape, s) });
+    sink.destinationRule(`${id}-dr`, { metadata: { name, namespace }, spec: destinationRuleSpec(shape, s) });
+    if (shape.wildcardEgress) {
+      const hosts = externalHosts(s);
+      sink.serviceEntry(`${id}-partner`, {
+        metadata: { name: `${name}-partner`, namespace },
+        spec: {
+          hosts: [hosts.wildcard],
+          location: 'MESH_EXTERNAL' as string as ServiceEntrySpecLocation,
+          ports: [{ name: 'https-443', number: 443, protocol: 'HTTPS' }],
+          resolution: 'NONE' as string as ServiceEntrySpecResolution,
+        },
+      });
+      sink.sidecar(`${id}-sidecar`, {
+        metadata: { name, namespace },
+        spec: {
+          egress: [{ hosts: ['istio-system/*', `${namespace}/${hosts.wildcard}`, `${namespace}/${hosts.host}`] }],
+          workloadSelector: { labels },
+        },
+      });
+    }
   }
+}
+
+function emitDeployment(sink: ManifestSink, id: string, s: BenchService, name: string, labels: Record<string, string>): void {
+  sink.deployment(id, {
+    metadata: { name, namespace: s.namespace, labels },
+    spec: {
+      minReadySeconds: 0,
+      progressDeadlineSeconds: 600,
+      replicas: 1,
+      selector: { matchLabels: labels },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: sink.intOrString('25%'), maxUnavailable: sink.intOrString('25%') } },
+      template: {
+        metadata: { labels, annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' } },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [{
+            name: s.name,
+            image: IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            ports: [{ containerPort: PORT }],
+            resources: {
+              limits: { cpu: sink.quantity('500m'), memory: sink.quantity('512Mi') },
+              requests: { cpu: sink.quantity('100m'), memory: sink.quantity('128Mi') },
+            },
+            securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+          }],
+          dnsPolicy: 'ClusterFirst',
+          hostNetwork: false,
+          restartPolicy: 'Always',
+          securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true },
+          serviceAccountName: `${s.name}-sa`,
+          ...sink.renamed('setHostnameAsFqdn', 'setHostnameAsFQDN', false),
+          terminationGracePeriodSeconds: 30,
+        },
+      },
+    },
+  });
 }
 
 function emitGateway(sink: ManifestSink, routes: VirtualServiceSpecHttp[]): void {

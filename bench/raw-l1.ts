@@ -3,13 +3,14 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { emitMesh } from './manifests';
-import { DestinationRule, Gateway, VirtualService } from '../src/imports/networking.istio.io';
+import type { Shape } from './shape';
+import { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } from '../src/imports/networking.istio.io';
 import { AuthorizationPolicy, PeerAuthentication } from '../src/imports/security.istio.io';
 
-export function rawL1App(n: number): App {
+export function rawL1App(n: number, shape: Shape): App {
   const app = new App();
   const chart = new Chart(app, 'mesh');
-  emitMesh(n, {
+  emitMesh(n, shape, {
     quantity: (v) => k8s.Quantity.fromString(v),
     intOrString: (v) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v)),
     renamed: (l1Name, _jsonName, value) => ({ [l1Name]: value }),
@@ -25,6 +26,8 @@ export function rawL1App(n: number): App {
     destinationRule: (id, props) => new DestinationRule(chart, id, props),
     authorizationPolicy: (id, props) => new AuthorizationPolicy(chart, id, props),
     peerAuthentication: (id, props) => new PeerAuthentication(chart, id, props),
+    serviceEntry: (id, props) => new ServiceEntry(chart, id, props),
+    sidecar: (id, props) => new Sidecar(chart, id, props),
   });
   return app;
 }
