@@ -3,7 +3,7 @@ import { dirname, join } from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { analyzeFiles, LocatedFinding } from './analyzer';
+import type { analyzeFiles as AnalyzeFiles, LocatedFinding } from './analyzer';
 import { assumedObjects } from './assumed-objects';
 import { Severity } from './finding';
 
@@ -73,6 +73,8 @@ export class MeshValidation {
     const record = appRecord(ctx);
     // What the app references outside its manifests (installed gateways, other teams' services) resolves
     // as it does in the app's own analysis.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the analyzer loads when the plugin runs
+    const analyzeFiles: typeof AnalyzeFiles = require('./analyzer').analyzeFiles;
     const findings = analyzeFiles(files, this.props, record.assumed).filter((f) => f.severity !== Severity.INFO);
     const pathOf = constructPaths(ctx, files, record.objects);
     let failed = false;

@@ -1,5 +1,10 @@
-import { isIP } from 'net';
 import { IConstruct } from 'constructs';
+
+/** Node's `net.isIP`, loaded on first use (`net` is not among what cdk8s loads anyway). */
+function isIP(address: string): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('net') as typeof import('net')).isIP(address);
+}
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -1,14 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
+import { networking, security } from '../core/l1';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
-import {
-  DestinationRule, DestinationRuleSpecSubsets, DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode, Gateway, GatewaySpecServers,
-  GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecTcp, VirtualServiceSpecTls,
+import type {
+  DestinationRule, DestinationRuleSpecSubsets, Gateway, GatewaySpecServers,
+  VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecTcp, VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
+import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import type { Source } from '../security/authorization-policy';
 import {
@@ -147,22 +148,22 @@ export class EgressGateway extends Construct implements IMeshIdentity {
 
     // Both servers terminate the mesh's mutual TLS; the rendered lists are read at synth, so later routes land in them.
     const server = (port: number, protocol: string, hosts: string[]): GatewaySpecServers[] => hosts.length
-      ? [{ port: { number: port, name: protocol.toLowerCase(), protocol }, hosts, tls: { mode: GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL } }]
+      ? [{ port: { number: port, name: protocol.toLowerCase(), protocol }, hosts, tls: { mode: networking().GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL } }]
       : [];
-    this.gateway = new Gateway(this, 'Gateway', {
+    this.gateway = new (networking().Gateway)(this, 'Gateway', {
       metadata,
       spec: {
         selector: { istio },
         servers: Lazy.any({ produce: () => [...server(HTTP_PORT, 'HTTPS', this.httpHosts), ...server(TLS_PORT, 'TLS', this.tlsHosts)] }) as any,
       },
     });
-    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
+    this.destinationRule = new (networking().DestinationRule)(this, 'DestinationRule', {
       metadata,
       spec: { host: this.fqdn, subsets: this.subsets },
     });
-    this.authorizationPolicy = new AuthorizationPolicy(this, 'Policy', {
+    this.authorizationPolicy = new (security().AuthorizationPolicy)(this, 'Policy', {
       metadata,
-      spec: { selector: { matchLabels: this.selectorLabels }, action: AuthorizationPolicySpecAction.ALLOW, rules: this.rules },
+      spec: { selector: { matchLabels: this.selectorLabels }, action: security().AuthorizationPolicySpecAction.ALLOW, rules: this.rules },
     });
     this.node.addValidation({
       validate: () => this.routed.size ? [] : ['no ExternalService is routed through the egress gateway: call route(), or remove the gateway'],
@@ -237,7 +238,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     // The SNI of the mutual TLS hop picks the gateway server for this host.
     const hop = (port: number) => ({
       port: { number: port },
-      tls: { mode: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode.ISTIO_UNDERSCORE_MUTUAL, sni: host },
+      tls: { mode: networking().DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode.ISTIO_UNDERSCORE_MUTUAL, sni: host },
     });
     this.subsets.push({
       name: slug,
@@ -255,7 +256,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       this.rules.push({ from, when: [{ key: 'connection.sni', values: [host] }] });
     }
 
-    this.routeObjects.push(new VirtualService(this, `Route-${slug}`, {
+    this.routeObjects.push(new (networking().VirtualService)(this, `Route-${slug}`, {
       metadata,
       spec: {
         hosts: [host],
@@ -273,7 +274,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       },
     }));
     if (origination) {
-      this.originationObjects.push(new DestinationRule(this, `Origination-${slug}`, {
+      this.originationObjects.push(new (networking().DestinationRule)(this, `Origination-${slug}`, {
         metadata,
         // Only the gateway originates: the sidecars, which send this host to the gateway, never see it.
         spec: { host, exportTo: ['.'], subsets: [originationSubset(origination)] },

@@ -1,11 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkHost, checkRouteHosts } from './ingress-gateway';
+import { gatewayApi } from '../core/l1';
 import { hostMatches } from '../analysis/mesh-index';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
-import { Gateway, GrpcRoute, HttpRoute, TlsRoute } from '../imports/gateway.networking.k8s.io';
+import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { checkInMesh, defaultHttpPort } from '../traffic/destination';
 import { MAX_RULES, RouteContext, gatewayApiGrpcRules, gatewayApiHttpRules, grantReference, tlsBackendRef } from '../traffic/gateway-api-route';
@@ -276,7 +277,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     const annotations: Record<string, string> = {};
     if (props.serviceType) annotations['networking.istio.io/service-type'] = props.serviceType;
     const infra = props.infrastructure;
-    this.gateway = new Gateway(this, 'Resource', {
+    this.gateway = new (gatewayApi().Gateway)(this, 'Resource', {
       metadata: {
         name: this.name,
         namespace: this.namespace.name,
@@ -292,7 +293,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     });
 
     if (tls?.redirectHttp) {
-      new HttpRoute(this, 'HttpsRedirect', {
+      new (gatewayApi().HttpRoute)(this, 'HttpsRedirect', {
         metadata: { name: `${this.name}-https-redirect`, namespace: this.namespace.name },
         spec: {
           parentRefs: named('HTTP').map((sectionName) => ({ name: this.name, sectionName })),
@@ -391,9 +392,9 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     };
     const metadata = { name: checkDnsLabel(this, `${kind} name`, part === 1 ? base : `${base}-${part}`), namespace: this.namespace.name };
     const id = `${kind}${group}-${part}`;
-    if (kind === 'HTTPRoute') new HttpRoute(this, id, { metadata, spec });
-    else if (kind === 'GRPCRoute') new GrpcRoute(this, id, { metadata, spec });
-    else new TlsRoute(this, id, { metadata, spec: spec as any });
+    if (kind === 'HTTPRoute') new (gatewayApi().HttpRoute)(this, id, { metadata, spec });
+    else if (kind === 'GRPCRoute') new (gatewayApi().GrpcRoute)(this, id, { metadata, spec });
+    else new (gatewayApi().TlsRoute)(this, id, { metadata, spec: spec as any });
     return object;
   }
 

@@ -2,12 +2,13 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
+import { networking } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { hostMatches } from '../analysis/mesh-index';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, hostSlug, isDnsName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
-import {
+import type {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
   VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
@@ -303,7 +304,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
     }
     this.tlsMode = props.tls?.mode;
     this._listenPorts = servers.map((server) => server.port!.number!);
-    this.gateway = new Gateway(this, 'Gateway', {
+    this.gateway = new (networking().Gateway)(this, 'Gateway', {
       metadata,
       spec: { selector, servers },
     });
@@ -383,7 +384,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       if (this.vsNames.has(name)) name = `${name}-${this.routeRules.size}`;
       this.vsNames.add(name);
       const rules = vs;
-      this.routeObjects.push(new VirtualService(this, `Routes${this.routeRules.size}`, {
+      this.routeObjects.push(new (networking().VirtualService)(this, `Routes${this.routeRules.size}`, {
         metadata: { name: checkDnsLabel(this, 'VirtualService name', name), namespace: this.namespace.name },
         // The VirtualService reads the rule lists at synth: later routes for these hosts land in them.
         spec: {

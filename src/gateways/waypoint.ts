@@ -1,10 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { gatewayApi } from '../core/l1';
+import { security } from '../core/l1';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
-import { Gateway } from '../imports/gateway.networking.k8s.io';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
+import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { checkNoZtunnelPolicies } from '../platform/ambient-policy';
 import { IWaypoint, WaypointTrafficType, isAmbient, ownWaypoint, recordWaypoint, whenDeniedByDefault } from '../platform/dataplane';
 import { IMeshNamespace, MeshNamespace } from '../platform/mesh-namespace';
@@ -131,7 +132,7 @@ export abstract class WaypointBase extends Construct implements IWaypoint, IMesh
     }
     if (!this.node.tryFindChild('DenyByDefault')) {
       // Allow-nothing at the waypoint: only the ALLOW policies attached to it (allowFrom) let requests through.
-      new AuthorizationPolicy(this, 'DenyByDefault', {
+      new (security().AuthorizationPolicy)(this, 'DenyByDefault', {
         metadata: { name: `${this.name}-allow-nothing`, namespace: this.namespace.name },
         spec: { targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: this.name }] },
       });
@@ -153,10 +154,10 @@ class AllowWaypoints extends Construct {
 
   constructor(namespace: IMeshNamespace) {
     super(namespace, 'AllowWaypoints');
-    new AuthorizationPolicy(this, 'Resource', {
+    new (security().AuthorizationPolicy)(this, 'Resource', {
       metadata: { name: 'allow-waypoints', namespace: namespace.name },
       spec: {
-        action: AuthorizationPolicySpecAction.ALLOW,
+        action: security().AuthorizationPolicySpecAction.ALLOW,
         rules: [{ from: [{ source: { principals: Lazy.any({ produce: () => [...this.principals].sort() }) as any } }] }],
       },
     });
@@ -193,7 +194,7 @@ export class Waypoint extends WaypointBase {
     const labels: Record<string, string> = { 'istio.io/waypoint-for': this.trafficType };
     // A revision's istiod reconciles only the gateways labelled with it.
     if (this.namespace.platform.revision) labels['istio.io/rev'] = this.namespace.platform.revision;
-    this.gateway = new Gateway(this, 'Resource', {
+    this.gateway = new (gatewayApi().Gateway)(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace.name, labels: sortedRecord(labels) },
       spec: {
         gatewayClassName: 'istio-waypoint',

@@ -2,8 +2,9 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IWaypoint, isAmbient, ownWaypoint, waypointOf } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
+import { security } from '../core/l1';
 import { authorizationL7 } from '../analysis/ambient';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
+import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
 
 /**
  * What a security policy applies to, as ambient mode needs to know it.
@@ -105,10 +106,10 @@ export function authorizationNeedsWaypoint(action: string, rules: AuthorizationP
  */
 export function ztunnelCompanion(scope: Construct, id: string, metadata: ApiObjectMetadata, target: AmbientTarget, waypoint: IWaypoint,
   rules: AuthorizationPolicySpecRules[]): AuthorizationPolicy {
-  return new AuthorizationPolicy(scope, id, {
+  return new (security().AuthorizationPolicy)(scope, id, {
     metadata,
     spec: {
-      action: AuthorizationPolicySpecAction.ALLOW,
+      action: security().AuthorizationPolicySpecAction.ALLOW,
       selector: target.service && { matchLabels: target.service.selectorLabels },
       rules: Lazy.any({
         produce: () => [

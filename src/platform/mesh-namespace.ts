@@ -3,10 +3,11 @@ import * as kplus from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { DataplaneMode, RouteApi, markDeniedByDefault } from './dataplane';
 import { MeshPlatform } from './mesh-platform';
+import { security } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkInstance, checkProps, checkString } from '../core/check';
 import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
-import { AuthorizationPolicy } from '../imports/security.istio.io';
+import type { AuthorizationPolicy } from '../imports/security.istio.io';
 
 /** The namespace labels Istio's injection webhooks select on, and the ambient label. */
 const INJECTION_LABELS = ['istio-injection', 'istio.io/rev', 'istio.io/dataplane-mode'];
@@ -175,7 +176,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   public denyByDefault(): AuthorizationPolicy {
     const existing = this.node.tryFindChild('DenyByDefault') as AuthorizationPolicy | undefined;
     if (existing) return existing;
-    const policy = new AuthorizationPolicy(this, 'DenyByDefault', {
+    const policy = new (security().AuthorizationPolicy)(this, 'DenyByDefault', {
       metadata: { name: 'allow-nothing', namespace: this.name },
       spec: {},
     });

@@ -1,6 +1,5 @@
 import { IConstruct } from 'constructs';
 import { RouteApi } from './dataplane';
-import { MeshAnalyzer } from '../analysis/analyzer';
 import { checkEnum, checkProps } from '../core/check';
 import { isDnsLabel, isDnsName } from '../core/names';
 
@@ -220,7 +219,9 @@ export class MeshPlatform {
         + 'apply one platform per scope, or pass `platform` to the constructs that run elsewhere');
     }
     APPLIED.set(scope, this);
-    MeshAnalyzer._ensure(scope, this.rootNamespace);
+    // The analyzer (checks, schemas, YAML parser) loads here, not with the library.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('../analysis/analyzer') as typeof import('../analysis/analyzer')).MeshAnalyzer._ensure(scope, this.rootNamespace);
   }
 
   /** The kind and revision, for messages. */

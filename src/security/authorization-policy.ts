@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
+import { security } from '../core/l1';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
-import * as l1 from '../imports/security.istio.io';
+import type * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, isAmbient } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
@@ -227,7 +228,7 @@ export class AuthorizationPolicy extends Construct {
       : { selector: target.matchLabels && { matchLabels: target.matchLabels } };
     this.attachment = attachment;
     const name = checkDnsLabel(this, 'policy name', props.name ?? `${target.name}-${id}`);
-    this.policy = new l1.AuthorizationPolicy(this, 'Resource', {
+    this.policy = new (security().AuthorizationPolicy)(this, 'Resource', {
       metadata: { name, namespace: target.namespace },
       spec: {
         selector: attachment.selector,

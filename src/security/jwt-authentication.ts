@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkList, checkProps } from '../core/check';
+import { security } from '../core/l1';
 import { checkDnsLabel } from '../core/names';
-import * as l1 from '../imports/security.istio.io';
+import type * as l1 from '../imports/security.istio.io';
 import { attachPolicy } from '../platform/ambient-policy';
 
 /** Copies a JWT claim into a request header for the workload. */
@@ -128,7 +129,7 @@ export class JwtAuthentication extends Construct {
     });
     // In ambient mode only a waypoint validates tokens.
     const attachment = target.ambient ? attachPolicy(this, target.ambient, 'JWT validation') : { selector: target.matchLabels && { matchLabels: target.matchLabels } };
-    this.requestAuthentication = new RequestAuthenticationJwksUri(this, 'Resource', {
+    this.requestAuthentication = new (requestAuthenticationJwksUri())(this, 'Resource', {
       metadata: { name: checkDnsLabel(this, 'name', props.name ?? `${target.name}-jwt`), namespace: target.namespace },
       spec: { selector: attachment.selector, targetRefs: attachment.targetRefs, jwtRules },
     });
@@ -154,19 +155,23 @@ export class JwtAuthentication extends Construct {
   }
 }
 
+let jwksUriClass: typeof l1.RequestAuthentication | undefined;
+
 /**
  * The CRD knows both `jwksUri` and its legacy alias `jwks_uri`, and the generated binding writes
- * the alias; this one writes the documented name.
+ * the alias; this one writes the documented name. Defined on first use, with the bindings.
  */
-class RequestAuthenticationJwksUri extends l1.RequestAuthentication {
-  public toJson(): any {
-    const json = super.toJson();
-    for (const rule of json.spec?.jwtRules ?? []) {
-      if ('jwks_uri' in rule) {
-        rule.jwksUri = rule.jwks_uri;
-        delete rule.jwks_uri;
+function requestAuthenticationJwksUri(): typeof l1.RequestAuthentication {
+  return jwksUriClass ??= class RequestAuthenticationJwksUri extends security().RequestAuthentication {
+    public toJson(): any {
+      const json = super.toJson();
+      for (const rule of json.spec?.jwtRules ?? []) {
+        if ('jwks_uri' in rule) {
+          rule.jwksUri = rule.jwks_uri;
+          delete rule.jwks_uri;
+        }
       }
+      return json;
     }
-    return json;
-  }
+  };
 }

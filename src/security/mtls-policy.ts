@@ -1,7 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
+import { security } from '../core/l1';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkRange } from '../core/names';
-import { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
+import type { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { MeshPlatform } from '../platform/mesh-platform';
 import { checkDestination } from '../traffic/destination';
@@ -107,7 +108,7 @@ export class MtlsPolicy extends Construct {
     const root = this.node.root;
     POLICIES.set(root, [...POLICIES.get(root) ?? [], this]);
     this.node.addValidation({ validate: () => this.plaintextConflicts() });
-    this.peerAuthentication = new PeerAuthentication(this, 'Resource', {
+    this.peerAuthentication = new (security().PeerAuthentication)(this, 'Resource', {
       // One selector-less policy per namespace is Istio's rule, and `default` is its convention.
       metadata: { name: workload ? workload.name : 'default', namespace },
       spec: {

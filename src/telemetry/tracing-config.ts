@@ -2,8 +2,9 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessLog, AccessLogEncoding } from './access-log';
 import { Tracing, TracingBackend } from './tracing';
+import { telemetry } from '../core/l1';
 import { checkInstance, checkProps } from '../core/check';
-import { Telemetry, TelemetrySpecAccessLogging, TelemetrySpecTracing } from '../imports/telemetry.istio.io';
+import type { Telemetry, TelemetrySpecAccessLogging, TelemetrySpecTracing } from '../imports/telemetry.istio.io';
 import { MeshConfigMap } from '../platform/mesh-config';
 import { MeshPlatform, MeshPlatformKind } from '../platform/mesh-platform';
 
@@ -112,7 +113,7 @@ export class TracingConfig extends Construct {
           + 'use one TracingConfig per mesh, with both accessLog and tracing');
       }
       taken.set(this.platform.rootNamespace, this.node.path);
-      this.telemetry = new Telemetry(this, 'Telemetry', {
+      this.telemetry = new (telemetry().Telemetry)(this, 'Telemetry', {
         metadata: { name: 'mesh-default', namespace: this.platform.rootNamespace },
         spec: {
           accessLogging: accessLogging.length ? accessLogging : undefined,

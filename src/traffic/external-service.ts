@@ -1,11 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { HttpMatch } from './http-match';
+import { networking } from '../core/l1';
 import { checkEnum, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, isCidr, isDnsName, isIp } from '../core/names';
 import { resolveNamedPorts } from '../core/ports';
 import { Protocol } from '../core/protocol';
-import {
+import type {
   DestinationRule, DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls, DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode,
   ServiceEntry, ServiceEntrySpecLocation, ServiceEntrySpecResolution, VirtualService, VirtualServiceSpecHttp,
 } from '../imports/networking.istio.io';
@@ -241,7 +242,7 @@ export class ExternalService extends Construct implements IEgressTarget {
     this.exportTo = props.exportTo?.map((n) => n.name);
 
     const metadata = { name: checkDnsLabel(this, 'name', props.name ?? id), namespace: this.namespace.name };
-    this.serviceEntry = new ServiceEntry(this, 'Resource', {
+    this.serviceEntry = new (networking().ServiceEntry)(this, 'Resource', {
       metadata,
       spec: {
         hosts: this.hosts,
@@ -266,11 +267,11 @@ export class ExternalService extends Construct implements IEgressTarget {
             : { host: origination.host, port: { number: p.port } },
         }],
       }));
-      this.virtualService = new VirtualService(this, 'Routes', {
+      this.virtualService = new (networking().VirtualService)(this, 'Routes', {
         metadata,
         spec: { hosts: [origination.host], exportTo: this.exportTo, http },
       });
-      this.destinationRule = new DestinationRule(this, 'Policy', {
+      this.destinationRule = new (networking().DestinationRule)(this, 'Policy', {
         metadata,
         spec: { host: origination.host, exportTo: this.exportTo, subsets: [originationSubset(origination)] },
       });

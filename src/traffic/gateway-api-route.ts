@@ -3,10 +3,10 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { IMeshDestination, checkInMesh } from './destination';
 import { HttpRouteOptions, RouteDestination, destinationOf } from './http-route';
+import { gatewayApi } from '../core/l1';
 import { gatewayApiDuration } from '../core/duration';
 import { checkRange, isDnsLabel, sortedRecord } from '../core/names';
 import { transport } from '../core/ports';
-import { ReferenceGrant } from '../imports/gateway.networking.k8s.io';
 
 /** The Gateway API group. */
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
@@ -159,7 +159,7 @@ class Grant extends Construct {
 
   constructor(scope: Construct, id: string, fromNamespace: string, namespace: string, kind: string) {
     super(scope, id);
-    new ReferenceGrant(this, 'Resource', {
+    new (gatewayApi().ReferenceGrant)(this, 'Resource', {
       metadata: { name: `from-${fromNamespace}-to-${kind.toLowerCase()}s`.slice(0, 253), namespace },
       spec: {
         from: Lazy.any({

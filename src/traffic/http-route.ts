@@ -6,7 +6,7 @@ import { StringMatch } from './string-match';
 import { checkInstance, checkList, checkProps } from '../core/check';
 import { istioDuration } from '../core/duration';
 import { checkRange, sortedRecord } from '../core/names';
-import { VirtualServiceSpecHttp, VirtualServiceSpecHttpRouteDestination } from '../imports/networking.istio.io';
+import type { VirtualServiceSpecHttp, VirtualServiceSpecHttpRouteDestination } from '../imports/networking.istio.io';
 
 /** Where a route sends requests; several destinations split traffic by weight. */
 export interface RouteDestination {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IMeshDestination, defaultHttpPort } from './destination';
 import { MAX_RULES, RouteContext, gatewayApiHttpRules, serviceMetadata } from './gateway-api-route';
 import { HttpRouteOptions } from './http-route';
-import { HttpRoute } from '../imports/gateway.networking.k8s.io';
+import { gatewayApi } from '../core/l1';
 
 /**
  * Adds an in-mesh route to `service` in the Gateway API for meshes (GAMMA): a rule of an HTTPRoute
@@ -56,7 +56,7 @@ class MeshHttpRoutes extends Construct {
     const svc = this.service;
     // A service with several ports: the route applies to the port its default rule reaches.
     const port = svc.ports.length > 1 ? defaultHttpPort(svc)?.port : undefined;
-    new HttpRoute(this, `Route${index + 1}`, {
+    new (gatewayApi().HttpRoute)(this, `Route${index + 1}`, {
       metadata: serviceMetadata(svc, index === 0 ? svc.name : `${svc.name}-${index + 1}`),
       spec: {
         parentRefs: [{ group: '', kind: 'Service', name: svc.name, port }],

@@ -2,9 +2,10 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkEnum, checkInstance, checkList, checkProps } from '../core/check';
 import { istioDuration } from '../core/duration';
+import { networking } from '../core/l1';
 import { checkRange } from '../core/names';
-import {
-  DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerSimple,
+import type {
+  DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancer,
   DestinationRuleSpecTrafficPolicyPortLevelSettings, DestinationRuleSpecTrafficPolicyTlsMode,
 } from '../imports/networking.istio.io';
 
@@ -12,17 +13,17 @@ import {
 export class LoadBalancer {
   /** Round robin. */
   public static roundRobin(): LoadBalancer {
-    return new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.ROUND_UNDERSCORE_ROBIN });
+    return new LoadBalancer({ simple: networking().DestinationRuleSpecTrafficPolicyLoadBalancerSimple.ROUND_UNDERSCORE_ROBIN });
   }
 
   /** The endpoint with the fewest active requests (Envoy's default in Istio). */
   public static leastRequest(): LoadBalancer {
-    return new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.LEAST_UNDERSCORE_REQUEST });
+    return new LoadBalancer({ simple: networking().DestinationRuleSpecTrafficPolicyLoadBalancerSimple.LEAST_UNDERSCORE_REQUEST });
   }
 
   /** A random endpoint. */
   public static random(): LoadBalancer {
-    return new LoadBalancer({ simple: DestinationRuleSpecTrafficPolicyLoadBalancerSimple.RANDOM });
+    return new LoadBalancer({ simple: networking().DestinationRuleSpecTrafficPolicyLoadBalancerSimple.RANDOM });
   }
 
   /** Sticky sessions by a request header. */

@@ -1,13 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { WorkloadOptions } from './workload-options';
+import { networking, security } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkProps } from '../core/check';
 import { sortedRecord } from '../core/names';
 import { ResolvedMeshServicePort } from '../core/ports';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
-import { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
+import type { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
+import type { AuthorizationPolicy } from '../imports/security.istio.io';
 import { attachPolicy, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, RouteApi } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
@@ -167,7 +168,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     }
     if (!this.routes) {
       this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
-      this.vs = new VirtualService(this, 'Routes', {
+      this.vs = new (networking().VirtualService)(this, 'Routes', {
         metadata: this._metadata(this.name),
         // The VirtualService keeps a reference to `routes`: later routes land in it.
         spec: { hosts: [this.fqdn], http: this.routes },
@@ -196,9 +197,9 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       const target = { namespace: this.namespace, service: this };
       const attachment = attachPolicy(this, target, undefined);
       const rules = [{ from: [{ source: { principals: this.allowedPrincipals } }] }];
-      this.allowPolicy = new AuthorizationPolicy(this, 'AllowFrom', {
+      this.allowPolicy = new (security().AuthorizationPolicy)(this, 'AllowFrom', {
         metadata: this._metadata(`${this.name}-allow`),
-        spec: { action: AuthorizationPolicySpecAction.ALLOW, selector: attachment.selector, targetRefs: attachment.targetRefs, rules },
+        spec: { action: security().AuthorizationPolicySpecAction.ALLOW, selector: attachment.selector, targetRefs: attachment.targetRefs, rules },
       });
       if (attachment.waypoint) ztunnelCompanion(this, 'AllowFromZtunnel', this._metadata(`${this.name}-allow-ztunnel`), target, attachment.waypoint, rules);
     }
@@ -258,7 +259,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     const plaintext = this.ports.filter((p) => tls(p.port) === ClientTlsMode.DISABLE);
     if (plaintext.length) registerPlaintextClients(this, plaintext);
     this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
-    this.dr = new DestinationRule(this, 'DestinationRule', {
+    this.dr = new (networking().DestinationRule)(this, 'DestinationRule', {
       metadata: this._metadata(this.name),
       spec: {
         host: this.fqdn,

@@ -7,12 +7,13 @@ import { renderClaimTemplates, renderPodTemplate, versionOptions, WORKLOAD_OPTIO
 import { createScaling, resolveReplicas } from './scaling';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
 import { WorkloadKind, WorkloadOptions } from './workload-options';
+import { networking } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
 import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
 import { Protocol } from '../core/protocol';
-import { Sidecar } from '../imports/networking.istio.io';
+import type { Sidecar } from '../imports/networking.istio.io';
 import { DataplaneMode } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IEgressTarget } from '../traffic/egress';
@@ -380,7 +381,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     if (!this.sidecarHosts) {
       // The root namespace holds the mesh's shared services (telemetry, control plane).
       this.sidecarHosts = [`${this.namespace.platform.rootNamespace}/*`];
-      this.sidecarObject = new Sidecar(this, 'Sidecar', {
+      this.sidecarObject = new (networking().Sidecar)(this, 'Sidecar', {
         metadata: this._metadata(this.name),
         // The Sidecar keeps a reference to `sidecarHosts`: later targets land in it.
         spec: { workloadSelector: { labels: this.selectorLabels }, egress: [{ hosts: this.sidecarHosts }] },
