@@ -1,24 +1,33 @@
-// The synth benchmark (issue #5): times the variants side by side in this process, interleaved
-// and repeated, measures peak RSS and cold start in child processes, prints a table with the
-// ratios and targets, and writes bench/results.json.
+// The synth benchmark (issues #5 and #14): for each mesh shape, times the variants side by side in
+// this process, interleaved and repeated; measures peak RSS, cold start and the analyzer CLI in
+// child processes; prints the ratios against their targets and writes bench/results.json.
 //
-//   node --expose-gc bench/lib/bench/bench.js            full run (npx projen bench)
-//   node --expose-gc bench/lib/bench/bench.js --quick    N = 100 and 1000 only, fewer repetitions
-//   node bench/lib/bench/bench.js --check 20             self-check: the variants emit the same objects
+//   npx projen bench                                 every shape at N = 1000, 5000, 10000 (long: about 40 min on 2 cores)
+//   npx projen bench --shape versions,principals     some shapes (names in bench/shape.ts)
+//   npx projen bench --quick                         N = 1000 and 2000, fewer repetitions (add --shape to narrow it)
+//   npx projen bench --sizes 2000,4000 --reps 2      other sizes or repetitions
+//   node bench/lib/bench/bench.js --check 20         self-check only: the variants emit the same objects
 import { execFileSync } from 'child_process';
-import { writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { compareVariants } from './check';
+import { Shape, shape as shapeNamed, SHAPES } from './shape';
 import { VARIANTS } from './variants';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
 /** The library as compiled from src/ with the project's tsconfig (the same JS jsii emits into lib/). */
 const LIBRARY = path.join(__dirname, '..', 'src', 'index.js');
+const CLI = path.join(__dirname, '..', 'src', 'analysis', 'cli.js');
+const ANALYSIS = 'library+analysis';
 
+interface Options { shapes: Shape[]; sizes: number[]; reps: Record<number, number>; coldReps: number; cliReps: number }
 interface Stats { median: number; min: number; max: number; spreadPct: number; samples: number[] }
+interface Target { target: string; value?: number; limit: number; status?: string }
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -28,6 +37,12 @@ function stats(samples: number[]): Stats {
   return { median, min, max, spreadPct: (100 * (max - min)) / median, samples };
 }
 
+/** The median of `a[i] / b[i]`: samples taken in the same round, compared pairwise (the drift of a shared machine cancels). */
+function pairedRatio(a: number[], b: number[]): number | undefined {
+  const n = Math.min(a.length, b.length);
+  return n ? round(stats(a.slice(0, n).map((x, i) => x / b[i])).median) : undefined;
+}
+
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (!collect) throw new Error('run with node --expose-gc, so that every timed run starts from a collected heap');
@@ -35,128 +50,187 @@ function gc(): void {
 }
 
 function child(args: string[]): { ms: number; bytes: number; maxRssMiB: number } {
-  return JSON.parse(execFileSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 }));
+  return JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', CHILD, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 }));
 }
 
-const round = (x: number, digits = 2) => Number(x.toFixed(digits));
-
-/** The median of `a[i] / b[i]`: samples taken in the same round, compared pairwise. */
-function pairedRatio(a: number[], b: number[]): number | undefined {
-  return a.length && a.length === b.length ? round(stats(a.map((x, i) => x / b[i])).median) : undefined;
-}
-
-function selfCheck(n: number): void {
-  const { differences, counts } = compareVariants(n);
-  console.log(`self-check at N=${n}: objects per variant ${JSON.stringify(counts)}`);
-  if (differences.length) {
-    console.error(differences.slice(0, 20).join('\n'));
-    throw new Error(`the variants differ in ${differences.length} places: the comparison would not be fair`);
-  }
-  console.log('self-check: every variant emits the same objects');
-}
-
-function main(): void {
-  const args = process.argv.slice(2);
-  if (args[0] === '--check') return selfCheck(Number(args[1] ?? 20));
+function options(args: string[]): Options {
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i < 0 ? undefined : args[i + 1];
+  };
   const quick = args.includes('--quick');
-  const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-  const reps: Record<number, number> = quick ? { 100: 5, 1000: 3 } : { 100: 10, 1000: 7, 5000: 7 };
-  const coldReps = quick ? 3 : 5;
+  const sizes = value('--sizes')?.split(',').map(Number) ?? (quick ? [1000, 2000] : [1000, 5000, 10000]);
+  const reps = Number(value('--reps') ?? 0);
+  return {
+    shapes: value('--shape')?.split(',').map(shapeNamed) ?? SHAPES,
+    sizes,
+    reps: Object.fromEntries(sizes.map((n, i) => [n, reps || (quick ? 2 : i === 0 ? 5 : 3)])),
+    coldReps: quick ? 5 : 11,
+    cliReps: quick ? 2 : 3,
+  };
+}
+
+function selfCheck(shapes: Shape[], n: number): void {
+  for (const s of shapes) {
+    const { differences, counts } = compareVariants(n, s);
+    if (differences.length) {
+      console.error(differences.slice(0, 20).join('\n'));
+      throw new Error(`${s.name}: the variants differ in ${differences.length} places: the comparison would not be fair`);
+    }
+    console.log(`self-check ${s.name} at N=${n}: every variant emits the same ${counts.library} objects`);
+  }
+}
+
+/** Synth times of every variant at every size (interleaved rounds), ratios, scaling and peak RSS. */
+function measureShape(s: Shape, o: Options) {
   const names = VARIANTS.map((v) => v.name);
   const began = performance.now();
-
-  selfCheck(20);
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}); repetitions per N: ${JSON.stringify(reps)}, cold start: ${coldReps}`);
-
   // Warm-up: load every variant's modules and let the JIT see each path once.
-  for (const v of VARIANTS) v.synth(100);
-
-  // Timed runs: rounds over every (N, variant) pair, the variants in a rotating order, so that the
-  // drift of a shared machine spreads over all variants and sizes alike (the scaling ratio compares sizes).
-  const samples: Record<string, Record<number, number[]>> = Object.fromEntries(names.map((v) => [v, Object.fromEntries(sizes.map((n) => [n, []]))]));
-  const bytes: Record<number, Record<string, number>> = Object.fromEntries(sizes.map((n) => [n, {}]));
-  for (let r = 0; r < Math.max(...sizes.map((n) => reps[n])); r++) {
-    for (const n of sizes.filter((size) => r < reps[size])) {
+  for (const v of VARIANTS) v.synth(100, s);
+  // Rounds over every (N, variant) pair, the variants in a rotating order, so that the drift of a
+  // shared machine spreads over all variants and sizes alike.
+  const samples: Record<string, Record<number, number[]>> = Object.fromEntries(names.map((v) => [v, Object.fromEntries(o.sizes.map((n) => [n, []]))]));
+  for (let r = 0; r < Math.max(...Object.values(o.reps)); r++) {
+    for (const n of o.sizes.filter((size) => r < o.reps[size])) {
       for (let i = 0; i < VARIANTS.length; i++) {
         const v = VARIANTS[(i + r) % VARIANTS.length];
         gc();
         const start = performance.now();
-        const yaml = v.synth(n);
+        v.synth(n, s);
         samples[v.name][n].push(performance.now() - start);
-        bytes[n][v.name] = yaml.length;
       }
     }
-    console.log(`round ${r + 1} done at ${Math.round((performance.now() - began) / 1000)} s`);
+    console.log(`  ${s.name}: round ${r + 1} done at ${Math.round((performance.now() - began) / 1000)} s`);
   }
-  const times = Object.fromEntries(names.map((v) => [v, Object.fromEntries(sizes.map((n) => [n, stats(samples[v][n])]))]));
+  const times = Object.fromEntries(names.map((v) => [v, Object.fromEntries(o.sizes.map((n) => [n, stats(samples[v][n])]))]));
+  const largest = o.sizes[o.sizes.length - 1];
+  const previous = o.sizes[o.sizes.length - 2];
+  const ratios = Object.fromEntries(o.sizes.map((n) => [n, {
+    'analysis on/off': pairedRatio(samples[ANALYSIS][n], samples.library[n]),
+    'library+analysis/raw-l1': pairedRatio(samples[ANALYSIS][n], samples['raw-l1'][n]),
+    'library/raw-l1': pairedRatio(samples.library[n], samples['raw-l1'][n]),
+    'library+analysis/floor': pairedRatio(samples[ANALYSIS][n], samples.floor[n]),
+    'raw-l1/floor': pairedRatio(samples['raw-l1'][n], samples.floor[n]),
+  }]));
+  const scaling = Object.fromEntries(names.map((v) => [v, previous ? pairedRatio(samples[v][largest], samples[v][previous]) : undefined]));
+  // Peak RSS: each variant once at the largest N, in a fresh process.
+  const rss = Object.fromEntries(names.map((v) => [v, round(child(['synth', s.name, v, String(largest)]).maxRssMiB, 1)]));
+  return { times, ratios, scaling, rss, seconds: round((performance.now() - began) / 1000, 1) };
+}
 
-  // Peak RSS: each variant and N once in a fresh process.
-  const rss: Record<string, Record<number, number>> = Object.fromEntries(names.map((v) => [v, {}]));
-  for (const n of sizes) for (const v of names) rss[v][n] = round(child(['synth', v, String(n)]).maxRssMiB, 1);
+/** cdk8s-mesh-analyze on the YAML of the mesh against only parsing it with `yaml`, both from their require on, interleaved. */
+function measureCli(s: Shape, n: number, reps: number) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-'));
+  try {
+    const file = path.join(dir, 'mesh.k8s.yaml');
+    writeFileSync(file, variantYaml(s, n));
+    const cli: number[] = [];
+    const parse: number[] = [];
+    let cliRss = 0;
+    let parseRss = 0;
+    for (let r = 0; r < reps; r++) {
+      const a = child(['cli', CLI, file]);
+      const b = child(['parse', file]);
+      cli.push(a.ms);
+      parse.push(b.ms);
+      cliRss = Math.max(cliRss, a.maxRssMiB);
+      parseRss = Math.max(parseRss, b.maxRssMiB);
+    }
+    return { n, cli: stats(cli), parse: stats(parse), ratio: pairedRatio(cli, parse), rssMiB: { cli: round(cliRss, 1), parse: round(parseRss, 1) } };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
-  // Cold start: require time of the library (with its generated bindings) vs cdk8s-plus-34, interleaved.
+function variantYaml(s: Shape, n: number): string {
+  return VARIANTS.find((v) => v.name === 'floor')!.synth(n, s);
+}
+
+/** Require time of the library (a fresh process each time) against cdk8s-plus-34 alone, interleaved. */
+function measureColdStart(reps: number) {
   const modules: Record<string, string> = { 'cdk8s-mesh': LIBRARY, 'cdk8s-plus-34': require.resolve('cdk8s-plus-34') };
-  const cold: Record<string, number[]> = { 'cdk8s-mesh': [], 'cdk8s-plus-34': [] };
-  const coldRss: Record<string, number> = {};
-  for (let r = 0; r < coldReps; r++) {
+  const ms: Record<string, number[]> = { 'cdk8s-mesh': [], 'cdk8s-plus-34': [] };
+  const rss: Record<string, number[]> = { 'cdk8s-mesh': [], 'cdk8s-plus-34': [] };
+  for (let r = 0; r < reps; r++) {
     for (const [name, file] of Object.entries(modules)) {
       const m = child(['require', file]);
-      cold[name].push(m.ms);
-      coldRss[name] = round(m.maxRssMiB, 1);
+      ms[name].push(m.ms);
+      rss[name].push(m.maxRssMiB);
     }
   }
-  const coldStats = Object.fromEntries(Object.entries(cold).map(([k, s]) => [k, stats(s)]));
+  return {
+    ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, stats(v)])),
+    rssMiB: Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, round(stats(v).median, 1)])),
+    ratio: pairedRatio(ms['cdk8s-mesh'], ms['cdk8s-plus-34']),
+  };
+}
 
-  const at = (v: string, n: number) => times[v][n]?.median;
-  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? round(a / b) : undefined);
-  const ratios = Object.fromEntries(sizes.map((n) => [n, {
-    'library/raw-l1': ratio(at('library', n), at('raw-l1', n)),
-    'library/floor': ratio(at('library', n), at('floor', n)),
-    'raw-l1/floor': ratio(at('raw-l1', n), at('floor', n)),
-    // The analysis's cost is a within-round comparison: each round runs both variants back to back,
-    // so the median of the per-round ratios cancels the drift of a shared machine between rounds.
-    'analysis on/off': pairedRatio(samples['library+analysis'][n], samples.library[n]),
-    'analysis, medians': ratio(at('library+analysis', n), at('library', n)),
-  }]));
-  const scaling = Object.fromEntries(names.map((v) => [v, ratio(at(v, 5000), at(v, 1000))]));
-  const rssRatio = ratio(rss.library[5000], rss['raw-l1'][5000]);
-  const targets = [
-    ...[1000, 5000].map((n) => ({ target: `library <= 1.3x raw-l1 at N=${n}`, value: ratios[n]?.['library/raw-l1'], limit: 1.3 })),
-    ...names.map((v) => ({ target: `${v}: time(5000)/time(1000) <= 5.5`, value: scaling[v], limit: 5.5 })),
-    { target: 'peak RSS library <= 1.3x raw-l1 at N=5000', value: rssRatio, limit: 1.3 },
-    { target: 'analysis adds <= 25% at N=5000 (library+analysis / library, median of per-round ratios)', value: ratios[5000]?.['analysis on/off'], limit: 1.25 },
-  ].map((t) => ({ ...t, status: t.value === undefined ? 'not measured' : t.value <= t.limit ? 'PASS' : 'FAIL' }));
+const col = (s: string | number | undefined, w = 10) => String(s ?? '-').padStart(w);
 
-  // The table.
-  const col = (s: string | number, w = 13) => String(s).padStart(w);
-  console.log(`\nsynth time, median ms (spread = (max-min)/median) and peak RSS MiB (own process)\n${col('variant', 18)}${sizes.map((n) => col(`N=${n}`) + col('spread', 8) + col('RSS', 8)).join('')}`);
-  for (const v of names) {
-    console.log(col(v, 18) + sizes.map((n) => col(times[v][n].median.toFixed(1)) + col(`${times[v][n].spreadPct.toFixed(0)}%`, 8) + col(rss[v][n], 8)).join(''));
+function printShape(s: Shape, o: Options, m: ReturnType<typeof measureShape>, cli: ReturnType<typeof measureCli>): void {
+  const largest = o.sizes[o.sizes.length - 1];
+  const previous = o.sizes[o.sizes.length - 2];
+  console.log(`\n== ${s.name}: ${s.description}`);
+  console.log(`${col('median ms', 18)}${o.sizes.map((n) => col(`N=${n}`) + col('spread', 8)).join('')}${col(`t(${largest})/t(${previous})`, 18)}${col(`RSS MiB N=${largest}`, 18)}`);
+  for (const v of VARIANTS.map((x) => x.name)) {
+    console.log(col(v, 18) + o.sizes.map((n) => col(m.times[v][n].median.toFixed(0)) + col(`${m.times[v][n].spreadPct.toFixed(0)}%`, 8)).join('')
+      + col(m.scaling[v], 18) + col(m.rss[v], 18));
   }
-  console.log(`\nratios of medians\n${col('', 18)}${sizes.map((n) => col(`N=${n}`)).join('')}`);
-  for (const key of ['library/raw-l1', 'library/floor', 'raw-l1/floor', 'analysis on/off', 'analysis, medians'] as const) {
-    console.log(col(key, 18) + sizes.map((n) => col(ratios[n][key] ?? '-')).join(''));
+  console.log(`${col('paired ratios', 26)}${o.sizes.map((n) => col(`N=${n}`)).join('')}`);
+  for (const key of Object.keys(m.ratios[o.sizes[0]])) {
+    console.log(col(key, 26) + o.sizes.map((n) => col((m.ratios[n] as Record<string, number | undefined>)[key])).join(''));
   }
-  console.log(`scaling time(5000)/time(1000): ${names.map((v) => `${v} ${scaling[v] ?? '-'}`).join(', ')}`);
-  console.log(`cold start (require, median of ${coldReps}): ${Object.entries(coldStats).map(([k, s]) => `${k} ${s.median.toFixed(0)} ms (RSS ${coldRss[k]} MiB)`).join(', ')}`);
-  console.log('\ntargets');
-  for (const t of targets) console.log(`  [${t.status}] ${t.target}${t.value === undefined ? '' : `: ${t.value}`}`);
+  console.log(`cdk8s-mesh-analyze at N=${cli.n}: ${cli.cli.median.toFixed(0)} ms (RSS ${cli.rssMiB.cli} MiB) against parse only ${cli.parse.median.toFixed(0)} ms (RSS ${cli.rssMiB.parse} MiB): ${cli.ratio}x`);
+}
+
+function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>, cli: ReturnType<typeof measureCli>): Target[] {
+  const largest = o.sizes[o.sizes.length - 1];
+  const previous = o.sizes[o.sizes.length - 2];
+  const checked = o.sizes.filter((n) => n >= 5000).length ? o.sizes.filter((n) => n >= 5000) : [largest];
+  return [
+    ...checked.map((n) => ({ target: `${s.name}: analysis on/off <= 1.20 at N=${n}`, value: m.ratios[n]['analysis on/off'], limit: 1.2 })),
+    ...checked.map((n) => ({ target: `${s.name}: library (analysis on) / raw-l1 <= 1.30 at N=${n}`, value: m.ratios[n]['library+analysis/raw-l1'], limit: 1.3 })),
+    ...(previous ? VARIANTS.map((v) => ({ target: `${s.name}: ${v.name} time(${largest})/time(${previous}) <= ${round(2.2 * largest / previous / 2)}`, value: m.scaling[v.name], limit: round(2.2 * largest / previous / 2) })) : []),
+    { target: `${s.name}: peak RSS library (analysis on) <= 1.15x raw-l1 at N=${largest}`, value: round(m.rss[ANALYSIS] / m.rss['raw-l1']), limit: 1.15 },
+    { target: `${s.name}: cdk8s-mesh-analyze <= 2.5x parse only at N=${cli.n}`, value: cli.ratio, limit: 2.5 },
+  ];
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === '--check') return selfCheck(SHAPES, Number(args[1] ?? 20));
+  const o = options(args);
+  const began = performance.now();
+  selfCheck(o.shapes, 20);
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`shapes ${o.shapes.map((s) => s.name).join(', ')}; sizes ${o.sizes.join(', ')}; repetitions ${JSON.stringify(o.reps)}; cold start ${o.coldReps}; CLI ${o.cliReps}`);
+
+  const cold = measureColdStart(o.coldReps);
+  const targets: Target[] = [{ target: 'cold require of the library <= 1.2x cdk8s-plus-34 alone', value: cold.ratio, limit: 1.2 }];
+  const shapes: Record<string, unknown> = {};
+  for (const s of o.shapes) {
+    const m = measureShape(s, o);
+    const cli = measureCli(s, o.sizes[o.sizes.length - 1], o.cliReps);
+    printShape(s, o, m, cli);
+    targets.push(...shapeTargets(s, o, m, cli));
+    shapes[s.name] = { description: s.description, ...m, cli };
+  }
+  for (const t of targets) t.status = t.value === undefined ? 'not measured' : t.value <= t.limit ? 'PASS' : 'FAIL';
+
+  console.log(`\ncold start (require, median of ${o.coldReps} fresh processes): ${Object.entries(cold.ms).map(([k, s]) => `${k} ${s.median.toFixed(0)} ms (RSS ${cold.rssMiB[k]} MiB)`).join(', ')}; paired ratio ${cold.ratio}`);
+  console.log(`\ntargets (${targets.filter((t) => t.status === 'PASS').length} of ${targets.length} pass)`);
+  for (const t of targets) console.log(`  [${t.status}] ${t.target}: ${t.value ?? '-'}`);
 
   const results = {
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
-    sizes,
-    repetitions: reps,
+    loadAverageAtEnd: os.loadavg(),
+    sizes: o.sizes,
+    repetitions: o.reps,
     variants: Object.fromEntries(VARIANTS.map((v) => [v.name, v.description])),
-    timesMs: times,
-    yamlBytes: bytes,
-    peakRssMiB: rss,
-    ratios,
-    scaling,
-    rssRatioAt5000: rssRatio,
-    coldStartMs: coldStats,
-    coldStartRssMiB: coldRss,
+    shapes,
+    coldStart: cold,
     targets,
     benchSeconds: round((performance.now() - began) / 1000, 1),
   };

@@ -1,16 +1,34 @@
 // One measurement in a fresh process, printed as JSON on stdout:
-//   child.js synth <variant> <n>   build and synthesize once: time and peak RSS
-//   child.js require <module>      require time and peak RSS of a module (cold start)
+//   child.js synth <shape> <variant> <n>   build and synthesize once: time and peak RSS
+//   child.js require <module>              require time and peak RSS of a module (cold start)
+//   child.js cli <cli.js> <file...>        cdk8s-mesh-analyze on the files, from its require on
+//   child.js parse <file...>               only parse the files with `yaml` (documents to JS), from its require on
+/* eslint-disable @typescript-eslint/no-require-imports -- the modules under measurement load inside the timing */
+import { readFileSync } from 'fs';
 import { performance } from 'perf_hooks';
+import { shape } from './shape';
 import { variant } from './variants';
 
-const [mode, arg, n] = process.argv.slice(2);
+const [mode, arg, ...rest] = process.argv.slice(2);
 const start = performance.now();
 let bytes = 0;
-if (mode === 'synth') bytes = variant(arg).synth(Number(n)).length;
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module under measurement
-else if (mode === 'require') require(arg);
-else throw new Error(`usage: child.js synth <variant> <n> | child.js require <module> (got "${mode}")`);
+if (mode === 'synth') {
+  bytes = variant(rest[0]).synth(Number(rest[1]), shape(arg)).length;
+} else if (mode === 'require') {
+  require(arg);
+} else if (mode === 'cli') {
+  const lines: string[] = [];
+  const code = (require(arg) as typeof import('../src/analysis/cli')).runCli(rest, (l) => lines.push(l), (l) => lines.push(l));
+  if (code !== 0) throw new Error(`cdk8s-mesh-analyze exited with ${code}:\n${lines.slice(0, 20).join('\n')}`);
+  bytes = lines.join('\n').length;
+} else if (mode === 'parse') {
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
+  for (const file of [arg, ...rest]) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })) bytes += doc.toJS() ? 1 : 0;
+  }
+} else {
+  throw new Error(`usage: child.js synth <shape> <variant> <n> | require <module> | cli <cli.js> <file...> | parse <file...> (got "${mode}")`);
+}
 const ms = performance.now() - start;
 // maxRSS is in KiB.
 console.log(JSON.stringify({ ms, bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
