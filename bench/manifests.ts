@@ -82,7 +82,7 @@ export function emitMesh(n: number, shape: Shape, sink: ManifestSink): void {
     const labels = { app: name };
     sink.serviceAccount(`${id}-sa`, { metadata: { name: `${name}-sa`, namespace }, automountServiceAccountToken: false });
     if (shape.versions) {
-      emitDeployment(sink, `${id}-deployment`, s, name, { ...labels, version: 'v1' });
+      emitDeployment(sink, `${id}-deployment`, s, `${name}-v1`, { ...labels, version: 'v1' });
       emitDeployment(sink, `${id}-deployment-v2`, s, `${name}-v2`, { ...labels, version: 'v2' });
     } else {
       emitDeployment(sink, `${id}-deployment`, s, name, labels);
