@@ -60,13 +60,16 @@ const ENROLL_FIX = `label the namespace (or the Service or workload) ${USE_WAYPO
  * KIA0210-0212, KIA1109-1117), and a workload cannot be both sidecar-injected and ambient (KIA1311).
  */
 export function checkAmbient(index: MeshIndex): void {
-  for (const k of POLICY_KINDS) {
-    for (const e of index.of(k.kind)) checkPolicy(index, k, e);
-  }
-  for (const k of HOST_KINDS) {
-    for (const e of index.of(k.kind)) {
-      const l7 = k.l7(e.spec);
-      if (l7) checkHosts(index, k, e, l7);
+  // The policy and host checks report only on or for namespaces in ambient mode.
+  if ([...index.namespaces.keys()].some((ns) => index.isAmbientNamespace(ns))) {
+    for (const k of POLICY_KINDS) {
+      for (const e of index.of(k.kind)) checkPolicy(index, k, e);
+    }
+    for (const k of HOST_KINDS) {
+      for (const e of index.of(k.kind)) {
+        const l7 = k.l7(e.spec);
+        if (l7) checkHosts(index, k, e, l7);
+      }
     }
   }
   for (const w of index.workloads) checkWorkload(index, w);

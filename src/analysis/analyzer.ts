@@ -144,7 +144,7 @@ export class MeshAnalyzer {
     const objects = this.root.node.findAll().filter(ApiObject.isApiObject);
     const { json, rendering } = render(objects);
     // Construct paths are read only for findings.
-    const sources = objects.map((o, i): Source => ({ obj: json[i], get path() { return o.node.path; } }));
+    const sources = objects.map((o, i): Source => new AppSource(json[i], o));
     sources.push(...assumedSources(sources, assumedObjects(this.root)));
     // The app's objects are manifests: its Pods are not running pods yet.
     return { findings: run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options }, {}, false), rendering };
@@ -202,6 +202,14 @@ export class MeshAnalyzer {
     let c: IConstruct | undefined = this.root;
     for (const id of path.split('/')) c = c?.node.tryFindChild(id);
     return c;
+  }
+}
+
+/** An object of the app: its construct path is read only for a finding. */
+class AppSource implements Source {
+  constructor(public readonly obj: any, private readonly construct: IConstruct) {}
+  public get path(): string {
+    return this.construct.node.path;
   }
 }
 

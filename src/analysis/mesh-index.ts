@@ -46,6 +46,38 @@ export interface Entry {
   readonly assumed?: boolean;
 }
 
+/** An entry as the index makes it: what findings alone read (the resource text, the origin) is read on demand. */
+class IndexedEntry implements Entry {
+  public readonly obj: any;
+  public readonly spec: any;
+  public readonly labels: Record<string, string>;
+  public readonly annotations: Record<string, string>;
+  private resourceText?: string;
+
+  constructor(private readonly source: Source, public readonly kind: string, public readonly name: string, public readonly namespace: string, meta: any) {
+    this.obj = source.obj;
+    this.spec = isPlainObject(this.obj.spec) ? this.obj.spec : {};
+    this.labels = isPlainObject(meta.labels) ? meta.labels : {};
+    this.annotations = isPlainObject(meta.annotations) ? meta.annotations : {};
+  }
+
+  public get resource(): string {
+    return this.resourceText ??= this.namespace ? `${this.obj.kind} ${this.namespace}/${this.name}` : `${this.obj.kind} ${this.name}`;
+  }
+
+  public get path(): string | undefined {
+    return this.source.path;
+  }
+
+  public get file(): string | undefined {
+    return this.source.file;
+  }
+
+  public get assumed(): boolean | undefined {
+    return this.source.assumed;
+  }
+}
+
 /**
  * A pod template (or a Pod) that stands for the pods a workload runs.
  * @internal
@@ -116,12 +148,13 @@ export class MeshIndex {
   public readonly sameName = new Map<string, Entry[]>();
   private readonly byKind = new Map<string, Entry[]>();
   private readonly byKey = new Map<string, Entry>();
-  private readonly byKindNs = new Map<string, Entry[]>();
+  private readonly byKindNs = new Map<string, Map<string, Entry[]>>();
   private readonly workloadsByNs = new Map<string, Workload[]>();
   /** `label=value` and `namespace/label=value` → workloads carrying it, for selector look-ups. */
   private readonly workloadsByLabel = new Map<string, Workload[]>();
   /** Answers of `selectWorkloads`, by namespace and selector: many objects share a selector (`version: v1`). */
   private readonly selections = new Map<string, readonly Workload[]>();
+  private readonly byService = new Map<Entry, readonly Workload[]>();
   private servicesByWorkload?: Map<Workload, Entry[]>;
   /** `scope/fqdn` → Services and ServiceEntries exporting that host to that scope (`*` or a namespace). */
   private readonly hosts = new Map<string, HostRecord>();
@@ -138,22 +171,9 @@ export class MeshIndex {
       const name = String(meta.name ?? '');
       // Gateway API kinds share names with Istio's (Gateway): they are indexed under their group.
       const kind = String(obj.apiVersion).startsWith('gateway.networking.k8s.io/') ? `gateway.networking.k8s.io/${obj.kind}` : obj.kind;
-      const entry: Entry = {
-        obj,
-        kind,
-        name,
-        namespace,
-        spec: isPlainObject(obj.spec) ? obj.spec : {},
-        labels: isPlainObject(meta.labels) ? meta.labels : {},
-        annotations: isPlainObject(meta.annotations) ? meta.annotations : {},
-        resource: namespace ? `${obj.kind} ${namespace}/${name}` : `${obj.kind} ${name}`,
-        get path() { return source.path; },
-        file: source.file,
-        assumed: source.assumed,
-      };
+      const entry = new IndexedEntry(source, kind, name, namespace, meta);
       this.entries.push(entry);
       push(this.byKind, entry.kind, entry);
-      push(this.byKindNs, `${entry.kind}/${namespace}`, entry);
       const key = `${entry.kind}/${namespace}/${name}`;
       const earlier = this.byKey.get(key);
       if (earlier) this.sameName.set(key, [...(this.sameName.get(key) ?? [earlier]), entry]);
@@ -189,7 +209,12 @@ export class MeshIndex {
 
   /** Objects of a kind in a namespace, in input order. */
   public inNamespace(kind: string, namespace: string): Entry[] {
-    return this.byKindNs.get(`${kind}/${namespace}`) ?? [];
+    let byNamespace = this.byKindNs.get(kind);
+    if (!byNamespace) {
+      this.byKindNs.set(kind, byNamespace = new Map());
+      for (const e of this.of(kind)) push(byNamespace, e.namespace, e);
+    }
+    return byNamespace.get(namespace) ?? [];
   }
 
   /** The object of this kind, namespace and name. */
@@ -226,9 +251,13 @@ export class MeshIndex {
 
   /** Workloads a Service's selector picks (same namespace, non-empty selector). */
   public serviceWorkloads(service: Entry): readonly Workload[] {
-    const selector = service.spec.selector;
-    if (!selector || Object.keys(selector).length === 0) return [];
-    return this.selectWorkloads(selector, service.namespace);
+    let selected = this.byService.get(service);
+    if (!selected) {
+      const selector = service.spec.selector;
+      selected = !selector || Object.keys(selector).length === 0 ? [] : this.selectWorkloads(selector, service.namespace);
+      this.byService.set(service, selected);
+    }
+    return selected;
   }
 
   /** The Services whose selector picks a workload, in input order. */

@@ -29,7 +29,7 @@ export function checkWebhookRules(index: MeshIndex): void {
   for (const ra of index.of('RequestAuthentication')) requestAuthentication(w.on(ra), ra);
   for (const ef of index.of('EnvoyFilter')) envoyFilter(w.on(ef), ef);
   for (const kind of ['VirtualService', 'DestinationRule', 'Sidecar', 'RequestAuthentication', 'Telemetry']) {
-    for (const e of index.of(kind)) durations(w.on(e), e.spec, 'spec');
+    for (const e of index.of(kind)) durations(w.on(e), e.spec, []);
   }
 }
 
@@ -38,10 +38,18 @@ type Out = { error(msg: string, fix: string): void; warn(msg: string, fix: strin
 class Reporter {
   constructor(private readonly index: MeshIndex) {}
   public on(e: Entry): Out {
-    return {
-      error: (msg, fix) => this.index.report(e, 'IST0106', Severity.ERROR, `${msg} (rejected by istiod's validating webhook)`, fix),
-      warn: (msg, fix) => this.index.report(e, 'IST0133', Severity.WARNING, msg, fix),
-    };
+    return new EntryReporter(this.index, e);
+  }
+}
+
+/** The findings of one object (methods on the prototype: one small object per object checked). */
+class EntryReporter {
+  constructor(private readonly index: MeshIndex, private readonly e: Entry) {}
+  public error(msg: string, fix: string): void {
+    this.index.report(this.e, 'IST0106', Severity.ERROR, `${msg} (rejected by istiod's validating webhook)`, fix);
+  }
+  public warn(msg: string, fix: string): void {
+    this.index.report(this.e, 'IST0133', Severity.WARNING, msg, fix);
   }
 }
 
@@ -240,6 +248,7 @@ function httpHeaders(out: Out, where: string, r: any): void {
   });
   headerOperations(out, where, r.headers);
   ((r.route ?? []) as any[]).forEach((d, j) => headerOperations(out, `${where}.route[${j}]`, d?.headers));
+  if (!r.rewrite?.authority && !r.headers?.request) return;
   const authority = [r.rewrite?.authority, ...['set', 'add'].flatMap((op) => Object.keys(r.headers?.request?.[op] ?? {}).filter(isAuthorityHeader))].filter((a) => a);
   if (authority.length > 1) out.error(`${where}: the authority is rewritten in ${authority.length} places (rewrite.authority, request :authority/host headers)`, 'rewrite it once');
 }
@@ -279,7 +288,9 @@ function isAuthorityHeader(name: string): boolean {
 
 /** Envoy may not change pseudo-headers or Host, except a request's :authority/Host; set/add values must parse as header formats. */
 function headerOperations(out: Out, where: string, headers: any): void {
+  if (!headers) return;
   for (const dir of ['request', 'response']) {
+    if (!headers[dir]) continue;
     for (const op of ['set', 'add', 'remove']) {
       const entries: [string, unknown][] = op === 'remove' ? ((headers?.[dir]?.remove ?? []) as string[]).map((n) => [n, undefined]) : Object.entries(headers?.[dir]?.[op] ?? {});
       for (const [name, value] of entries) {
@@ -616,21 +627,37 @@ function telemetry(out: Out, t: Entry): void {
   }
 }
 
-/** Durations must be whole milliseconds and at least 1ms (Istio's `ValidateDuration`). */
-function durations(out: Out, node: any, path: string): void {
-  if (Array.isArray(node)) { node.forEach((v, i) => durations(out, v, `${path}[${i}]`)); return; }
+/**
+ * Durations must be whole milliseconds and at least 1ms (Istio's `ValidateDuration`): every
+ * duration field under `node`. `path` holds the keys and indexes from `spec` to it, written out
+ * only for a finding (the walk visits every field of the spec).
+ */
+function durations(out: Out, node: any, path: (string | number)[]): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      durations(out, node[i], path);
+      path.pop();
+    }
+    return;
+  }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
+  for (const k in node) {
+    if (!Object.prototype.hasOwnProperty.call(node, k)) continue;
+    const v = node[k];
     if (typeof v === 'string' && DURATION_KEYS.has(k)) {
       const ns = nanos(v);
       // A TCP idle timeout has no CRD rule, and 0s turns the timer off (accepted since istio/istio#55410);
       // elsewhere the CRD rule (a SCHEMA finding) reports what is not a duration of at least 1ms.
-      const tcpIdle = k === 'idleTimeout' && path.endsWith('.tcp');
+      const tcpIdle = k === 'idleTimeout' && `.${path[path.length - 1]}`.endsWith('.tcp');
       if (tcpIdle ? ns !== 0 && !wholeUnits(v, 1e6) : ns !== undefined && ns >= 1e6 && !wholeUnits(v, 1e6)) {
-        out.error(`${path}.${k} "${v}" is not a duration of whole milliseconds, at least 1ms`, 'use e.g. "250ms", "5s" or "1m"');
+        const at = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+        out.error(`spec${at}.${k} "${v}" is not a duration of whole milliseconds, at least 1ms`, 'use e.g. "250ms", "5s" or "1m"');
       }
     } else if (typeof v === 'object') {
-      durations(out, v, `${path}.${k}`);
+      path.push(k);
+      durations(out, v, path);
+      path.pop();
     }
   }
 }
