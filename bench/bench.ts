@@ -167,7 +167,7 @@ function measureColdStart(reps: number) {
 
 const col = (s: string | number | undefined, w = 10) => String(s ?? '-').padStart(w);
 
-function printShape(s: Shape, o: Options, m: ReturnType<typeof measureShape>, cli: ReturnType<typeof measureCli>): void {
+function printShape(s: Shape, o: Options, m: ReturnType<typeof measureShape>): void {
   const largest = o.sizes[o.sizes.length - 1];
   const previous = o.sizes[o.sizes.length - 2];
   console.log(`\n== ${s.name}: ${s.description}`);
@@ -180,10 +180,9 @@ function printShape(s: Shape, o: Options, m: ReturnType<typeof measureShape>, cl
   for (const key of Object.keys(m.ratios[o.sizes[0]])) {
     console.log(col(key, 26) + o.sizes.map((n) => col((m.ratios[n] as Record<string, number | undefined>)[key])).join(''));
   }
-  console.log(`cdk8s-mesh-analyze at N=${cli.n}: ${cli.cli.median.toFixed(0)} ms (RSS ${cli.rssMiB.cli} MiB) against parse only ${cli.parse.median.toFixed(0)} ms (RSS ${cli.rssMiB.parse} MiB): ${cli.ratio}x`);
 }
 
-function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>, cli: ReturnType<typeof measureCli>): Target[] {
+function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>): Target[] {
   const largest = o.sizes[o.sizes.length - 1];
   const previous = o.sizes[o.sizes.length - 2];
   const checked = o.sizes.filter((n) => n >= 5000).length ? o.sizes.filter((n) => n >= 5000) : [largest];
@@ -192,7 +191,6 @@ function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>, 
     ...checked.map((n) => ({ target: `${s.name}: library (analysis on) / raw-l1 <= 1.30 at N=${n}`, value: m.ratios[n]['library+analysis/raw-l1'], limit: 1.3 })),
     ...(previous ? VARIANTS.map((v) => ({ target: `${s.name}: ${v.name} time(${largest})/time(${previous}) <= ${round(2.2 * largest / previous / 2)}`, value: m.scaling[v.name], limit: round(2.2 * largest / previous / 2) })) : []),
     { target: `${s.name}: peak RSS library (analysis on) <= 1.15x raw-l1 at N=${largest}`, value: round(m.rss[ANALYSIS] / m.rss['raw-l1']), limit: 1.15 },
-    { target: `${s.name}: cdk8s-mesh-analyze <= 2.5x parse only at N=${cli.n}`, value: cli.ratio, limit: 2.5 },
   ];
 }
 
@@ -210,14 +208,17 @@ function main(): void {
   const shapes: Record<string, unknown> = {};
   for (const s of o.shapes) {
     const m = measureShape(s, o);
-    const cli = measureCli(s, o.sizes[o.sizes.length - 1], o.cliReps);
-    printShape(s, o, m, cli);
-    targets.push(...shapeTargets(s, o, m, cli));
-    shapes[s.name] = { description: s.description, ...m, cli };
+    printShape(s, o, m);
+    targets.push(...shapeTargets(s, o, m));
+    shapes[s.name] = { description: s.description, ...m };
   }
+  // The CLI on the YAML of the first shape (today's mesh by default) at the largest N.
+  const cli = measureCli(o.shapes[0], o.sizes[o.sizes.length - 1], o.cliReps);
+  targets.push({ target: `cdk8s-mesh-analyze <= 2.5x parse only (${o.shapes[0].name}, N=${cli.n})`, value: cli.ratio, limit: 2.5 });
   for (const t of targets) t.status = t.value === undefined ? 'not measured' : t.value <= t.limit ? 'PASS' : 'FAIL';
 
-  console.log(`\ncold start (require, median of ${o.coldReps} fresh processes): ${Object.entries(cold.ms).map(([k, s]) => `${k} ${s.median.toFixed(0)} ms (RSS ${cold.rssMiB[k]} MiB)`).join(', ')}; paired ratio ${cold.ratio}`);
+  console.log(`\ncdk8s-mesh-analyze on the YAML of ${o.shapes[0].name} at N=${cli.n}: ${cli.cli.median.toFixed(0)} ms (RSS ${cli.rssMiB.cli} MiB) against parse only ${cli.parse.median.toFixed(0)} ms (RSS ${cli.rssMiB.parse} MiB): ${cli.ratio}x`);
+  console.log(`cold start (require, median of ${o.coldReps} fresh processes): ${Object.entries(cold.ms).map(([k, s]) => `${k} ${s.median.toFixed(0)} ms (RSS ${cold.rssMiB[k]} MiB)`).join(', ')}; paired ratio ${cold.ratio}`);
   console.log(`\ntargets (${targets.filter((t) => t.status === 'PASS').length} of ${targets.length} pass)`);
   for (const t of targets) console.log(`  [${t.status}] ${t.target}: ${t.value ?? '-'}`);
 
@@ -230,6 +231,7 @@ function main(): void {
     repetitions: o.reps,
     variants: Object.fromEntries(VARIANTS.map((v) => [v.name, v.description])),
     shapes,
+    cli: { shape: o.shapes[0].name, ...cli },
     coldStart: cold,
     targets,
     benchSeconds: round((performance.now() - began) / 1000, 1),
