@@ -11,6 +11,7 @@ import { variant } from './variants';
 
 const [mode, arg, ...rest] = process.argv.slice(2);
 const start = performance.now();
+const cpu = process.cpuUsage();
 let bytes = 0;
 if (mode === 'synth') {
   bytes = variant(rest[0]).synth(Number(rest[1]), shape(arg)).length;
@@ -30,5 +31,6 @@ if (mode === 'synth') {
   throw new Error(`usage: child.js synth <shape> <variant> <n> | require <module> | cli <cli.js> <file...> | parse <file...> (got "${mode}")`);
 }
 const ms = performance.now() - start;
+const used = process.cpuUsage(cpu);
 // maxRSS is in KiB.
-console.log(JSON.stringify({ ms, bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, bytes, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
