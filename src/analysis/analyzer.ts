@@ -313,6 +313,7 @@ function analyzeSources(
  * that another construct assumed already (two references to one namespace are one namespace).
  */
 function assumedSources(sources: Source[], assumed: any[]): Source[] {
+  if (assumed.length === 0) return [];
   const key = (o: any) => `${String(o?.apiVersion).replace(/\/?[^/]*$/, '')}|${o?.kind}|${o?.metadata?.namespace ?? ''}|${o?.metadata?.name}`;
   const seen = new Set(sources.map((s) => key(s.obj)));
   const out: Source[] = [];

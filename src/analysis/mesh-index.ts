@@ -46,6 +46,9 @@ export interface Entry {
   readonly assumed?: boolean;
 }
 
+/** What a missing spec, labels or annotations read as (one object for all: the checks only read them). */
+const NONE: Record<string, any> = Object.freeze({});
+
 /** An entry as the index makes it: what findings alone read (the resource text, the origin) is read on demand. */
 class IndexedEntry implements Entry {
   public readonly obj: any;
@@ -56,9 +59,9 @@ class IndexedEntry implements Entry {
 
   constructor(private readonly source: Source, public readonly kind: string, public readonly name: string, public readonly namespace: string, meta: any) {
     this.obj = source.obj;
-    this.spec = isPlainObject(this.obj.spec) ? this.obj.spec : {};
-    this.labels = isPlainObject(meta.labels) ? meta.labels : {};
-    this.annotations = isPlainObject(meta.annotations) ? meta.annotations : {};
+    this.spec = isPlainObject(this.obj.spec) ? this.obj.spec : NONE;
+    this.labels = isPlainObject(meta.labels) ? meta.labels : NONE;
+    this.annotations = isPlainObject(meta.annotations) ? meta.annotations : NONE;
   }
 
   public get resource(): string {
@@ -152,8 +155,8 @@ export class MeshIndex {
   private readonly workloadsByNs = new Map<string, Workload[]>();
   /** `label=value` and `namespace/label=value` → workloads carrying it, for selector look-ups. */
   private readonly workloadsByLabel = new Map<string, Workload[]>();
-  /** Answers of `selectWorkloads`, by namespace and selector: many objects share a selector (`version: v1`). */
-  private readonly selections = new Map<string, readonly Workload[]>();
+  /** Answers of `selectWorkloads`, by namespace (undefined: all) and selector: many objects share a selector (`version: v1`). */
+  private readonly selections = new Map<string | undefined, Map<string, readonly Workload[]>>();
   private readonly byService = new Map<Entry, readonly Workload[]>();
   private servicesByWorkload?: Map<Workload, Entry[]>;
   /** `scope/fqdn` → Services and ServiceEntries exporting that host to that scope (`*` or a namespace). */
@@ -166,7 +169,7 @@ export class MeshIndex {
     for (const source of sources) {
       const obj = source.obj;
       if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string') continue;
-      const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
+      const meta = isPlainObject(obj.metadata) ? obj.metadata : NONE;
       const namespace = CLUSTER_SCOPED.has(obj.kind) ? '' : String(meta.namespace ?? 'default');
       const name = String(meta.name ?? '');
       // Gateway API kinds share names with Istio's (Gateway): they are indexed under their group.
@@ -234,9 +237,13 @@ export class MeshIndex {
    */
   public selectWorkloads(selector: Record<string, string> | undefined, namespace?: string): readonly Workload[] {
     const pairs = Object.entries(selector ?? {});
-    // Only string values are remembered: `===` on other values is not a matter of their text.
-    const key = pairs.every(([, v]) => typeof v === 'string') ? JSON.stringify([namespace ?? null, pairs.sort(([a], [b]) => (a < b ? -1 : 1))]) : undefined;
-    let selected = key === undefined ? undefined : this.selections.get(key);
+    // Only string values are remembered (`===` on other values is not a matter of their text), by a
+    // text that tells selectors apart: `<length of key>:<key><value>` for one label, else JSON.
+    const key = !pairs.every(([, v]) => typeof v === 'string') ? undefined
+      : pairs.length === 1 ? `${pairs[0][0].length}:${pairs[0][0]}${pairs[0][1]}` : JSON.stringify(pairs.sort(([a], [b]) => (a < b ? -1 : 1)));
+    let selections = this.selections.get(namespace);
+    if (!selections) this.selections.set(namespace, selections = new Map());
+    let selected = key === undefined ? undefined : selections.get(key);
     if (!selected) {
       // Start from the rarest label in the scope, so a selector costs the size of its smallest match set.
       const scope = namespace === undefined ? '' : `${namespace}/`;
@@ -244,7 +251,7 @@ export class MeshIndex {
         ? (namespace === undefined ? this.workloads : this.workloadsByNs.get(namespace) ?? [])
         : pairs.map(([k, v]) => this.workloadsByLabel.get(`${scope}${k}=${v}`) ?? []).reduce((a, b) => (b.length < a.length ? b : a));
       selected = candidates.filter((w) => (namespace === undefined || w.namespace === namespace) && matchesLabels(selector, w.labels));
-      if (key !== undefined) this.selections.set(key, selected);
+      if (key !== undefined) selections.set(key, selected);
     }
     return selected;
   }

@@ -664,12 +664,20 @@ function durations(out: Out, node: any, path: (string | number)[]): void {
 
 /** Nanoseconds of a Go duration, undefined when it is not one. */
 function nanos(duration: string): number | undefined {
+  // A mesh repeats a few durations (10s, 2s, 30s) on thousands of objects: each text is parsed once.
+  if (NANOS.has(duration)) return NANOS.get(duration);
+  let ns: number | undefined;
   try {
-    return goDurationNanos(duration);
+    ns = goDurationNanos(duration);
   } catch {
-    return undefined;
+    ns = undefined;
   }
+  if (NANOS.size >= 4096) NANOS.clear();
+  NANOS.set(duration, ns);
+  return ns;
 }
+
+const NANOS = new Map<string, number | undefined>();
 
 /** Whether a Go duration string is a positive whole multiple of `unitNs` nanoseconds. */
 export function wholeUnits(value: string, unitNs: number): boolean {
