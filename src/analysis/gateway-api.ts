@@ -96,7 +96,7 @@ function checkParent(index: MeshIndex, route: Entry, routeKind: string, ref: any
   }
   let listeners = asArray(gw.spec.listeners);
   if (ref.sectionName !== undefined) {
-    listeners = listeners.filter((l) => l?.name === ref.sectionName);
+    listeners = listenersNamed(gw, ref.sectionName);
     if (listeners.length === 0) {
       return index.report(route, CODE, Severity.ERROR, `${where}: Gateway ${ns}/${ref.name} has no listener "${ref.sectionName}" (Accepted: NoMatchingParent)`,
         `use one of its listeners (${asArray(gw.spec.listeners).map((l) => l?.name).join(', ')})`);
@@ -113,6 +113,23 @@ function checkParent(index: MeshIndex, route: Entry, routeKind: string, ref: any
     index.report(route, CODE, Severity.ERROR, `${where}: no hostname of the route (${hostnames.join(', ')}) matches a listener of Gateway ${ns}/${ref.name} (${admitting.map((l) => l.hostname).join(', ')}) (Accepted: NoMatchingListenerHostname)`,
       'give the route a hostname the listener accepts, or add a listener for it');
   }
+}
+
+/** A Gateway's listeners by name, indexed once per Gateway: a route naming one meets only it, not every listener of a shared Gateway. */
+const LISTENERS = new WeakMap<Entry, Map<unknown, any[]>>();
+
+function listenersNamed(gw: Entry, name: unknown): any[] {
+  let byName = LISTENERS.get(gw);
+  if (!byName) {
+    byName = new Map();
+    for (const l of asArray(gw.spec.listeners)) {
+      const list = byName.get(l?.name);
+      if (list) list.push(l); else byName.set(l?.name, [l]);
+    }
+    LISTENERS.set(gw, byName);
+  }
+  // `===`, as a filter would compare: NaN names no listener.
+  return Number.isNaN(name) ? [] : byName.get(name) ?? [];
 }
 
 /** Whether a listener takes routes of this kind from this namespace (`allowedRoutes`; default: same namespace). */

@@ -169,9 +169,8 @@ function imageType(index: MeshIndex, pod: Workload): string {
     if (typeof v === 'string' && v) variant = v;
   };
   for (const m of index.mesh.meshConfigs) take(m?.defaultConfig?.image?.imageType);
-  const proxyConfigs = index.of('ProxyConfig');
-  for (const pc of proxyConfigs) if (pc.namespace === index.rootNamespace) take(pc.spec.image?.imageType);
-  const local = proxyConfigs.filter((pc) => pc.namespace !== index.rootNamespace && pc.namespace === pod.namespace);
+  for (const pc of index.inNamespace('ProxyConfig', index.rootNamespace)) take(pc.spec.image?.imageType);
+  const local = pod.namespace === index.rootNamespace ? [] : index.inNamespace('ProxyConfig', pod.namespace);
   for (const pc of local) if (!isPlainObject(pc.spec.selector)) take(pc.spec.image?.imageType);
   const selects = (pc: Entry) => isPlainObject(pc.spec.selector) && matchesLabels(pc.spec.selector.matchLabels, pod.labels);
   for (const pc of local) if (selects(pc)) take(pc.spec.image?.imageType);
@@ -221,7 +220,7 @@ function checkWebhookOverlaps(index: MeshIndex): void {
     const namespace = String(service.namespace ?? '');
     const name = String(service.name ?? '');
     // The Service is cluster state unless the objects hold Services of its namespace.
-    if (!index.of('Service').some((s) => s.namespace === namespace) || index.get('Service', namespace, name)) continue;
+    if (index.inNamespace('Service', namespace).length === 0 || index.get('Service', namespace, name)) continue;
     index.report(e, 'IST0139', Severity.ERROR, `webhook ${h.name} calls control-plane Service ${namespace}/${name}, which does not exist: injection fails`,
       'point clientConfig.service at the istiod Service of the revision, or remove the webhook');
   }

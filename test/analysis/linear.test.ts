@@ -62,8 +62,9 @@ function work(objects: any[]): number {
  * Objects that meet in the index the way large meshes do, `n` services' worth: one namespace with
  * every workload (shared labels, namespace-wide policies), tenants behind shared gateways (one
  * certificate, one Gateway listing every host, JWT claim routes), namespace-wide mTLS rules,
- * wildcard ServiceEntries and DestinationRules, namespace patterns, VirtualServices exported to
- * their namespace only, and a gateway VirtualService with nested prefixes.
+ * wildcard ServiceEntries and DestinationRules (subsets of external hosts select pods mesh-wide),
+ * namespace patterns, VirtualServices exported to their namespace only, and a gateway
+ * VirtualService with nested prefixes.
  */
 function tangled(n: number): any[] {
   const out: any[] = [ns('shared'), ns('gateways'), ns('istio-system', {})];
@@ -101,6 +102,8 @@ function tangled(n: number): any[] {
       dr(name, tenantNs, { host: `${name}.${tenantNs}.svc.cluster.local` }),
       se(`${name}-partner`, tenantNs, { hosts: [`*.${name}.partner.example.com`], exportTo: ['.'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'NONE' }),
       dr(`${name}-partner`, tenantNs, { host: `*.${name}.partner.example.com`, trafficPolicy: { tls: { mode: 'SIMPLE' } } }),
+      // A subset of an external host: its pods are any with the label, mesh-wide.
+      dr(`${name}-api`, tenantNs, { host: `api.${name}.partner.example.com`, subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
       sidecar(name, tenantNs, { workloadSelector: { labels: { app: name } }, egress: [{ hosts: [`./api.${name}.partner.example.com`] }] }),
       vs(`${name}-partner`, tenantNs, { hosts: [`api.${name}.partner.example.com`], exportTo: ['.'], http: [{ route: [{ destination: { host: `api.${name}.partner.example.com` } }] }] }),
     );
