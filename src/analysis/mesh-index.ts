@@ -57,7 +57,9 @@ class IndexedEntry implements Entry {
   public readonly annotations: Record<string, string>;
   private resourceText?: string;
 
-  constructor(private readonly source: Source, public readonly kind: string, public readonly name: string, public readonly namespace: string, meta: any) {
+  constructor(
+    private readonly source: Source, public readonly kind: string, public readonly name: string, public readonly namespace: string, meta: any,
+  ) {
     this.obj = source.obj;
     this.spec = isPlainObject(this.obj.spec) ? this.obj.spec : NONE;
     this.labels = isPlainObject(meta.labels) ? meta.labels : NONE;

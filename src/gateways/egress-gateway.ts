@@ -1,8 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
-import { networking, security } from '../core/l1';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { networking, security } from '../core/l1';
 import { checkDnsLabel, hostSlug } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
@@ -147,8 +147,9 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     this.disruptionBudget = workload.disruptionBudget;
 
     // Both servers terminate the mesh's mutual TLS; the rendered lists are read at synth, so later routes land in them.
+    const mutual = networking().GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL;
     const server = (port: number, protocol: string, hosts: string[]): GatewaySpecServers[] => hosts.length
-      ? [{ port: { number: port, name: protocol.toLowerCase(), protocol }, hosts, tls: { mode: networking().GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL } }]
+      ? [{ port: { number: port, name: protocol.toLowerCase(), protocol }, hosts, tls: { mode: mutual } }]
       : [];
     this.gateway = new (networking().Gateway)(this, 'Gateway', {
       metadata,

@@ -1,9 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkHost, checkRouteHosts } from './ingress-gateway';
-import { gatewayApi } from '../core/l1';
 import { hostMatches } from '../analysis/mesh-index';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { gatewayApi } from '../core/l1';
 import { checkDnsLabel, hostSlug, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';

@@ -2,10 +2,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
-import { networking } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { hostMatches } from '../analysis/mesh-index';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { networking } from '../core/l1';
 import { checkDnsLabel, hostSlug, isDnsName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {

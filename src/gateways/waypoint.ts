@@ -1,8 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { gatewayApi } from '../core/l1';
-import { security } from '../core/l1';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
+import { gatewayApi, security } from '../core/l1';
 import { checkDnsLabel, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';

@@ -3,9 +3,9 @@ import * as kplus from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { DataplaneMode, RouteApi, markDeniedByDefault } from './dataplane';
 import { MeshPlatform } from './mesh-platform';
-import { security } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkInstance, checkProps, checkString } from '../core/check';
+import { security } from '../core/l1';
 import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
 import type { AuthorizationPolicy } from '../imports/security.istio.io';
 

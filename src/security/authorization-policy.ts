@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
-import { security } from '../core/l1';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
+import { security } from '../core/l1';
 import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type * as l1 from '../imports/security.istio.io';

@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
-import { security } from '../core/l1';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { security } from '../core/l1';
 import { checkRange } from '../core/names';
 import type { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';

@@ -1,8 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { HttpMatch } from './http-match';
-import { networking } from '../core/l1';
 import { checkEnum, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { networking } from '../core/l1';
 import { checkDnsLabel, isCidr, isDnsName, isIp } from '../core/names';
 import { resolveNamedPorts } from '../core/ports';
 import { Protocol } from '../core/protocol';

@@ -3,8 +3,8 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { IMeshDestination, checkInMesh } from './destination';
 import { HttpRouteOptions, RouteDestination, destinationOf } from './http-route';
-import { gatewayApi } from '../core/l1';
 import { gatewayApiDuration } from '../core/duration';
+import { gatewayApi } from '../core/l1';
 import { checkRange, isDnsLabel, sortedRecord } from '../core/names';
 import { transport } from '../core/ports';
 

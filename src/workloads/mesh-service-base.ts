@@ -1,9 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { WorkloadOptions } from './workload-options';
-import { networking, security } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkProps } from '../core/check';
+import { networking, security } from '../core/l1';
 import { sortedRecord } from '../core/names';
 import { ResolvedMeshServicePort } from '../core/ports';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';

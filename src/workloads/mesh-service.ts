@@ -7,9 +7,9 @@ import { renderClaimTemplates, renderPodTemplate, versionOptions, WORKLOAD_OPTIO
 import { createScaling, resolveReplicas } from './scaling';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
 import { WorkloadKind, WorkloadOptions } from './workload-options';
-import { networking } from '../core/l1';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
+import { networking } from '../core/l1';
 import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
 import { Protocol } from '../core/protocol';
