@@ -1,7 +1,8 @@
 // The synth benchmark (issues #5 and #14): for each mesh shape, times the variants side by side in
-// this process, interleaved and repeated (CPU time for the targets: it drifts less than wall time on a
-// shared machine; wall-time ratios are printed too); measures peak RSS, cold start and the analyzer
-// CLI in child processes; prints the ratios against their targets and writes bench/results.json.
+// this process, interleaved and repeated, by wall time (the targets) and CPU time (a cross-check that
+// a shared machine moves less, though it also counts the GC's helper threads); measures peak RSS,
+// cold start and the analyzer CLI in child processes; prints the ratios against their targets and
+// writes bench/results.json.
 //
 //   npx projen bench                                 every shape at N = 1000, 5000, 10000 (long: about an hour on 2 cores)
 //   npx projen bench --shape versions,principals     some shapes (names in bench/shape.ts)
@@ -26,7 +27,7 @@ const ANALYSIS = 'library+analysis';
 
 interface Options { shapes: Shape[]; sizes: number[]; reps: Record<number, number>; coldReps: number; cliReps: number }
 interface Stats { median: number; min: number; max: number; spreadPct: number; samples: number[] }
-interface Target { target: string; value?: number; limit: number; status?: string }
+interface Target { target: string; value?: number; cpu?: number; limit: number; status?: string }
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
@@ -82,7 +83,7 @@ function selfCheck(shapes: Shape[], n: number): void {
   }
 }
 
-/** The clocks a synth is timed by: CPU time of this process (what the targets read), and wall time. */
+/** The clocks a synth is timed by: wall time (what the targets read) and CPU time of this process. */
 const CLOCKS = ['cpu', 'wall'] as const;
 type Clock = typeof CLOCKS[number];
 
@@ -193,17 +194,17 @@ function printShape(s: Shape, o: Options, m: ReturnType<typeof measureShape>): v
   const previous = o.sizes[o.sizes.length - 2];
   const rssSizes = Object.keys(m.rss).map(Number);
   console.log(`\n== ${s.name}: ${s.description}`);
-  console.log(`${col('CPU ms (median)', 18)}${o.sizes.map((n) => col(`N=${n}`) + col('spread', 8)).join('')}${col(`t(${largest})/t(${previous})`, 18)}${rssSizes.map((n) => col(`RSS MiB N=${n}`, 16)).join('')}`);
+  console.log(`${col('ms (median)', 18)}${o.sizes.map((n) => col(`N=${n}`) + col('spread', 8)).join('')}${col(`t(${largest})/t(${previous})`, 18)}${rssSizes.map((n) => col(`RSS MiB N=${n}`, 16)).join('')}`);
   for (const v of VARIANTS.map((x) => x.name)) {
-    console.log(col(v, 18) + o.sizes.map((n) => col(m.cpu.times[v][n].median.toFixed(0)) + col(`${m.cpu.times[v][n].spreadPct.toFixed(0)}%`, 8)).join('')
-      + col(m.cpu.scaling[v], 18) + rssSizes.map((n) => col(m.rss[n][v] ?? '', 16)).join(''));
+    console.log(col(v, 18) + o.sizes.map((n) => col(m.wall.times[v][n].median.toFixed(0)) + col(`${m.wall.times[v][n].spreadPct.toFixed(0)}%`, 8)).join('')
+      + col(m.wall.scaling[v], 18) + rssSizes.map((n) => col(m.rss[n][v] ?? '', 16)).join(''));
   }
-  console.log(`${col('paired ratios (CPU)', 26)}${o.sizes.map((n) => col(`N=${n}`)).join('')}${col('wall time:', 14)}${o.sizes.map((n) => col(`N=${n}`)).join('')}`);
-  for (const key of Object.keys(m.cpu.ratios[o.sizes[0]])) {
+  console.log(`${col('paired ratios', 26)}${o.sizes.map((n) => col(`N=${n}`)).join('')}${col('CPU time:', 14)}${o.sizes.map((n) => col(`N=${n}`)).join('')}`);
+  for (const key of Object.keys(m.wall.ratios[o.sizes[0]])) {
     const at = (clock: 'cpu' | 'wall', n: number) => (m[clock].ratios[n] as Record<string, number | undefined>)[key];
-    console.log(col(key, 26) + o.sizes.map((n) => col(at('cpu', n))).join('') + col('', 14) + o.sizes.map((n) => col(at('wall', n))).join(''));
+    console.log(col(key, 26) + o.sizes.map((n) => col(at('wall', n))).join('') + col('', 14) + o.sizes.map((n) => col(at('cpu', n))).join(''));
   }
-  console.log(`${col('scaling (wall time)', 26)} ${VARIANTS.map((v) => `${v.name} ${m.wall.scaling[v.name] ?? '-'}`).join(', ')}`);
+  console.log(`${col('scaling (CPU time)', 26)} ${VARIANTS.map((v) => `${v.name} ${m.cpu.scaling[v.name] ?? '-'}`).join(', ')}`);
 }
 
 function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>): Target[] {
@@ -212,9 +213,16 @@ function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>):
   const checked = o.sizes.filter((n) => n >= 5000).length ? o.sizes.filter((n) => n >= 5000) : [largest];
   const scalingLimit = round(2.2 * largest / previous / 2);
   return [
-    ...checked.map((n) => ({ target: `${s.name}: analysis on/off <= 1.20 at N=${n}`, value: m.cpu.ratios[n]['analysis on/off'], limit: 1.2 })),
-    ...checked.map((n) => ({ target: `${s.name}: library (analysis on) / raw-l1 <= 1.30 at N=${n}`, value: m.cpu.ratios[n]['library+analysis/raw-l1'], limit: 1.3 })),
-    ...(previous ? VARIANTS.map((v) => ({ target: `${s.name}: ${v.name} time(${largest})/time(${previous}) <= ${scalingLimit}`, value: m.cpu.scaling[v.name], limit: scalingLimit })) : []),
+    ...checked.map((n) => ({
+      target: `${s.name}: analysis on/off <= 1.20 at N=${n}`, value: m.wall.ratios[n]['analysis on/off'], cpu: m.cpu.ratios[n]['analysis on/off'], limit: 1.2,
+    })),
+    ...checked.map((n) => ({
+      target: `${s.name}: library (analysis on) / raw-l1 <= 1.30 at N=${n}`,
+      value: m.wall.ratios[n]['library+analysis/raw-l1'], cpu: m.cpu.ratios[n]['library+analysis/raw-l1'], limit: 1.3,
+    })),
+    ...(previous ? VARIANTS.map((v) => ({
+      target: `${s.name}: ${v.name} time(${largest})/time(${previous}) <= ${scalingLimit}`, value: m.wall.scaling[v.name], cpu: m.cpu.scaling[v.name], limit: scalingLimit,
+    })) : []),
     ...Object.entries(m.rss).map(([n, rss]) => ({ target: `${s.name}: peak RSS library (analysis on) <= 1.15x raw-l1 at N=${n}`, value: round(rss[ANALYSIS] / rss['raw-l1']), limit: 1.15 })),
   ];
 }
@@ -229,7 +237,7 @@ function main(): void {
   console.log(`shapes ${o.shapes.map((s) => s.name).join(', ')}; sizes ${o.sizes.join(', ')}; repetitions ${JSON.stringify(o.reps)}; cold start ${o.coldReps}; CLI ${o.cliReps}`);
 
   const cold = measureColdStart(o.coldReps);
-  const targets: Target[] = [{ target: 'cold require of the library <= 1.2x cdk8s-plus-34 alone', value: cold.ratio, limit: 1.2 }];
+  const targets: Target[] = [{ target: 'cold require of the library <= 1.2x cdk8s-plus-34 alone', value: cold.wallRatio, cpu: cold.ratio, limit: 1.2 }];
   const shapes: Record<string, unknown> = {};
   for (const s of o.shapes) {
     const m = measureShape(s, o);
@@ -239,14 +247,14 @@ function main(): void {
   }
   // The CLI on the YAML of the first shape (today's mesh by default) at the largest N.
   const cli = measureCli(o.shapes[0], o.sizes[o.sizes.length - 1], o.cliReps);
-  targets.push({ target: `cdk8s-mesh-analyze <= 2.5x parse only (${o.shapes[0].name}, N=${cli.n})`, value: cli.ratio, limit: 2.5 });
+  targets.push({ target: `cdk8s-mesh-analyze <= 2.5x parse only (${o.shapes[0].name}, N=${cli.n})`, value: cli.wallRatio, cpu: cli.ratio, limit: 2.5 });
   for (const t of targets) t.status = t.value === undefined ? 'not measured' : t.value <= t.limit ? 'PASS' : 'FAIL';
 
   console.log(`\ncdk8s-mesh-analyze on the YAML of ${o.shapes[0].name} at N=${cli.n}: CPU ${cli.cli.cpuMs.median.toFixed(0)} ms (RSS ${cli.cli.rssMiB} MiB) against parse only `
-    + `${cli.parse.cpuMs.median.toFixed(0)} ms (RSS ${cli.parse.rssMiB} MiB): ${cli.ratio}x (wall time ${cli.wallRatio}x)`);
-  console.log(`cold start (require, median of ${o.coldReps} fresh processes): ${Object.entries(cold.cpuMs).map(([k, s]) => `${k} CPU ${s.median.toFixed(0)} ms, wall ${cold.wallMs[k].median.toFixed(0)} ms (RSS ${cold.rssMiB[k]} MiB)`).join('; ')}; paired ratio ${cold.ratio} (wall ${cold.wallRatio})`);
+    + `${cli.parse.cpuMs.median.toFixed(0)} ms (RSS ${cli.parse.rssMiB} MiB): ${cli.wallRatio}x by wall time, ${cli.ratio}x by CPU time`);
+  console.log(`cold start (require, median of ${o.coldReps} fresh processes): ${Object.entries(cold.cpuMs).map(([k, s]) => `${k} CPU ${s.median.toFixed(0)} ms, wall ${cold.wallMs[k].median.toFixed(0)} ms (RSS ${cold.rssMiB[k]} MiB)`).join('; ')}; paired ratio ${cold.wallRatio} by wall time, ${cold.ratio} by CPU time`);
   console.log(`\ntargets (${targets.filter((t) => t.status === 'PASS').length} of ${targets.length} pass)`);
-  for (const t of targets) console.log(`  [${t.status}] ${t.target}: ${t.value ?? '-'}`);
+  for (const t of targets) console.log(`  [${t.status}] ${t.target}: ${t.value ?? '-'}${t.cpu === undefined ? '' : ` (CPU time ${t.cpu})`}`);
 
   const results = {
     date: new Date().toISOString(),
