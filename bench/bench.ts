@@ -218,7 +218,9 @@ function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>):
     })),
     ...checked.map((n) => ({
       target: `${s.name}: library (analysis on) / raw-l1 <= 1.30 at N=${n}`,
-      value: m.wall.ratios[n]['library+analysis/raw-l1'], cpu: m.cpu.ratios[n]['library+analysis/raw-l1'], limit: 1.3,
+      value: m.wall.ratios[n]['library+analysis/raw-l1'],
+      cpu: m.cpu.ratios[n]['library+analysis/raw-l1'],
+      limit: 1.3,
     })),
     ...(previous ? VARIANTS.map((v) => ({
       target: `${s.name}: ${v.name} time(${largest})/time(${previous}) <= ${scalingLimit}`, value: m.wall.scaling[v.name], cpu: m.cpu.scaling[v.name], limit: scalingLimit,
