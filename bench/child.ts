@@ -1,6 +1,6 @@
 // One measurement in a fresh process, printed as JSON on stdout:
 //   child.js synth <shape> <variant> <n>   build and synthesize once: time and peak RSS
-//   child.js require <module>              require time and peak RSS of a module (cold start)
+//   child.js require <module> [export...]   require time and peak RSS of a module (cold start), reading the exports named
 //   child.js cli <cli.js> <file...>        cdk8s-mesh-analyze on the files, from its require on
 //   child.js parse <file...>               only parse the files with `yaml` (documents to JS), from its require on
 /* eslint-disable @typescript-eslint/no-require-imports -- the modules under measurement load inside the timing */
@@ -16,7 +16,8 @@ let bytes = 0;
 if (mode === 'synth') {
   bytes = variant(rest[0]).synth(Number(rest[1]), shape(arg)).length;
 } else if (mode === 'require') {
-  require(arg);
+  const m = require(arg);
+  for (const name of rest) if (m[name] === undefined) throw new Error(`${arg} exports no ${name}`);
 } else if (mode === 'cli') {
   const lines: string[] = [];
   const code = (require(arg) as typeof import('../src/analysis/cli')).runCli(rest, (l) => lines.push(l), (l) => lines.push(l));
@@ -28,7 +29,7 @@ if (mode === 'synth') {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' })) bytes += doc.toJS() ? 1 : 0;
   }
 } else {
-  throw new Error(`usage: child.js synth <shape> <variant> <n> | require <module> | cli <cli.js> <file...> | parse <file...> (got "${mode}")`);
+  throw new Error(`usage: child.js synth <shape> <variant> <n> | require <module> [export...] | cli <cli.js> <file...> | parse <file...> (got "${mode}")`);
 }
 const ms = performance.now() - start;
 const used = process.cpuUsage(cpu);
