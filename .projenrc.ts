@@ -183,7 +183,8 @@ project.addTask('bench', {
     { exec: 'node --expose-gc --max-old-space-size=8192 bench/lib/bench/bench.js', receiveArgs: true },
   ],
 });
-project.gitignore.addPatterns('/bench/lib/', '/bench/results.json');
+// bench/results.json is committed: the raw results of the run docs/performance.md reports.
+project.gitignore.addPatterns('/bench/lib/');
 project.npmignore?.addPatterns('/examples/', '/imports/', '/.ci/', '/bench/', '/docs/', '/rosetta/');
 
 // jsii 5.9 tools print a Node 20 end-of-life banner on every run; the machines here run Node 20.
