@@ -7,6 +7,7 @@ export * from './core/principal';
 export * from './platform/mesh-platform';
 export * from './platform/mesh-options';
 export * from './platform/dataplane';
+export * from './platform/waypoint-enrollment';
 export * from './platform/mesh-namespace';
 
 // Workloads: services (created, adopted or referenced), their sidecars and resources.

@@ -132,6 +132,9 @@ describe('request security', () => {
     expect(() => new AuthorizationPolicy(chart, 'a', { workload: api, namespace: ns, rules: [{}] })).toThrow('test/a: set exactly one of `namespace`, `workload`, `gateway` or `waypoint` (got namespace, workload)');
     expect(() => new AuthorizationPolicy(chart, 'b', { rules: [{}] })).toThrow('test/b: set exactly one of `namespace`, `workload`, `gateway` or `waypoint`');
     expect(() => new AuthorizationPolicy(chart, 'c', { workload: api, action: AuthorizationAction.CUSTOM })).toThrow('test/c: CUSTOM needs a `provider`');
+    expect(() => new AuthorizationPolicy(chart, 'gw', { gateway: 'istio-ingressgateway' as any, rules: [{}] }))
+      .toThrow('test/gw: `gateway` must be an IngressGateway (an IGatewayPods), got the string "istio-ingressgateway"');
+    expect(() => new AuthorizationPolicy(chart, 'wp', { waypoint: {} as any, rules: [{}] })).toThrow('test/wp: `waypoint` must be a Waypoint, got object');
     expect(() => new AuthorizationPolicy(chart, 'd', { workload: api, provider: 'x' })).toThrow('test/d: `provider` applies only to the CUSTOM action');
     expect(() => new AuthorizationPolicy(chart, 'e', { workload: api, name: 'e', rules: [{ from: [] }] })).toThrow('test/e: a rule has an empty from/to/when list');
     expect(() => new AuthorizationPolicy(chart, 'f', { workload: api, name: 'f', rules: [{ to: [{}] }] })).toThrow('test/f: an operation needs hosts, methods, paths, notPaths or ports');

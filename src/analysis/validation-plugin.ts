@@ -1,10 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
-import { ApiObject, App } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { readFileSync } from 'fs';
 import { parseAllDocuments } from 'yaml';
 import type { analyzeFiles as AnalyzeFiles, LocatedFinding } from './analyzer';
-import { assumedObjects } from './assumed-objects';
+import { RecordedPath, appRecord } from './construct-paths';
 import { Severity } from './finding';
 
 /** Options of the cdk8s CLI plugin (the `properties` of its `validations:` entry in cdk8s.yaml). */
@@ -70,7 +67,7 @@ export class MeshValidation {
   public async validate(context: any): Promise<void> {
     const ctx = context as PluginContext;
     const files = ctx.manifests.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
-    const record = appRecord(ctx);
+    const record = appRecord(ctx.manifests);
     // What the app references outside its manifests (installed gateways, other teams' services) resolves
     // as it does in the app's own analysis.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the analyzer loads when the plugin runs
@@ -93,19 +90,6 @@ export class MeshValidation {
     }
     ctx.report.submit(failed ? 'failure' : 'success', { findings: String(findings.length) });
   }
-}
-
-/** What an app records beside cdk8s's construct-metadata.json (see recordConstructPaths). */
-const PATHS_FILE = 'mesh-construct-paths.json';
-interface RecordedPath { readonly kind: string; readonly namespace?: string; readonly name: string; readonly path: string }
-interface AppRecord { readonly objects: RecordedPath[]; readonly assumed: any[] }
-
-/** The record the app wrote beside its manifests, if any. */
-function appRecord(ctx: PluginContext): AppRecord {
-  const dirs = [...new Set(ctx.manifests.flatMap((m) => [dirname(m), dirname(dirname(m))]))];
-  const recordFile = dirs.map((d) => join(d, PATHS_FILE)).find((f) => existsSync(f));
-  const record = recordFile ? JSON.parse(readFileSync(recordFile, 'utf8')) : {};
-  return { objects: record.objects ?? [], assumed: record.assumed ?? [] };
 }
 
 /**
@@ -132,26 +116,4 @@ function constructPaths(ctx: PluginContext, files: { file: string; text: string 
     if (paths.size === 1) return [...paths][0];
     return names.get(name) === 1 ? ctx.metadata?.[name]?.path : undefined;
   };
-}
-
-/**
- * When the cdk8s CLI records construct metadata (it does for validation plugins), records the
- * construct path of every ApiObject of the app by kind, namespace and name in the output directory:
- * the CLI's construct-metadata.json keys objects by name alone, so that objects of different kinds
- * with one name (a MeshService's Deployment, Service and ServiceAccount) would share one path. It
- * records the objects the app assumes to exist outside its manifests too (see `assumeObjects`).
- * @internal
- */
-export function recordConstructPaths(root: IConstruct): void {
-  if (!(root instanceof App)) return;
-  root.node.addValidation({
-    validate: () => {
-      if (process.env.CDK8S_RECORD_CONSTRUCT_METADATA !== 'true') return [];
-      const objects: RecordedPath[] = root.node.findAll().filter(ApiObject.isApiObject)
-        .map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.name, path: o.node.path }));
-      mkdirSync(root.outdir, { recursive: true });
-      writeFileSync(join(root.outdir, PATHS_FILE), JSON.stringify({ version: 1, objects, assumed: assumedObjects(root) }));
-      return [];
-    },
-  });
 }

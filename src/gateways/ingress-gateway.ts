@@ -13,6 +13,7 @@ import type {
   VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
+import { IGatewayPods } from '../security/policy-target';
 import { IMeshDestination, checkDestination, checkInMesh } from '../traffic/destination';
 import { HttpMatch } from '../traffic/http-match';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
@@ -179,7 +180,7 @@ const DEPLOYED_ONLY: (keyof IngressGatewayProps)[] = ['istioLabel', 'replicas', 
  * `inject.istio.io/templates: gateway` and `image: auto`, its Service). `route()` adds
  * VirtualServices bound to it.
  */
-export class IngressGateway extends Construct implements IMeshIdentity {
+export class IngressGateway extends Construct implements IMeshIdentity, IGatewayPods {
   /** Name of the gateway's objects. */
   public readonly name: string;
   /** The namespace it runs in. */
@@ -201,9 +202,8 @@ export class IngressGateway extends Construct implements IMeshIdentity {
   /**
    * The ports the gateway proxy listens on (its Istio Gateway's servers), which authorization
    * policies on the gateway match.
-   * @internal
    */
-  public readonly _listenPorts: number[];
+  public readonly listenPorts: number[];
   /** The gateway's ServiceAccount, when deployed here. */
   public readonly serviceAccount?: ApiObject;
   /** The Role that lets the gateway read its certificates' Secrets, when deployed here. */
@@ -303,7 +303,7 @@ export class IngressGateway extends Construct implements IMeshIdentity {
       });
     }
     this.tlsMode = props.tls?.mode;
-    this._listenPorts = servers.map((server) => server.port!.number!);
+    this.listenPorts = servers.map((server) => server.port!.number!);
     this.gateway = new (networking().Gateway)(this, 'Gateway', {
       metadata,
       spec: { selector, servers },

@@ -1,7 +1,8 @@
 import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { IWaypoint, isAmbient, ownWaypoint, waypointOf } from './dataplane';
+import { isAmbient } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
+import { IWaypoint, ownWaypoint, waypointOf } from './waypoint-enrollment';
 import { authorizationL7 } from '../analysis/ambient';
 import { security } from '../core/l1';
 import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';

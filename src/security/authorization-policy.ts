@@ -216,7 +216,7 @@ export class AuthorizationPolicy extends Construct {
     if (props.workload) {
       this.targetPorts = { what: props.workload.node.path, ports: props.workload.ports.map((p) => p.targetPort) };
     } else if (props.gateway) {
-      this.targetPorts = { what: `gateway ${props.gateway.node.path}`, ports: props.gateway._listenPorts };
+      this.targetPorts = { what: `gateway ${props.gateway.node.path}`, ports: props.gateway.listenPorts };
     }
     if ((this.action === AuthorizationAction.CUSTOM) !== (props.provider !== undefined)) {
       throw new Error(`${this.node.path}: ${props.provider === undefined ? 'CUSTOM needs a `provider` (the external authorizer)' : '`provider` applies only to the CUSTOM action'}`);

@@ -1,11 +1,22 @@
 import { IConstruct } from 'constructs';
 import { checkNamespaceRef } from '../core/check';
-import type { IngressGateway } from '../gateways/ingress-gateway';
 import type { AmbientTarget } from '../platform/ambient-policy';
-import type { IWaypoint } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
+import type { IWaypoint } from '../platform/waypoint-enrollment';
 import { checkDestination } from '../traffic/destination';
 import type { IMeshService } from '../workloads/mesh-service-base';
+
+/** Gateway pods that a policy can select: an `IngressGateway`, deployed here or installed elsewhere. */
+export interface IGatewayPods extends IConstruct {
+  /** Name of the gateway. */
+  readonly name: string;
+  /** Namespace of the gateway pods. */
+  readonly workloadNamespace: string;
+  /** Labels that select the gateway pods. */
+  readonly selectorLabels: { [key: string]: string };
+  /** The ports the gateway's proxies listen on (its Gateway servers' ports). */
+  readonly listenPorts: number[];
+}
 
 /**
  * Where a security policy applies: a namespace, one workload, an ingress gateway, or a waypoint. In
@@ -27,7 +38,7 @@ export interface PolicyTargetOptions {
    * The pods of an ingress gateway.
    * @default - set `namespace` or `workload`
    */
-  readonly gateway?: IngressGateway;
+  readonly gateway?: IGatewayPods;
   /**
    * Every request through an ambient waypoint (`targetRefs` to its Gateway).
    * @default - set `namespace`, `workload` or `gateway`
@@ -47,8 +58,8 @@ export function policyTarget(scope: IConstruct, t: PolicyTargetOptions):
   }
   if (t.namespace) checkNamespaceRef(scope, 'namespace', t.namespace);
   if (t.workload) checkDestination(scope, 'workload', t.workload);
-  if (t.gateway && !Array.isArray((t.gateway as any)._listenPorts)) {
-    throw new Error(`${scope.node.path}: \`gateway\` must be an IngressGateway, got ${typeof t.gateway === 'string' ? `the string "${t.gateway}"` : typeof t.gateway}`);
+  if (t.gateway && !Array.isArray((t.gateway as any).listenPorts)) {
+    throw new Error(`${scope.node.path}: \`gateway\` must be an IngressGateway (an IGatewayPods), got ${typeof t.gateway === 'string' ? `the string "${t.gateway}"` : typeof t.gateway}`);
   }
   if (t.waypoint && typeof (t.waypoint as any).principal !== 'string') {
     throw new Error(`${scope.node.path}: \`waypoint\` must be a Waypoint, got ${typeof t.waypoint === 'string' ? `the string "${t.waypoint}"` : typeof t.waypoint}`);

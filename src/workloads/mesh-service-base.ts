@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { WorkloadOptions } from './workload-options';
+import { IMeshPods, WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkProps } from '../core/check';
 import { networking, security } from '../core/l1';
@@ -42,9 +42,7 @@ export interface MeshServiceVersionOptions extends WorkloadOptions {
  * A service of the mesh: created here, adopted from the app, or referenced from elsewhere. Routes
  * send to it, policies select its pods, and callers name its identity.
  */
-export interface IMeshService extends IMeshDestination, IMeshIdentity, IEgressTarget {
-  /** Labels that select this service's pods (the Service's selector). */
-  readonly selectorLabels: { [key: string]: string };
+export interface IMeshService extends IMeshDestination, IMeshIdentity, IEgressTarget, IMeshPods {
   /** The ServiceAccount its pods run as. */
   readonly serviceAccountName: string;
   /**

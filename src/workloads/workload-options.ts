@@ -1,8 +1,8 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
-import type { IMeshService } from './mesh-service-base';
 import { ContainerResources } from './resources';
 import { AutoscalingOptions, DisruptionBudget } from './scaling';
+import type { IMeshNamespace } from '../platform/mesh-namespace';
 
 /**
  * Settings of a container this library creates, in cdk8s-plus's vocabulary (`EnvValue`,
@@ -129,13 +129,21 @@ export interface TopologySpread {
   readonly whenUnsatisfiable?: SpreadPolicy;
 }
 
+/** Pods of the mesh selected by labels in a namespace: a mesh service's pods (every `IMeshService` is one). */
+export interface IMeshPods {
+  /** The namespace of the pods. */
+  readonly namespace: IMeshNamespace;
+  /** Labels that select the pods (the Service's selector). */
+  readonly selectorLabels: { [key: string]: string };
+}
+
 /** Pods placed relative to a mesh service's pods (pod affinity or anti-affinity). */
 export interface PodPlacement {
   /**
    * The service whose pods (its selector labels, its namespace) this placement refers to.
    * @default - the workload's own pods (with `separate`: keep its replicas apart)
    */
-  readonly service?: IMeshService;
+  readonly service?: IMeshPods;
   /**
    * The domain: same node, same zone…
    * @default Topology.HOSTNAME

@@ -1,0 +1,93 @@
+// The source tree's imports point one way: no module imports itself through others, and the
+// folders (core, analysis, platform, traffic, workloads, security, gateways, telemetry, diagram)
+// form layers, so that no folder imports a folder that imports it. Type-only imports count: they
+// tie the files together as much as values do.
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { dirname, join, relative, resolve } from 'path';
+
+const SRC = join(__dirname, '..', 'src');
+
+/** Every TypeScript source of the library except the generated bindings. */
+function sources(dir: string = SRC): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return path === join(SRC, 'imports') ? [] : sources(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The relative imports of a module (`from '...'`, `import('...')` and `require('...')`), as module paths without extension. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*)'(\.{1,2}\/[^']*)'/g)].map((m) => m[1]);
+  return specifiers.map((s) => resolve(dirname(file), s)).filter((p) => !p.startsWith(join(SRC, 'imports')));
+}
+
+const key = (file: string) => relative(SRC, file).replace(/\.ts$/, '');
+const folderOf = (module: string) => (module.includes('/') ? module.split('/')[0] : '.');
+
+/** The strongly connected components of more than one node (or with a self-edge): the cycles. */
+function cycles(graph: Map<string, Set<string>>): string[][] {
+  let index = 0;
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    indices.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!indices.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, indices.get(w)!));
+      }
+    }
+    if (low.get(v) === indices.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || graph.get(v)?.has(v)) found.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!indices.has(v)) visit(v);
+  return found;
+}
+
+const files = sources();
+const modules = new Map(files.map((f) => [key(f), new Set(importsOf(f).map(key))]));
+
+test('the sources are read (the check sees the tree)', () => {
+  expect(modules.size).toBeGreaterThan(50);
+  expect(modules.get('index')?.size).toBeGreaterThan(20);
+});
+
+test('no module imports itself through other modules', () => {
+  expect(cycles(modules)).toEqual([]);
+});
+
+test('no folder imports a folder that imports it', () => {
+  const folders = new Map<string, Set<string>>();
+  for (const [from, tos] of modules) {
+    const f = folderOf(from);
+    if (f === '.') continue; // index.ts exports everything
+    for (const to of tos) {
+      const t = folderOf(to);
+      if (t !== f) folders.set(f, (folders.get(f) ?? new Set()).add(t));
+    }
+  }
+  expect(cycles(folders)).toEqual([]);
+});
+
+test('the cycle check finds cycles', () => {
+  const graph = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]]);
+  expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
+});
