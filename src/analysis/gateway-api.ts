@@ -1,5 +1,6 @@
 import { Severity } from './finding';
-import { Entry, MeshIndex, hasLabels, hostMatches, matchesLabels, push } from './mesh-index';
+import { Entry, MeshIndex, hasLabels, matchesLabels, push } from './mesh-index';
+import { hostMatches } from '../core/hosts';
 
 /** The Gateway API group; the index keys its kinds under it. */
 const GROUP = 'gateway.networking.k8s.io';

@@ -372,16 +372,6 @@ export function toFqdn(namespace: string, host: string): string {
   return host.includes('.') || host.startsWith('*') ? host : `${host}.${namespace}.svc.cluster.local`;
 }
 
-/** Istio's `host.Name.Matches`: equality, or wildcard suffix match in either direction. */
-export function hostMatches(a: string, b: string): boolean {
-  const aw = a.startsWith('*');
-  const bw = b.startsWith('*');
-  if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
-  if (aw) return b.endsWith(a.slice(1));
-  if (bw) return a.endsWith(b.slice(1));
-  return a === b;
-}
-
 /**
  * Hosts to items: the stored hosts that match a host by `hostMatches` (a wildcard on either side),
  * at a cost set by the host and the answer, not by how many hosts are stored.

@@ -1,9 +1,10 @@
 import { isIP } from 'net';
 import { goDurationNanos } from './cel-rules';
 import { Severity } from './finding';
-import { Entry, MeshIndex, hasLabels, hostMatches } from './mesh-index';
+import { Entry, MeshIndex, hasLabels } from './mesh-index';
 import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
 import { isClaimKey, isMeshBound } from './virtual-service';
+import { hostMatches } from '../core/hosts';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
 import { re2Problem } from '../core/re2';
 

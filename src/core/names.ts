@@ -87,14 +87,6 @@ function where(scope: IConstruct | string): string {
 }
 
 /**
- * Turns a host such as `*.example.com` into a DNS-label fragment (`wildcard-example-com`).
- * @internal
- */
-export function hostSlug(host: string): string {
-  return host.replace(/^\*$/, 'all').replace(/\*/g, 'wildcard').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-}
-
-/**
  * Returns the keys of a record in sorted order, so emitted maps are deterministic.
  * @internal
  */

@@ -2,8 +2,9 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { hostSlug } from '../core/hosts';
 import { networking, security } from '../core/l1';
-import { checkDnsLabel, hostSlug } from '../core/names';
+import { checkDnsLabel } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
   DestinationRule, DestinationRuleSpecSubsets, Gateway, GatewaySpecServers,

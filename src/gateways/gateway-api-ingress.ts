@@ -1,10 +1,10 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkHost, checkRouteHosts } from './ingress-gateway';
-import { hostMatches } from '../analysis/mesh-index';
+import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkRouteHosts } from './ingress-gateway';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { checkHost, hostMatches, hostSlug } from '../core/hosts';
 import { gatewayApi } from '../core/l1';
-import { checkDnsLabel, hostSlug, sortedRecord } from '../core/names';
+import { checkDnsLabel, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
 import { assumeObjects } from '../analysis/assumed-objects';
-import { hostMatches } from '../analysis/mesh-index';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { checkHost, hostCovers, hostMatches, hostSlug } from '../core/hosts';
 import { networking } from '../core/l1';
-import { checkDnsLabel, hostSlug, isDnsName } from '../core/names';
+import { checkDnsLabel } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
@@ -418,24 +418,4 @@ export function checkRouteHosts(scope: Construct, accepted: string[], hosts: str
     }
   });
   return [...hosts];
-}
-
-/**
- * Throws unless `host` is `*`, a DNS name or `*.<domain>`.
- * @internal
- */
-export function checkHost(scope: Construct, host: string): void {
-  if (host !== '*' && !isDnsName(host, true)) {
-    throw new Error(`${scope.node.path}: host "${host}" is not a valid host: use "*", a DNS name, or "*.<domain>"`);
-  }
-}
-
-/** Whether a gateway host pattern accepts a route host. */
-function hostCovers(pattern: string, host: string): boolean {
-  if (pattern === '*' || pattern === host) return true;
-  if (pattern.startsWith('*.')) {
-    const suffix = pattern.slice(1);
-    return host.endsWith(suffix) && host !== suffix.slice(1);
-  }
-  return false;
 }
