@@ -243,6 +243,25 @@ describe('adoption errors name the construct and the fix', () => {
       .toThrow('test/y2: port 80 of Service test/z-svc targets the container port named "admin", which Deployment test/y-app/Resource does not declare');
   });
 
+  test('an adopted Service port carries its protocol as istiod reads it', () => {
+    const { chart, ns } = shopChart();
+    const adopt = (id: string, port: any) => {
+      const deployment = appDeployment(chart, `${id}-app`);
+      deployment.podMetadata.addLabel('app', id);
+      const service = new kplus.k8s.KubeService(chart, `${id}-svc`, { metadata: { name: id }, spec: { selector: { app: id }, ports: [{ targetPort: kplus.k8s.IntOrString.fromNumber(9080), ...port }] } });
+      return new MeshService(chart, id, { namespace: ns, workload: deployment, service });
+    };
+    // appProtocol alone decides when set (Kubernetes' h2c name included), not the port name.
+    expect(adopt('h2c', { port: 80, name: 'web', appProtocol: 'kubernetes.io/h2c' }).ports[0].protocol.name).toBe('http2');
+    expect(() => adopt('odd', { port: 80, name: 'http', appProtocol: 'custom' }))
+      .toThrow('test/odd: port 80 of Service test/odd-svc carries no protocol (appProtocol "custom"): name it "http", "http-<suffix>", "grpc", "tcp-<suffix>" … or set its appProtocol (IST0118)');
+    // A grpc-web prefix is gRPC-Web even without a hyphen after it; a well-known port is TCP whatever its name.
+    expect(adopt('gw', { port: 80, name: 'grpc-webapi' }).ports[0].protocol.name).toBe('grpc-web');
+    expect(adopt('db', { port: 3306, name: 'db' }).ports[0].protocol.name).toBe('tcp');
+    expect(Protocol.fromPortName('HTTP2-api')?.name).toBe('http2');
+    expect(Protocol.fromPortName('http_proxy')).toBeUndefined(); // Istio parses it; the library offers no such Protocol
+  });
+
   test('props that do not go together', () => {
     const { chart, ns } = shopChart();
     const d = appDeployment(chart, 'w');

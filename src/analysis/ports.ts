@@ -1,6 +1,6 @@
 import { Severity } from './finding';
 import { Entry, MeshIndex, isSystemNamespace } from './mesh-index';
-import { serviceProtocol } from './protocols';
+import { serviceProtocol } from '../core/protocol';
 
 const MANAGED_GATEWAYS = new Set(['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller']);
 const KIALI_PROTOCOLS = ['grpc', 'grpc-web', 'http', 'http2', 'https', 'mongo', 'redis', 'tcp', 'tls', 'udp', 'mysql'];

@@ -2,10 +2,10 @@ import { isIP } from 'net';
 import { goDurationNanos } from './cel-rules';
 import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels } from './mesh-index';
-import { isHttpProtocol, isTlsProtocol, parseProtocol } from './protocols';
 import { isClaimKey, isMeshBound } from './virtual-service';
 import { hostMatches } from '../core/hosts';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
+import { isHttpProtocol, isTlsProtocol, parseProtocol } from '../core/protocol';
 import { re2Problem } from '../core/re2';
 
 const FQDN_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;

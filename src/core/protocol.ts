@@ -45,9 +45,7 @@ export class Protocol {
    * undefined when the name carries none (Istio then sniffs the protocol).
    */
   public static fromPortName(name: string): Protocol | undefined {
-    const lower = String(name).toLowerCase();
-    // Longest name first: `grpc-web-x` is gRPC-Web, not gRPC.
-    return [...ALL].sort((a, b) => b.name.length - a.name.length).find((p) => lower === p.name || lower.startsWith(`${p.name}-`));
+    return protocolNamed(namedProtocol(String(name)));
   }
 
   private constructor(
@@ -62,3 +60,63 @@ const ALL = [
   Protocol.http(), Protocol.http2(), Protocol.https(), Protocol.grpc(), Protocol.grpcWeb(), Protocol.tcp(),
   Protocol.tls(), Protocol.mongo(), Protocol.mysql(), Protocol.redis(), Protocol.udp(),
 ];
+
+// Istio's own reading of protocols (pkg/config/protocol and kube conversion), shared by the
+// constructs (adopted Services, port names) and the analyzer.
+
+/** Protocol names Istio 1.30 parses (`protocol.Parse`, case-insensitive). */
+const PARSEABLE = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+/** Ports Istio treats as TCP when their name says nothing. */
+const WELL_KNOWN_TCP = new Set([25, 53, 3306, 27017]);
+const APP_PROTOCOL_ALIASES: Record<string, string> = { 'kubernetes.io/h2c': 'http2', 'kubernetes.io/ws': 'http', 'kubernetes.io/wss': 'https' };
+
+/**
+ * Istio's `protocol.Parse`: the lower-cased protocol, or undefined when unsupported.
+ * @internal
+ */
+export function parseProtocol(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  const lower = name.toLowerCase();
+  return PARSEABLE.has(lower) ? lower : undefined;
+}
+
+/**
+ * Istio's `ConvertProtocol` for a Service port: UDP, then `appProtocol` (which alone decides when
+ * set), else the port name, then the well-known TCP ports. Undefined when unsupported.
+ * @internal
+ */
+export function serviceProtocol(port: any): string | undefined {
+  if (port?.protocol === 'UDP') return 'udp';
+  const name: string = port?.appProtocol ?? port?.name ?? '';
+  return APP_PROTOCOL_ALIASES[name] ?? namedProtocol(name) ?? (WELL_KNOWN_TCP.has(port?.port) ? 'tcp' : undefined);
+}
+
+/** The protocol a port name (or `appProtocol`) carries: a `grpc-web` prefix, else the text before the first `-`. */
+function namedProtocol(name: string): string | undefined {
+  if (name.toLowerCase().startsWith('grpc-web')) return 'grpc-web';
+  return parseProtocol(name.split('-')[0]);
+}
+
+/**
+ * The library's Protocol for an Istio protocol name (undefined for one it does not offer, such as `http_proxy`).
+ * @internal
+ */
+export function protocolNamed(name: string | undefined): Protocol | undefined {
+  return ALL.find((p) => p.name === name);
+}
+
+/**
+ * HTTP-family protocols (`IsHTTP`).
+ * @internal
+ */
+export function isHttpProtocol(p: string | undefined): boolean {
+  return p === 'http' || p === 'http2' || p === 'http_proxy' || p === 'grpc' || p === 'grpc-web';
+}
+
+/**
+ * TLS-family protocols (`IsTLS`).
+ * @internal
+ */
+export function isTlsProtocol(p: string | undefined): boolean {
+  return p === 'https' || p === 'tls';
+}

@@ -12,7 +12,7 @@ import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
 import { networking } from '../core/l1';
 import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
-import { Protocol } from '../core/protocol';
+import { Protocol, protocolNamed, serviceProtocol } from '../core/protocol';
 import type { Sidecar } from '../imports/networking.istio.io';
 import { DataplaneMode } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
@@ -460,9 +460,11 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
   /** A port of an adopted Service, with its protocol from `appProtocol` or the name, and its target resolved. */
   private adoptedPort(service: string, p: any, w: WorkloadView): ResolvedMeshServicePort {
     const name = typeof p.name === 'string' ? p.name : '';
-    const protocol = (typeof p.appProtocol === 'string' && Protocol.fromPortName(p.appProtocol)) || Protocol.fromPortName(name);
+    // As istiod reads it: `appProtocol` alone decides when set, else the name, else a well-known port.
+    const protocol = protocolNamed(serviceProtocol({ ...p, name }));
     if (!protocol) {
-      throw new Error(`${this.node.path}: port ${p.port} of Service ${service} carries no protocol (name "${name}"): name it "http", "http-<suffix>", "grpc", "tcp-<suffix>" … or set its appProtocol (IST0118)`);
+      const carrier = typeof p.appProtocol === 'string' ? `appProtocol "${p.appProtocol}"` : `name "${name}"`;
+      throw new Error(`${this.node.path}: port ${p.port} of Service ${service} carries no protocol (${carrier}): name it "http", "http-<suffix>", "grpc", "tcp-<suffix>" … or set its appProtocol (IST0118)`);
     }
     let targetPort: number;
     if (typeof p.targetPort === 'string') {
