@@ -3,7 +3,24 @@
  * @internal
  */
 export function servicePrincipal(trustDomain: string, namespace: string, serviceAccount: string): string {
-  return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+  return `${trustDomain}/${identityOf(namespace, serviceAccount)}`;
+}
+
+/**
+ * A principal without its trust domain, `ns/<namespace>/sa/<service account>`: the identity of the
+ * pods of a namespace running as a service account, whatever the mesh's trust domain.
+ * @internal
+ */
+export function identityOf(namespace: string, serviceAccount: string): string {
+  return `ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/**
+ * The identity of a principal (its `ns/<namespace>/sa/<service account>` part).
+ * @internal
+ */
+export function principalIdentity(principal: string): string {
+  return principal.replace(/^.*?\/(ns\/)/, '$1');
 }
 
 /** A workload identity that policies can name: its SPIFFE-derived principal. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { assumedObjects } from '../analysis/assumed-objects';
+import { identityOf, principalIdentity } from '../core/principal';
 
 /**
  * A picture of a synthesized mesh, as Mermaid in Markdown (renders in pull requests): gateways
@@ -50,7 +51,7 @@ class Renderer {
   private readonly edges = new Set<string>();
   /** Service host (`name.ns.svc.cluster.local`) → node id. */
   private readonly hosts = new Map<string, string>();
-  /** Principal suffix `ns/<ns>/sa/<sa>` → node ids of workloads running as it. */
+  /** Identity `ns/<ns>/sa/<sa>` (a principal without its trust domain) → node ids of workloads running as it. */
   private readonly identities = new Map<string, string[]>();
   /** Node and subgraph ids by namespace and key, and the ids taken (`a-b/c` and `a/b-c` read alike). */
   private readonly ids = new Map<string, string>();
@@ -76,7 +77,7 @@ class Renderer {
       const id = this.node(ns(svc), `svc:${svc.metadata.name}`, `${svc.metadata.name} :${ports}${versions.length ? `<br/>${versions.join(', ')}` : ''}`, 'box');
       this.hosts.set(host, id);
       for (const d of deployments.filter((dep) => ns(dep) === ns(svc) && selects(svc.spec?.selector, dep.spec?.template?.metadata?.labels))) {
-        this.addIdentity(`ns/${ns(d)}/sa/${d.spec.template.spec?.serviceAccountName ?? 'default'}`, id);
+        this.addIdentity(identityOf(ns(d), d.spec.template.spec?.serviceAccountName ?? 'default'), id);
       }
     }
 
@@ -84,7 +85,7 @@ class Renderer {
       const servers = (gw.spec?.servers ?? []).map((s: any) => `${s.port?.protocol} ${s.port?.number}`).join(', ');
       const id = this.node(ns(gw), `gw:${gw.metadata.name}`, `${gw.metadata.name}<br/>${servers}`, 'hexagon');
       for (const d of deployments.filter((dep) => ns(dep) === ns(gw) && selects(gw.spec?.selector, dep.spec?.template?.metadata?.labels))) {
-        this.addIdentity(`ns/${ns(d)}/sa/${d.spec.template.spec?.serviceAccountName ?? 'default'}`, id);
+        this.addIdentity(identityOf(ns(d), d.spec.template.spec?.serviceAccountName ?? 'default'), id);
       }
     }
 
@@ -111,7 +112,7 @@ class Renderer {
       for (const rule of ap.spec?.rules ?? []) {
         for (const from of rule.from ?? []) {
           for (const p of from.source?.principals ?? []) {
-            const callers = this.identities.get(p.replace(/^.*?\/(ns\/)/, '$1')) ?? [];
+            const callers = this.identities.get(principalIdentity(p)) ?? [];
             for (const caller of callers) for (const t of targets) this.edge(caller, '-->', t);
           }
         }
@@ -145,7 +146,7 @@ class Renderer {
       const listeners = (gw.spec?.listeners ?? []).map((l: any) => `${l.protocol} ${l.port}`).join(', ');
       const id = this.node(ns(gw), `gw:${gw.metadata.name}`, `${gw.metadata.name}<br/>${waypoint ? 'waypoint' : cls}: ${listeners}`, 'hexagon');
       // istiod deploys the gateway's pods as ServiceAccount <name>-<class> (a waypoint: <name>).
-      if (cls === 'istio' || waypoint) this.addIdentity(`ns/${ns(gw)}/sa/${waypoint ? gw.metadata.name : `${gw.metadata.name}-${cls}`}`, id);
+      if (cls === 'istio' || waypoint) this.addIdentity(identityOf(ns(gw), waypoint ? gw.metadata.name : `${gw.metadata.name}-${cls}`), id);
     }
     const nsWaypoint = new Map(this.objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata?.name, n.metadata?.labels?.['istio.io/use-waypoint']]));
     for (const svc of services) {
@@ -219,8 +220,7 @@ class Renderer {
 
   /** The node of the service or gateway that a Deployment's pods belong to. */
   private workloadNode(ns: string, d: any): string | undefined {
-    const sa = `ns/${ns}/sa/${d.spec?.template?.spec?.serviceAccountName ?? 'default'}`;
-    return this.identities.get(sa)?.[0];
+    return this.identities.get(identityOf(ns, d.spec?.template?.spec?.serviceAccountName ?? 'default'))?.[0];
   }
 
   private node(ns: string, key: string, text: string, shape: string): string {
