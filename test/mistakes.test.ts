@@ -48,6 +48,26 @@ describe('mistakes accepted silently are refused', () => {
       .toThrow('test/api: allowFrom: caller 1 is not a mesh service or gateway (got the string "front"): pass MeshService, MeshService.fromServiceAttributes or IngressGateway objects, or use AuthorizationPolicy with Source.principals for raw principals');
   });
 
+  test('policies on pods that have no proxy to enforce them', () => {
+    const { chart, api, plain } = setup();
+    const batch = new MeshService(chart, 'batch', { namespace: plain, image: 'batch:1', port: 80 });
+    const why = 'namespace "legacy" has injection disabled: its pods have no proxy to enforce';
+    const fix = 'enable injection there (or the ambient data plane), or remove';
+    expect(() => new AuthorizationPolicy(chart, 'a', { namespace: plain, rules: [{ from: [Source.services(api)] }] }))
+      .toThrow(`test/a: ${why} the policy; ${fix} the policy`);
+    expect(() => new AuthorizationPolicy(chart, 'b', { workload: batch, rules: [{ from: [Source.services(api)] }] })).toThrow(`test/b: ${why} the policy`);
+    expect(() => new JwtAuthentication(chart, 'j', { namespace: plain, issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json' }] }))
+      .toThrow(`test/j: ${why} the policy`);
+    expect(() => new MtlsPolicy(chart, 'm', { namespace: plain })).toThrow(`test/m: ${why} the mutual TLS policy; ${fix} the mutual TLS policy`);
+    expect(() => new MtlsPolicy(chart, 'm2', { workload: batch })).toThrow(`test/m2: ${why} the mutual TLS policy`);
+    expect(() => plain.denyByDefault()).toThrow(`test/legacy: ${why} the deny-by-default policy; ${fix} the deny-by-default policy`);
+    expect(() => batch.allowFrom(api)).toThrow(`test/batch: ${why} allowFrom; ${fix} allowFrom`);
+    // The root namespace has no injection, and a policy there is mesh-wide: that is how Istio scopes it.
+    const root = new MeshNamespace(chart, 'istio-system', { injection: false });
+    expect(() => new MtlsPolicy(chart, 'mesh', { namespace: root })).not.toThrow();
+    expect(() => root.denyByDefault()).not.toThrow();
+  });
+
   test('HTTP methods in lower case, which never match', () => {
     const { chart, api } = setup();
     expect(() => new AuthorizationPolicy(chart, 'p', { workload: api, rules: [{ to: [{ methods: ['get'] }] }] }))

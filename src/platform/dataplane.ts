@@ -32,6 +32,18 @@ export function isAmbient(ns: { readonly dataplaneMode: DataplaneMode }): boolea
   return ns.dataplaneMode === DataplaneMode.AMBIENT;
 }
 
+/**
+ * Throws when `ns` has injection disabled and is not the mesh's root namespace (where a policy is
+ * mesh-wide): no pod there has a proxy, so a policy on its pods would never be enforced.
+ * @internal
+ */
+export function checkEnforced(scope: IConstruct, what: string, ns: { readonly name: string; readonly dataplaneMode: DataplaneMode },
+  rootNamespace: string | undefined): void {
+  if (ns.dataplaneMode !== DataplaneMode.NONE || ns.name === rootNamespace) return;
+  throw new Error(`${scope.node.path}: namespace "${ns.name}" has injection disabled: its pods have no proxy to enforce ${what}; `
+    + `enable injection there (or the ambient data plane), or remove ${what}`);
+}
+
 /** Per namespace: `true` once it denies by default, else what waits for that. */
 const DENIED = new WeakMap<IConstruct, true | (() => void)[]>();
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
-import { DataplaneMode, RouteApi, markDeniedByDefault } from './dataplane';
+import { DataplaneMode, RouteApi, checkEnforced, markDeniedByDefault } from './dataplane';
 import { MeshPlatform } from './mesh-platform';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkInstance, checkProps, checkString } from '../core/check';
@@ -176,6 +176,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   public denyByDefault(): AuthorizationPolicy {
     const existing = this.node.tryFindChild('DenyByDefault') as AuthorizationPolicy | undefined;
     if (existing) return existing;
+    checkEnforced(this, 'the deny-by-default policy', this, MeshPlatform.tryOf(this)?.rootNamespace);
     const policy = new (security().AuthorizationPolicy)(this, 'DenyByDefault', {
       metadata: { name: 'allow-nothing', namespace: this.name },
       spec: {},

@@ -3,6 +3,7 @@ import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } fr
 import { security } from '../core/l1';
 import { checkRange } from '../core/names';
 import type { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
+import { checkEnforced } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { MeshPlatform } from '../platform/mesh-platform';
 import { checkDestination } from '../traffic/destination';
@@ -98,6 +99,8 @@ export class MtlsPolicy extends Construct {
       portLevelMtls[port] = { mode: mode as string as PeerAuthenticationSpecPortLevelMtlsMode };
     }
 
+    const scoped = workload?.namespace ?? props.namespace;
+    if (scoped) checkEnforced(this, 'the mutual TLS policy', scoped, (props.platform ?? MeshPlatform.tryOf(this))?.rootNamespace);
     const namespace = workload?.namespace.name ?? props.namespace?.name
       ?? (props.platform ?? MeshPlatform.of(this)).rootNamespace;
     this.workload = workload;

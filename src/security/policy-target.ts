@@ -1,7 +1,9 @@
 import { IConstruct } from 'constructs';
 import { checkNamespaceRef } from '../core/check';
 import type { AmbientTarget } from '../platform/ambient-policy';
+import { checkEnforced } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
+import { MeshPlatform } from '../platform/mesh-platform';
 import type { IWaypoint } from '../platform/waypoint-enrollment';
 import { checkDestination } from '../traffic/destination';
 import type { IMeshService } from '../workloads/mesh-service-base';
@@ -64,6 +66,8 @@ export function policyTarget(scope: IConstruct, t: PolicyTargetOptions):
   if (t.waypoint && typeof (t.waypoint as any).principal !== 'string') {
     throw new Error(`${scope.node.path}: \`waypoint\` must be a Waypoint, got ${typeof t.waypoint === 'string' ? `the string "${t.waypoint}"` : typeof t.waypoint}`);
   }
+  const enforcedIn = t.workload?.namespace ?? t.namespace;
+  if (enforcedIn) checkEnforced(scope, 'the policy', enforcedIn, MeshPlatform.tryOf(scope)?.rootNamespace);
   if (t.workload) {
     const ambient = { namespace: t.workload.namespace, service: t.workload };
     return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name, ambient };
