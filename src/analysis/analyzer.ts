@@ -244,6 +244,14 @@ export function analyzeFiles(
   return findings.map((f) => ({ ...f, line: lineOf.get(`${f.file}\0${f.resource}`) }));
 }
 
+/**
+ * The objects of YAML files read as kubectl reads them (List items included), e.g. objects to assume.
+ * @internal
+ */
+export function objectsOfFiles(files: { file: string; text: string }[]): any[] {
+  return files.flatMap((f) => parseYaml(f.text, f.file)).map((s) => s.obj);
+}
+
 /** `CODE Severity Kind ns/name [path]: message. Fix: fix`. */
 export function formatFinding(f: Finding): string {
   const where = f.path ? ` (${f.path})` : f.file ? ` (${f.file})` : '';

@@ -3,14 +3,17 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { AnalyzerOptions, analyzeFiles, LocatedFinding } from './analyzer';
+import { AnalyzerOptions, analyzeFiles, LocatedFinding, objectsOfFiles } from './analyzer';
 import { github, json, junit, OUTPUT_FORMATS, OutputFormat, Report, sarif, STDIN, summary, textLines } from './cli-output';
 import { Severity } from './finding';
 
 const USAGE = `usage: cdk8s-mesh-analyze [--output text|json|sarif|github|junit] [--meshConfigFile FILE]
-       [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors] [--root-namespace NS] <file|dir|- ...>
+       [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors] [--root-namespace NS]
+       [--assume file|dir ...] <file|dir|- ...>
 Analyzes the objects of all inputs together: files, directories (recursively, *.yaml, *.yml, *.json)
 and - for standard input. --meshConfigFile reads a MeshConfig YAML as the mesh's config.
+--assume reads objects that exist in the cluster but are owned elsewhere (an installed gateway,
+another team's services): references to them resolve, and nothing is reported about them.
 Exits 1 if a finding fails (errors; warnings with --warnings-as-errors), 2 on usage or read errors.`;
 
 /** Where manifests come from: files, directory trees, standard input. */
@@ -23,6 +26,7 @@ const MANIFEST = /\.(ya?ml|json)$/i;
 export function runCli(args: string[], out: (line: string) => void, err: (line: string) => void,
   readStdin: () => string = () => readFileSync(0, 'utf8')): number {
   const inputs: string[] = [];
+  const assumeInputs: string[] = [];
   const suppress: string[] = [];
   let warningsAsErrors = false;
   let rootNamespace: string | undefined;
@@ -43,6 +47,10 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
     } else if (flag === '--meshConfigFile') {
       meshConfigFile = value();
       if (!meshConfigFile) return usage(err, '--meshConfigFile needs a file');
+    } else if (flag === '--assume') {
+      const v = value();
+      if (!v) return usage(err, '--assume needs a file or directory');
+      assumeInputs.push(v);
     } else if (flag === '--output' || flag === '-o') {
       const v = value();
       if (!OUTPUT_FORMATS.includes(v as OutputFormat)) return usage(err, `--output must be one of ${OUTPUT_FORMATS.join(', ')}`);
@@ -63,7 +71,8 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
     const meshConfig = meshConfigFile === undefined ? undefined : readMeshConfig(meshConfigFile, readFileSync(meshConfigFile, 'utf8'));
     const options: AnalyzerOptions = { suppress, warningsAsErrors, rootNamespace: rootNamespace ?? meshConfig?.rootNamespace };
     // All inputs form one object set, so references across files resolve.
-    const findings = analyzeFiles(files, options, [], meshConfig === undefined ? {} : { meshConfig });
+    const assumed = objectsOfFiles(assumeInputs.flatMap(manifests));
+    const findings = analyzeFiles(files, options, assumed, meshConfig === undefined ? {} : { meshConfig });
     const fatal = (f: LocatedFinding) => f.severity === Severity.ERROR || (warningsAsErrors && f.severity === Severity.WARNING);
     const report: Report = { findings, files: files.map((f) => f.file), fatal, tool: packageInfo() };
     if (output === 'text') {

@@ -77,6 +77,20 @@ describe('cdk8s-mesh-analyze inputs', () => {
     expect([bad.code, bad.err]).toEqual([2, [`cdk8s-mesh-analyze: ${join(root, 'bad.yaml')}: a MeshConfig is a YAML mapping`]]);
   });
 
+  test('--assume: objects owned elsewhere resolve references and are not reported on', () => {
+    // The Gateway exists in the cluster (installed elsewhere); its pods are not among the inputs,
+    // which analyzed would be IST0101 (no workload for its selector).
+    const gateway = 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: missing, namespace: app }\n'
+      + 'spec: { selector: { istio: ingressgateway }, servers: [{ hosts: ["*"], port: { number: 80, name: http, protocol: HTTP } }] }\n';
+    const root = dir({ 'app.yaml': BROKEN, 'cluster/gateway.yaml': gateway });
+    const app = join(root, 'app.yaml');
+    expect(run([app, join(root, 'cluster')]).code).toBe(1);
+    const r = run(['--assume', join(root, 'cluster'), app]);
+    expect([r.code, r.err, r.out]).toEqual([0, [], ['0 finding(s) in 1 file(s)']]);
+    expect(run([`--assume=${join(root, 'cluster', 'gateway.yaml')}`, app]).code).toBe(0);
+    expect(run(['--assume']).code).toBe(2);
+  });
+
   test('usage and read errors exit 2', () => {
     expect(run(['--output', 'xml', 'x.yaml'])).toMatchObject({ code: 2, err: ['cdk8s-mesh-analyze: --output must be one of text, json, sarif, github, junit', expect.any(String)] });
     const missing = join(tmpdir(), 'mesh-cli-does-not-exist');
