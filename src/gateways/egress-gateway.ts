@@ -139,13 +139,11 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       disruptionBudget: props.disruptionBudget,
       resources: props.resources,
     });
-    this.deployment = workload.deployment;
-    this.service = workload.service;
-    this.serviceAccount = workload.serviceAccount;
-    this.role = workload.role;
-    this.roleBinding = workload.roleBinding;
-    this.autoscaler = workload.autoscaler;
-    this.disruptionBudget = workload.disruptionBudget;
+    // The workload's objects are the gateway's properties of the same names.
+    ({
+      deployment: this.deployment, service: this.service, serviceAccount: this.serviceAccount, role: this.role,
+      roleBinding: this.roleBinding, autoscaler: this.autoscaler, disruptionBudget: this.disruptionBudget,
+    } = workload);
 
     // Both servers terminate the mesh's mutual TLS; the rendered lists are read at synth, so later routes land in them.
     const mutual = networking().GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL;

@@ -264,13 +264,11 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
         disruptionBudget: props.disruptionBudget,
         resources: props.resources,
       });
-      this.deployment = workload.deployment;
-      this.service = workload.service;
-      this.serviceAccount = workload.serviceAccount;
-      this.role = workload.role;
-      this.roleBinding = workload.roleBinding;
-      this.autoscaler = workload.autoscaler;
-      this.disruptionBudget = workload.disruptionBudget;
+      // The workload's objects are the gateway's properties of the same names.
+      ({
+        deployment: this.deployment, service: this.service, serviceAccount: this.serviceAccount, role: this.role,
+        roleBinding: this.roleBinding, autoscaler: this.autoscaler, disruptionBudget: this.disruptionBudget,
+      } = workload);
     }
     const metadata = { name: this.name, namespace: this.namespace.name };
 
