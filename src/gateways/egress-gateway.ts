@@ -134,11 +134,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       selectorLabels: this.selectorLabels,
       // Only the mesh sends traffic to an egress gateway.
       serviceType: 'ClusterIP',
-      replicas: props.replicas,
-      autoscaling: props.autoscaling,
-      disruptionBudget: props.disruptionBudget,
-      resources: props.resources,
-    });
+    }, props);
     // The workload's objects are the gateway's properties of the same names.
     ({
       deployment: this.deployment, service: this.service, serviceAccount: this.serviceAccount, role: this.role,

@@ -18,6 +18,13 @@ export interface GatewayWorkloadOptions {
   readonly selectorLabels: Record<string, string>;
   /** Kubernetes Service type. */
   readonly serviceType: string;
+}
+
+/**
+ * How many gateway pods run, and with what (the props of the gateways that deploy one).
+ * @internal
+ */
+export interface GatewaySizing {
   readonly replicas?: number;
   readonly autoscaling?: AutoscalingOptions;
   readonly disruptionBudget?: DisruptionBudget;
@@ -47,7 +54,7 @@ export interface GatewayWorkloadObjects {
  * Created as children of `scope`.
  * @internal
  */
-export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): GatewayWorkloadObjects {
+export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions, sizing: GatewaySizing): GatewayWorkloadObjects {
   if (!o.namespace.injection) {
     throw new Error(`${scope.node.path}: namespace "${o.namespace.name}" has injection disabled, but the gateway's proxy (image: auto) is injected: put the gateway in a namespace with injection on`);
   }
@@ -70,9 +77,9 @@ export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): Ga
     ? { ...o.selectorLabels }
     : { ...o.selectorLabels, 'sidecar.istio.io/inject': 'true' };
   // Production defaults: an autoscaler unless the count is fixed, and a budget once there can be two pods.
-  const autoscaling = o.autoscaling ?? (o.replicas === undefined ? {} : undefined);
-  const replicas = resolveReplicas(scope, o.replicas, autoscaling);
-  const disruptionBudget = o.disruptionBudget ?? (autoscaling || replicas! > 1 ? DisruptionBudget.maxUnavailable(1) : undefined);
+  const autoscaling = sizing.autoscaling ?? (sizing.replicas === undefined ? {} : undefined);
+  const replicas = resolveReplicas(scope, sizing.replicas, autoscaling);
+  const disruptionBudget = sizing.disruptionBudget ?? (autoscaling || replicas! > 1 ? DisruptionBudget.maxUnavailable(1) : undefined);
   // The `istio` label marks gateway objects as Istio's own, as Istio's gateway chart does (the
   // analyzers exempt them from application port-naming rules: IST0118, KIA0601, KIA0701).
   const labelled = { ...metadata, labels: o.selectorLabels };
@@ -88,7 +95,7 @@ export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions): Ga
           containers: [{
             name: 'istio-proxy',
             image: 'auto', // replaced by the injector with the mesh's proxy image
-            resources: kubeResources(`${scope.node.path}: resources`, o.resources, {
+            resources: kubeResources(`${scope.node.path}: resources`, sizing.resources, {
               cpuRequest: Cpu.millis(100),
               memoryRequest: Size.mebibytes(64),
               cpuLimit: Cpu.millis(200),

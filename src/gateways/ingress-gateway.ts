@@ -259,11 +259,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
         name: this.name,
         selectorLabels: this.selectorLabels,
         serviceType: props.serviceType ?? GatewayServiceType.LOAD_BALANCER,
-        replicas: props.replicas,
-        autoscaling: props.autoscaling,
-        disruptionBudget: props.disruptionBudget,
-        resources: props.resources,
-      });
+      }, props);
       // The workload's objects are the gateway's properties of the same names.
       ({
         deployment: this.deployment, service: this.service, serviceAccount: this.serviceAccount, role: this.role,
