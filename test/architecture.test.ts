@@ -1,7 +1,7 @@
 // The source tree's imports point one way: no module imports itself through others, and the
-// folders (core, analysis, platform, traffic, workloads, security, gateways, telemetry, diagram)
-// form layers, so that no folder imports a folder that imports it. Type-only imports count: they
-// tie the files together as much as values do.
+// folders form layers (core, analysis, platform, traffic, workloads, security, gateways,
+// telemetry, diagram), each importing only those before it. Type-only imports count: they tie
+// the files together as much as values do.
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 
@@ -74,17 +74,28 @@ test('no module imports itself through other modules', () => {
   expect(cycles(modules)).toEqual([]);
 });
 
-test('no folder imports a folder that imports it', () => {
-  const folders = new Map<string, Set<string>>();
-  for (const [from, tos] of modules) {
-    const f = folderOf(from);
-    if (f === '.') continue; // index.ts exports everything
-    for (const to of tos) {
-      const t = folderOf(to);
-      if (t !== f) folders.set(f, (folders.get(f) ?? new Set()).add(t));
-    }
+/** The folders as docs/development.md lists them: each imports only those before it. */
+const LAYERS = ['core', 'analysis', 'platform', 'traffic', 'workloads', 'security', 'gateways', 'telemetry', 'diagram'];
+
+/** Folder → the other folders its modules import (index.ts, which exports everything, left out). */
+const folders = new Map<string, Set<string>>();
+for (const [from, tos] of modules) {
+  const f = folderOf(from);
+  if (f === '.') continue;
+  for (const to of tos) {
+    const t = folderOf(to);
+    if (t !== f) folders.set(f, (folders.get(f) ?? new Set()).add(t));
   }
+}
+
+test('no folder imports a folder that imports it', () => {
   expect(cycles(folders)).toEqual([]);
+});
+
+test('each folder imports only the layers below it, as docs/development.md lists them', () => {
+  expect([...new Set([...modules.keys()].map(folderOf))].filter((f) => f !== '.').sort()).toEqual([...LAYERS].sort());
+  const upward = [...folders].flatMap(([f, tos]) => [...tos].filter((t) => LAYERS.indexOf(t) > LAYERS.indexOf(f)).map((t) => `${f} -> ${t}`));
+  expect(upward).toEqual([]);
 });
 
 test('the cycle check finds cycles', () => {
