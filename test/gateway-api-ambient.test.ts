@@ -116,10 +116,48 @@ describe('GatewayApiIngress', () => {
       .toThrow(/test\/gw: Cloud Service Mesh \(asm-managed-istiod\) documents no in-cluster `istio` GatewayClass.*Use IngressGateway.*GatewayClass.gke.*mesh routing with HTTPRoutes \(RouteApi.GATEWAY_API\) is supported/);
   });
 
-  test('error: MUTUAL TLS is not offered on the Gateway API ingress', () => {
+  test('MUTUAL TLS: client certificates verified against CA ConfigMaps (spec.tls.frontend), a ReferenceGrant across namespaces', () => {
     const chart = istio();
-    expect(() => new GatewayApiIngress(chart, 'gw', { namespace: new MeshNamespace(chart, 'edge'), tls: { mode: GatewayTlsMode.MUTUAL, certificates: [{ secretName: 'c' }] } }))
-      .toThrow('test/gw: tls.mode MUTUAL (client certificates) is not offered on the Gateway API ingress: use IngressGateway with GatewayTlsMode.MUTUAL');
+    const ns = new MeshNamespace(chart, 'edge');
+    const web = new MeshService(chart, 'web', { namespace: ns, image: 'w:1', port: 8080 });
+    const gw = new GatewayApiIngress(chart, 'gw', {
+      namespace: ns,
+      hosts: ['api.example.com'],
+      tls: {
+        mode: GatewayTlsMode.MUTUAL,
+        certificates: [{ secretName: 'api-cert' }],
+        clientCertificateAuthorities: [{ configMapName: 'partner-ca' }, { configMapName: 'shared-ca', namespace: 'pki' }],
+      },
+    });
+    gw.route({ to: web });
+    const objects = synthValid(chart);
+    const gateway = find(objects, 'Gateway', 'ingress', 'edge');
+    expect(gateway.spec.tls).toEqual({
+      frontend: { default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'partner-ca' }, { group: '', kind: 'ConfigMap', name: 'shared-ca', namespace: 'pki' }] } } },
+    });
+    expect(gateway.spec.listeners.find((l: any) => l.protocol === 'HTTPS').tls).toEqual({ mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'api-cert' }] });
+    expect(find(objects, 'ReferenceGrant', 'from-edge-to-configmaps', 'pki').spec).toEqual({
+      from: [{ group: GW, kind: 'Gateway', namespace: 'edge' }],
+      to: [{ group: '', kind: 'ConfigMap', name: 'shared-ca' }],
+    });
+  });
+
+  test('errors: MUTUAL without client CAs, client CAs without MUTUAL, MUTUAL on a GKE class', () => {
+    const chart = meshChart(MeshPlatform.cloudServiceMesh());
+    const istioChart = istio();
+    const ns = new MeshNamespace(istioChart, 'edge');
+    const certificates = [{ secretName: 'c' }];
+    expect(() => new GatewayApiIngress(istioChart, 'a', { namespace: ns, tls: { mode: GatewayTlsMode.MUTUAL, certificates } }))
+      .toThrow('test/a: tls.mode MUTUAL needs tls.clientCertificateAuthorities (1 to 8 ConfigMaps with ca.crt) to verify client certificates, got 0');
+    expect(() => new GatewayApiIngress(istioChart, 'b', { namespace: ns, tls: { certificates, clientCertificateAuthorities: [{ configMapName: 'ca' }] } }))
+      .toThrow('test/b: tls.clientCertificateAuthorities verify client certificates, which only tls.mode MUTUAL asks for: set the mode, or remove them');
+    expect(() => new GatewayApiIngress(istioChart, 'c', { namespace: ns, tls: { mode: GatewayTlsMode.MUTUAL, clientCertificateAuthorities: [{ configMapName: 'ca' }] } }))
+      .toThrow('test/c: tls.certificates are required to terminate TLS: name the Secrets that hold them');
+    expect(() => new GatewayApiIngress(chart, 'lb', {
+      namespace: new MeshNamespace(chart, 'edge'),
+      gatewayClass: GatewayClass.gke(GkeGatewayClass.GLOBAL_EXTERNAL_MANAGED),
+      tls: { mode: GatewayTlsMode.MUTUAL, certificates, clientCertificateAuthorities: [{ configMapName: 'ca' }] },
+    })).toThrow('test/lb: class gke-l7-global-external-managed does not take client certificate validation from the Gateway (spec.tls.frontend): GKE configures mutual TLS on the load balancer with a ServerTLSPolicy; use SIMPLE here, or GatewayClass.istio() for MUTUAL');
   });
 
   test('error: a route feature the Gateway API lacks names IngressGateway', () => {

@@ -113,14 +113,32 @@ export interface TlsCertificateRef {
   readonly namespace?: string;
 }
 
+/** CA certificates in a ConfigMap (key `ca.crt`), which client certificates must chain to. */
+export interface CaCertificateRef {
+  /** The ConfigMap's name. */
+  readonly configMapName: string;
+  /**
+   * The ConfigMap's namespace (another namespace gets a ReferenceGrant that lets the Gateway read it).
+   * @default - the gateway's namespace
+   */
+  readonly namespace?: string;
+}
+
 /** TLS on port 443 of a Gateway API ingress. */
 export interface GatewayApiTlsOptions {
   /**
-   * How TLS is handled: SIMPLE terminates it (listener `tls.mode: Terminate`), PASSTHROUGH routes the
-   * encrypted stream by SNI (`routeTls`). MUTUAL is not offered here (use `IngressGateway`).
+   * How TLS is handled: SIMPLE terminates it (listener `tls.mode: Terminate`), MUTUAL terminates it
+   * and requires a client certificate that chains to `clientCertificateAuthorities` (the Gateway's
+   * `spec.tls.frontend`), PASSTHROUGH routes the encrypted stream by SNI (`routeTls`).
    * @default GatewayTlsMode.SIMPLE
    */
   readonly mode?: GatewayTlsMode;
+  /**
+   * With MUTUAL: the CA certificates that verify the clients' certificates (at most 8; one is what
+   * every implementation supports). Connections without a valid client certificate are refused.
+   * @default - none (required with MUTUAL, and only with it)
+   */
+  readonly clientCertificateAuthorities?: CaCertificateRef[];
   /**
    * The certificates (listener `certificateRefs`). Required unless PASSTHROUGH.
    * @default - none (PASSTHROUGH)
@@ -217,6 +235,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     checkEnum(this, 'tls.mode', props.tls?.mode, GatewayTlsMode, 'GatewayTlsMode');
     checkList(this, 'hosts', props.hosts);
     checkList(this, 'tls.certificates', props.tls?.certificates);
+    checkList(this, 'tls.clientCertificateAuthorities', props.tls?.clientCertificateAuthorities);
     this.name = checkDnsLabel(this, 'gateway name', props.name ?? 'ingress');
     const platform = this.namespace.platform;
     if (this.gatewayClass.istioDeployed) {
@@ -247,11 +266,10 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     const listeners = this.hosts.map((h) => listener('HTTP', 80, h));
     const tls = props.tls;
     this.tlsMode = tls?.mode ?? (tls && GatewayTlsMode.SIMPLE);
+    let gatewayTls: any;
     if (tls) {
       const passthrough = this.tlsMode === GatewayTlsMode.PASSTHROUGH;
-      if (this.tlsMode === GatewayTlsMode.MUTUAL) {
-        throw new Error(`${this.node.path}: tls.mode MUTUAL (client certificates) is not offered on the Gateway API ingress: use IngressGateway with GatewayTlsMode.MUTUAL`);
-      }
+      gatewayTls = this.clientValidation(tls);
       const certificates = tls.certificates ?? [];
       if (passthrough === (certificates.length > 0)) {
         throw new Error(`${this.node.path}: tls.certificates ${passthrough ? 'do not apply to PASSTHROUGH (the service holds the certificate): remove them' : 'are required to terminate TLS: name the Secrets that hold them'}`);
@@ -289,6 +307,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
         listeners,
         infrastructure: infra && (infra.labels || infra.annotations)
           ? { labels: infra.labels && sortedRecord(infra.labels), annotations: infra.annotations && sortedRecord(infra.annotations) } : undefined,
+        tls: gatewayTls,
       },
     });
 
@@ -339,6 +358,29 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     const ctx = this.context(grpc ? 'GRPCRoute' : 'HTTPRoute');
     const rules = grpc ? gatewayApiGrpcRules(ctx, route, first) : gatewayApiHttpRules(ctx, route, first!);
     this.addRules(ctx.kind, hosts, rules);
+  }
+
+  /** The Gateway's `spec.tls` for MUTUAL: client certificates verified against the CA ConfigMaps. */
+  private clientValidation(tls: GatewayApiTlsOptions): any {
+    const cas = tls.clientCertificateAuthorities ?? [];
+    if (this.tlsMode !== GatewayTlsMode.MUTUAL) {
+      if (cas.length) throw new Error(`${this.node.path}: tls.clientCertificateAuthorities verify client certificates, which only tls.mode MUTUAL asks for: set the mode, or remove them`);
+      return undefined;
+    }
+    if (this.gatewayClass.name.startsWith('gke-')) {
+      throw new Error(`${this.node.path}: class ${this.gatewayClass.name} does not take client certificate validation from the Gateway (spec.tls.frontend): `
+        + 'GKE configures mutual TLS on the load balancer with a ServerTLSPolicy; use SIMPLE here, or GatewayClass.istio() for MUTUAL');
+    }
+    if (cas.length === 0 || cas.length > 8) {
+      throw new Error(`${this.node.path}: tls.mode MUTUAL needs tls.clientCertificateAuthorities (1 to 8 ConfigMaps with ca.crt) to verify client certificates, got ${cas.length}`);
+    }
+    const caCertificateRefs = cas.map((ca) => {
+      checkDnsLabel(this, 'CA ConfigMap name', ca.configMapName);
+      const namespace = ca.namespace === undefined || ca.namespace === this.namespace.name ? undefined : checkDnsLabel(this, 'CA ConfigMap namespace', ca.namespace);
+      if (namespace) grantReference(this, { kind: 'Gateway', namespace: this.namespace.name }, { kind: 'ConfigMap', namespace, name: ca.configMapName });
+      return { group: '', kind: 'ConfigMap', name: ca.configMapName, namespace };
+    });
+    return { frontend: { default: { validation: { caCertificateRefs } } } };
   }
 
   /** Routes TLS streams by SNI host to a service that terminates TLS itself (a TLSRoute; needs `tls.mode: PASSTHROUGH`). */

@@ -143,7 +143,7 @@ export function tlsBackendRef(ctx: RouteContext, svc: IMeshDestination, port: nu
  * target's namespace (one per source namespace and target kind, naming each target), written once per chart.
  * @internal
  */
-export function grantReference(scope: IConstruct, from: { kind: string; namespace: string }, to: { kind: 'Service' | 'Secret'; namespace: string; name: string }): void {
+export function grantReference(scope: IConstruct, from: { kind: string; namespace: string }, to: { kind: 'Service' | 'Secret' | 'ConfigMap'; namespace: string; name: string }): void {
   const chart = Chart.of(scope);
   const id = `ReferenceGrant-${to.namespace}-${from.namespace}-${to.kind}`;
   let grant = chart.node.tryFindChild(id) as Grant | undefined;
