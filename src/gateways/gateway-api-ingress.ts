@@ -275,12 +275,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
         throw new Error(`${this.node.path}: tls.certificates ${passthrough ? 'do not apply to PASSTHROUGH (the service holds the certificate): remove them' : 'are required to terminate TLS: name the Secrets that hold them'}`);
       }
       if (passthrough && tls.redirectHttp) throw new Error(`${this.node.path}: tls.redirectHttp needs a terminating mode (SIMPLE), not PASSTHROUGH`);
-      const certificateRefs = certificates.map((c) => {
-        checkDnsLabel(this, 'certificate Secret name', c.secretName);
-        const namespace = c.namespace === undefined || c.namespace === this.namespace.name ? undefined : checkDnsLabel(this, 'certificate namespace', c.namespace);
-        if (namespace) grantReference(this, { kind: 'Gateway', namespace: this.namespace.name }, { kind: 'Secret', namespace, name: c.secretName });
-        return { group: '', kind: 'Secret', name: c.secretName, namespace };
-      });
+      const certificateRefs = certificates.map((c) => this.coreRef('Secret', c.secretName, c.namespace, 'certificate Secret name', 'certificate namespace'));
       listeners.push(...this.hosts.map((h) => passthrough
         ? listener('TLS', 443, h, { mode: 'Passthrough' })
         : listener('HTTPS', 443, h, { mode: 'Terminate', certificateRefs })));
@@ -374,13 +369,19 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     if (cas.length === 0 || cas.length > 8) {
       throw new Error(`${this.node.path}: tls.mode MUTUAL needs tls.clientCertificateAuthorities (1 to 8 ConfigMaps with ca.crt) to verify client certificates, got ${cas.length}`);
     }
-    const caCertificateRefs = cas.map((ca) => {
-      checkDnsLabel(this, 'CA ConfigMap name', ca.configMapName);
-      const namespace = ca.namespace === undefined || ca.namespace === this.namespace.name ? undefined : checkDnsLabel(this, 'CA ConfigMap namespace', ca.namespace);
-      if (namespace) grantReference(this, { kind: 'Gateway', namespace: this.namespace.name }, { kind: 'ConfigMap', namespace, name: ca.configMapName });
-      return { group: '', kind: 'ConfigMap', name: ca.configMapName, namespace };
-    });
+    const caCertificateRefs = cas.map((ca) => this.coreRef('ConfigMap', ca.configMapName, ca.namespace, 'CA ConfigMap name', 'CA ConfigMap namespace'));
     return { frontend: { default: { validation: { caCertificateRefs } } } };
+  }
+
+  /**
+   * The Gateway's reference to a core object (a certificate Secret, a CA ConfigMap): the namespace
+   * only when it is another one, which gets a ReferenceGrant letting the Gateway read the object.
+   */
+  private coreRef(kind: 'Secret' | 'ConfigMap', name: string, namespace: string | undefined, nameWhat: string, namespaceWhat: string) {
+    checkDnsLabel(this, nameWhat, name);
+    const other = namespace === undefined || namespace === this.namespace.name ? undefined : checkDnsLabel(this, namespaceWhat, namespace);
+    if (other) grantReference(this, { kind: 'Gateway', namespace: this.namespace.name }, { kind, namespace: other, name });
+    return { group: '', kind, name, namespace: other };
   }
 
   /** Routes TLS streams by SNI host to a service that terminates TLS itself (a TLSRoute; needs `tls.mode: PASSTHROUGH`). */
