@@ -37,9 +37,9 @@ export function isAmbient(ns: { readonly dataplaneMode: DataplaneMode }): boolea
  * mesh-wide): no pod there has a proxy, so a policy on its pods would never be enforced.
  * @internal
  */
-export function checkEnforced(scope: IConstruct, what: string, ns: { readonly name: string; readonly dataplaneMode: DataplaneMode },
-  rootNamespace: string | undefined): void {
-  if (ns.dataplaneMode !== DataplaneMode.NONE || ns.name === rootNamespace) return;
+export function checkEnforced(scope: IConstruct, what: string,
+  ns: { readonly name: string; readonly dataplaneMode: DataplaneMode; readonly platform: { readonly rootNamespace: string } }): void {
+  if (ns.dataplaneMode !== DataplaneMode.NONE || ns.name === ns.platform.rootNamespace) return;
   throw new Error(`${scope.node.path}: namespace "${ns.name}" has injection disabled: its pods have no proxy to enforce ${what}; `
     + `enable injection there (or the ambient data plane), or remove ${what}`);
 }

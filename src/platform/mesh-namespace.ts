@@ -176,7 +176,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
   public denyByDefault(): AuthorizationPolicy {
     const existing = this.node.tryFindChild('DenyByDefault') as AuthorizationPolicy | undefined;
     if (existing) return existing;
-    checkEnforced(this, 'the deny-by-default policy', this, MeshPlatform.tryOf(this)?.rootNamespace);
+    checkEnforced(this, 'the deny-by-default policy', this);
     const policy = new (security().AuthorizationPolicy)(this, 'DenyByDefault', {
       metadata: { name: 'allow-nothing', namespace: this.name },
       spec: {},

@@ -100,7 +100,7 @@ export class MtlsPolicy extends Construct {
     }
 
     const scoped = workload?.namespace ?? props.namespace;
-    if (scoped) checkEnforced(this, 'the mutual TLS policy', scoped, (props.platform ?? MeshPlatform.tryOf(this))?.rootNamespace);
+    if (scoped) checkEnforced(this, 'the mutual TLS policy', scoped);
     const namespace = workload?.namespace.name ?? props.namespace?.name
       ?? (props.platform ?? MeshPlatform.of(this)).rootNamespace;
     this.workload = workload;

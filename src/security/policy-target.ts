@@ -3,7 +3,6 @@ import { checkNamespaceRef } from '../core/check';
 import type { AmbientTarget } from '../platform/ambient-policy';
 import { checkEnforced } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
-import { MeshPlatform } from '../platform/mesh-platform';
 import type { IWaypoint } from '../platform/waypoint-enrollment';
 import { checkDestination } from '../traffic/destination';
 import type { IMeshService } from '../workloads/mesh-service-base';
@@ -67,7 +66,7 @@ export function policyTarget(scope: IConstruct, t: PolicyTargetOptions):
     throw new Error(`${scope.node.path}: \`waypoint\` must be a Waypoint, got ${typeof t.waypoint === 'string' ? `the string "${t.waypoint}"` : typeof t.waypoint}`);
   }
   const enforcedIn = t.workload?.namespace ?? t.namespace;
-  if (enforcedIn) checkEnforced(scope, 'the policy', enforcedIn, MeshPlatform.tryOf(scope)?.rootNamespace);
+  if (enforcedIn) checkEnforced(scope, 'the policy', enforcedIn);
   if (t.workload) {
     const ambient = { namespace: t.workload.namespace, service: t.workload };
     return { namespace: t.workload.namespace.name, matchLabels: t.workload.selectorLabels, name: t.workload.name, ambient };

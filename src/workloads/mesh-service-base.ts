@@ -12,7 +12,6 @@ import type { AuthorizationPolicy } from '../imports/security.istio.io';
 import { attachPolicy, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, RouteApi, checkEnforced } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
-import { MeshPlatform } from '../platform/mesh-platform';
 import { IMeshDestination, defaultHttpPort } from '../traffic/destination';
 import { IEgressTarget } from '../traffic/egress';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
@@ -189,7 +188,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       throw new Error(`${this.node.path}: allowFrom needs at least one caller (an ALLOW policy with no principals would deny everyone)`);
     }
     callers.forEach((c, i) => checkIdentity(`${this.node.path}: allowFrom`, i, c));
-    checkEnforced(this, 'allowFrom', this.namespace, MeshPlatform.tryOf(this)?.rootNamespace);
+    checkEnforced(this, 'allowFrom', this.namespace);
     if (!this.allowedPrincipals) {
       // The policy keeps a reference to this array: callers added later still land in it.
       this.allowedPrincipals = [];
