@@ -110,6 +110,25 @@ describe('GatewayApiIngress', () => {
       .toThrow('test/lb2: `infrastructure` configures the pods Istio deploys (GatewayClass.istio()), not class gke-l7-rilb: remove it');
   });
 
+  test('an installed class by name (GatewayClass.of) is taken as existing; a Gateway of a class nothing provides is reported (KIA1504)', () => {
+    const chart = istio();
+    const ns = new MeshNamespace(chart, 'edge');
+    const web = new MeshService(chart, 'web', { namespace: ns, image: 'w:1', port: 8080 });
+    new GatewayApiIngress(chart, 'lb', { namespace: ns, name: 'lb', gatewayClass: GatewayClass.of('envoy') }).route({ to: web });
+    new GatewayApiIngress(chart, 'remote', { namespace: ns, name: 'remote', gatewayClass: GatewayClass.of('istio-remote') }).route({ to: web });
+    const analyzer = mesh.MeshAnalyzer.attach(chart);
+    expect(analyzer.findings().filter((f) => f.code === 'KIA1504')).toEqual([]);
+    // The GatewayClass is assumed, not written.
+    expect(synthValid(chart).filter((o) => o.kind === 'GatewayClass')).toEqual([]);
+    new cdk8s.ApiObject(chart, 'typo', { apiVersion: `${GW}/v1`, kind: 'Gateway', metadata: { name: 'typo', namespace: 'edge' }, spec: { gatewayClassName: 'isito', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } });
+    expect(analyzer.findings().filter((f) => f.code === 'KIA1504')).toEqual([expect.objectContaining({
+      severity: 'Warning',
+      resource: 'Gateway edge/typo',
+      path: 'test/typo',
+      message: 'gatewayClassName "isito" is not a class istiod or GKE provides, nor a GatewayClass among the objects: no controller would program this Gateway',
+    })]);
+  });
+
   test('error: class istio on a managed platform says what Cloud Service Mesh supports', () => {
     const chart = meshChart(MeshPlatform.asmManaged());
     expect(() => new GatewayApiIngress(chart, 'gw', { namespace: new MeshNamespace(chart, 'edge') }))

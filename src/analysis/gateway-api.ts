@@ -1,5 +1,6 @@
 import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels, matchesLabels, push } from './mesh-index';
+import { ISTIO_GATEWAY_CLASSES, isBuiltInGatewayClass } from '../core/gateway-classes';
 import { hostMatches } from '../core/hosts';
 
 /** The Gateway API group; the index keys its kinds under it. */
@@ -23,7 +24,8 @@ const POLICY_KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry
 /**
  * Gateway API objects: routes to their parents (KIA1401; listeners, allowed namespaces and kinds,
  * hostnames) and backends (KIA1402, ports), ReferenceGrants for references across namespaces
- * (their source namespaces: KIA1601), listeners shared by Gateways (KIA1501, KIA1502), selectors on
+ * (their source namespaces: KIA1601), Gateways of a class nothing provides (KIA1504), listeners
+ * shared by Gateways (KIA1501, KIA1502), selectors on
  * the pods istiod deploys for a Gateway (IST0166), and in-mesh routes on ambient Services that no
  * waypoint applies. What the Gateway controller would report as a False condition is `GATEWAY_API`.
  */
@@ -54,6 +56,7 @@ export function checkGatewayApi(index: MeshIndex): void {
       }
     });
   }
+  checkGatewayClasses(index, gateways);
   checkSharedListeners(index, gateways);
   checkIneffectiveSelectors(index, gateways);
 
@@ -185,6 +188,22 @@ function checkAmbientParent(index: MeshIndex, route: Entry, where: string, servi
   if (!label || label === 'none') {
     index.report(route, CODE, Severity.WARNING, `${where}: Service ${service.namespace}/${service.name} is in ambient mode and uses no waypoint (no istio.io/use-waypoint label): nothing applies this route`,
       'add a waypoint for the Service or its namespace (Waypoint, addService / addNamespace)');
+  }
+}
+
+/**
+ * KIA1504: a Gateway whose class is neither one the cluster has without a manifest (istiod's, GKE's)
+ * nor a GatewayClass among the objects: no controller programs it, and nothing says so until someone
+ * reads its status. (Kiali checks against the classes in its configuration; the objects stand in.)
+ */
+function checkGatewayClasses(index: MeshIndex, gateways: Entry[]): void {
+  for (const gw of gateways) {
+    const name = gw.spec.gatewayClassName;
+    if (typeof name !== 'string' || isBuiltInGatewayClass(name) || index.get(kind('GatewayClass'), '', name)) continue;
+    const defined = index.of(kind('GatewayClass')).map((c) => c.name);
+    index.report(gw, 'KIA1504', Severity.WARNING, `gatewayClassName "${name}" is not a class istiod or GKE provides, nor a GatewayClass among the objects: no controller would program this Gateway`,
+      `use a class the cluster has (${[...ISTIO_GATEWAY_CLASSES, ...defined].join(', ')}, or GKE's gke-l7-*), or add the GatewayClass `
+      + '(cdk8s-mesh-analyze: pass it with --assume); in the library, GatewayClass.of() declares an installed class');
   }
 }
 

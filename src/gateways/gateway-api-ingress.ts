@@ -1,7 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayRouteOptions, GatewayServiceType, GatewayTlsMode, GatewayTlsRouteOptions, checkRouteHosts } from './ingress-gateway';
+import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { GkeGatewayClass, isBuiltInGatewayClass } from '../core/gateway-classes';
 import { checkHost, hostMatches, hostSlug } from '../core/hosts';
 import { gatewayApi } from '../core/l1';
 import { checkDnsLabel, sortedRecord } from '../core/names';
@@ -10,28 +12,6 @@ import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { checkInMesh, defaultHttpPort } from '../traffic/destination';
 import { MAX_RULES, RouteContext, gatewayApiGrpcRules, gatewayApiHttpRules, grantReference, tlsBackendRef } from '../traffic/gateway-api-route';
-
-/** A GKE-managed GatewayClass: a Google Cloud load balancer that GKE's Gateway controller configures. */
-export enum GkeGatewayClass {
-  /** Global external Application Load Balancer. */
-  GLOBAL_EXTERNAL_MANAGED = 'gke-l7-global-external-managed',
-  /** Global external Application Load Balancer, multi-cluster. */
-  GLOBAL_EXTERNAL_MANAGED_MC = 'gke-l7-global-external-managed-mc',
-  /** Regional external Application Load Balancer. */
-  REGIONAL_EXTERNAL_MANAGED = 'gke-l7-regional-external-managed',
-  /** Regional external Application Load Balancer, multi-cluster. */
-  REGIONAL_EXTERNAL_MANAGED_MC = 'gke-l7-regional-external-managed-mc',
-  /** Regional internal Application Load Balancer. */
-  REGIONAL_INTERNAL = 'gke-l7-rilb',
-  /** Regional internal Application Load Balancer, multi-cluster. */
-  REGIONAL_INTERNAL_MC = 'gke-l7-rilb-mc',
-  /** Cross-regional internal Application Load Balancer, multi-cluster. */
-  CROSS_REGIONAL_INTERNAL_MC = 'gke-l7-cross-regional-internal-managed-mc',
-  /** Classic global external Application Load Balancer. */
-  GLOBAL_EXTERNAL_CLASSIC = 'gke-l7-gxlb',
-  /** Classic global external Application Load Balancer, multi-cluster. */
-  GLOBAL_EXTERNAL_CLASSIC_MC = 'gke-l7-gxlb-mc',
-}
 
 /** The GatewayClass of a Gateway API ingress: who implements the gateway. */
 export class GatewayClass {
@@ -56,7 +36,11 @@ export class GatewayClass {
     return new GatewayClass(gatewayClass, false);
   }
 
-  /** Any other class, by name; the library then knows nothing of its pods or identity. */
+  /**
+   * A class installed in the cluster, by name (`istio-remote`, or another controller's). The
+   * library then knows nothing of its pods or identity; the mesh analysis takes the GatewayClass as
+   * existing (it reports a Gateway of a class nothing provides: KIA1504).
+   */
   public static of(name: string): GatewayClass {
     checkDnsLabel('GatewayClass.of', 'class name', name);
     return new GatewayClass(name, false);
@@ -249,6 +233,10 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
       for (const option of ['infrastructure', 'serviceType'] as const) {
         if (props[option] !== undefined) throw new Error(`${this.node.path}: \`${option}\` configures the pods Istio deploys (GatewayClass.istio()), not class ${this.gatewayClass.name}: remove it`);
       }
+    }
+    const className = this.gatewayClass.name;
+    if (!isBuiltInGatewayClass(className)) {
+      assumeObjects(this, () => [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: className } }]);
     }
     this.hosts = [...(props.hosts ?? ['*'])];
     if (this.hosts.length === 0) throw new Error(`${this.node.path}: \`hosts\` is empty: omit it to accept every host`);

@@ -29,6 +29,20 @@ export const GATEWAY_API_CASES = [
   { code: 'KIA1402', severity: E, message: 'rules[0].backendRefs[0]: Service app/details is not found', bad: [edge(), httpRoute('r', 'gw', { parentRefs: [{ name: 'edge' }], rules: [{ backendRefs: [{ name: 'details', namespace: 'app', port: 9080 }] }] })], good: [reviewsGrant(), edge(), toReviews()] },
   { code: 'KIA1501', severity: W, message: 'listener HTTP shop.example.com:80 is also on Gateway gw/other', bad: [edge({ hostname: 'shop.example.com' }), gateway('other', 'gw', { gatewayClassName: 'istio', listeners: [listener({ hostname: 'shop.example.com' })] })], good: [edge({ hostname: 'shop.example.com' }), gateway('other', 'gw', { gatewayClassName: 'istio', listeners: [listener({ hostname: 'api.example.com' })] })] },
   { code: 'KIA1502', severity: W, message: 'address 10.0.0.1 (IPAddress) is also on Gateway gw/other', bad: [gateway('edge', 'gw', { gatewayClassName: 'istio', addresses: [{ type: 'IPAddress', value: '10.0.0.1' }], listeners: [listener()] }), gateway('other', 'gw', { gatewayClassName: 'istio', addresses: [{ type: 'IPAddress', value: '10.0.0.1' }], listeners: [listener()] })], good: [gateway('edge', 'gw', { gatewayClassName: 'istio', addresses: [{ type: 'IPAddress', value: '10.0.0.1' }], listeners: [listener()] })] },
+  {
+    code: 'KIA1504',
+    severity: W,
+    message: 'gatewayClassName "isito" is not a class istiod or GKE provides, nor a GatewayClass among the objects',
+    bad: [gateway('edge', 'gw', { gatewayClassName: 'isito', listeners: [listener()] })],
+    good: [gateway('edge', 'gw', { gatewayClassName: 'istio-remote', listeners: [listener()] }), gateway('lb', 'gw', { gatewayClassName: 'gke-l7-rilb', listeners: [listener()] })],
+  },
+  {
+    code: 'KIA1504',
+    severity: W,
+    message: 'gatewayClassName "nginx" is not a class',
+    bad: [gateway('edge', 'gw', { gatewayClassName: 'nginx', listeners: [listener()] })],
+    good: [{ apiVersion: `${GROUP}/v1`, kind: 'GatewayClass', metadata: { name: 'nginx' }, spec: { controllerName: 'example.com/gateway' } }, gateway('edge', 'gw', { gatewayClassName: 'nginx', listeners: [listener()] })],
+  },
   { code: 'KIA1601', severity: E, message: 'namespace "shop" in `from` is not found', bad: [reviewsGrant('shop')], good: [reviewsGrant()] },
   { code: 'IST0166', severity: W, message: 'Ineffective selector on Kubernetes Gateway edge', bad: [edge({}, { labels: { team: 'edge' } }), ap('a', 'gw', { selector: { matchLabels: { team: 'edge' } }, rules: [{}] })], good: [edge({}, { labels: { team: 'edge' } }), ap('a', 'gw', { targetRefs: [{ group: GROUP, kind: 'Gateway', name: 'edge' }], rules: [{}] })] },
 ];
