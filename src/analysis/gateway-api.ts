@@ -13,12 +13,6 @@ const CODE = 'GATEWAY_API';
 const DEFAULT_KINDS: Record<string, string[]> = {
   HTTP: ['HTTPRoute', 'GRPCRoute'], HTTPS: ['HTTPRoute', 'GRPCRoute'], TLS: ['TLSRoute'], TCP: ['TCPRoute'], UDP: ['UDPRoute'],
 };
-/** The classes whose pods istiod deploys, with the value of their `gateway.istio.io/managed` label. */
-const ISTIO_CLASSES: Record<string, { managed: string; suffix: boolean }> = {
-  'istio': { managed: 'istio.io-gateway-controller', suffix: true },
-  'istio-waypoint': { managed: 'istio.io-mesh-controller', suffix: false },
-  'istio-east-west': { managed: 'istio.io-eastwest-controller', suffix: false },
-};
 const POLICY_KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin'];
 
 /**
@@ -202,7 +196,7 @@ function checkGatewayClasses(index: MeshIndex, gateways: Entry[]): void {
     if (typeof name !== 'string' || isBuiltInGatewayClass(name) || index.get(kind('GatewayClass'), '', name)) continue;
     const defined = index.of(kind('GatewayClass')).map((c) => c.name);
     index.report(gw, 'KIA1504', Severity.WARNING, `gatewayClassName "${name}" is not a class istiod or GKE provides, nor a GatewayClass among the objects: no controller would program this Gateway`,
-      `use a class the cluster has (${[...ISTIO_GATEWAY_CLASSES, ...defined].join(', ')}, or GKE's gke-l7-*), or add the GatewayClass `
+      `use a class the cluster has (${[...ISTIO_GATEWAY_CLASSES.keys(), ...defined].join(', ')}, or GKE's gke-l7-*), or add the GatewayClass `
       + '(cdk8s-mesh-analyze: pass it with --assume); in the library, GatewayClass.of() declares an installed class');
   }
 }
@@ -239,9 +233,9 @@ function checkSharedListeners(index: MeshIndex, gateways: Entry[]): void {
 function checkIneffectiveSelectors(index: MeshIndex, gateways: Entry[]): void {
   const podsByNs = new Map<string, { gw: { name: string }; labels: Record<string, string> }[]>();
   for (const gw of gateways) {
-    const cls = ISTIO_CLASSES[gw.spec.gatewayClassName];
-    if (!cls) continue;
-    const deployment = cls.suffix ? `${gw.name}-${gw.spec.gatewayClassName}` : gw.name;
+    const cls = ISTIO_GATEWAY_CLASSES.get(gw.spec.gatewayClassName);
+    if (!cls?.managed) continue;
+    const deployment = cls.suffixed ? `${gw.name}-${gw.spec.gatewayClassName}` : gw.name;
     const labels = {
       ...(gw.spec.infrastructure?.labels ?? gw.labels),
       'service.istio.io/canonical-name': deployment,

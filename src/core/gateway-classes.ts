@@ -27,15 +27,24 @@ export enum GkeGatewayClass {
 /**
  * The GatewayClasses istiod creates when it finds the Gateway API CRDs: `istio` (it deploys the
  * gateway), `istio-remote` (a gateway it does not deploy), `istio-waypoint` (ambient waypoints) and
- * `istio-east-west` (ambient east-west gateways).
+ * `istio-east-west` (ambient east-west gateways); for the classes whose pods it deploys, their
+ * `gateway.istio.io/managed` label and whether the deployment is named `<gateway>-<class>`.
  * @internal
  */
-export const ISTIO_GATEWAY_CLASSES: readonly string[] = ['istio', 'istio-remote', 'istio-waypoint', 'istio-east-west'];
+export const ISTIO_GATEWAY_CLASSES: ReadonlyMap<string, { readonly managed?: string; readonly suffixed?: boolean }> = new Map([
+  ['istio', { managed: 'istio.io-gateway-controller', suffixed: true }],
+  ['istio-remote', {}],
+  ['istio-waypoint', { managed: 'istio.io-mesh-controller' }],
+  ['istio-east-west', { managed: 'istio.io-eastwest-controller' }],
+]);
+
+/** The class of ambient waypoints. @internal */
+export const WAYPOINT_CLASS = 'istio-waypoint';
 
 /**
  * Whether a cluster of the platform has class `name` without anyone writing it (Istio's, GKE's).
  * @internal
  */
 export function isBuiltInGatewayClass(name: string): boolean {
-  return ISTIO_GATEWAY_CLASSES.includes(name) || (Object.values(GkeGatewayClass) as string[]).includes(name);
+  return ISTIO_GATEWAY_CLASSES.has(name) || (Object.values(GkeGatewayClass) as string[]).includes(name);
 }

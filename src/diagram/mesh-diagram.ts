@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { assumedObjects } from '../analysis/assumed-objects';
+import { WAYPOINT_CLASS } from '../core/gateway-classes';
 import { identityOf, principalIdentity } from '../core/principal';
 
 /**
@@ -142,7 +143,7 @@ class Renderer {
   private renderGatewayApi(of: (kind: string) => any[], services: any[], ns: (o: any) => string) {
     for (const gw of of('Gateway')) {
       const cls = gw.spec?.gatewayClassName;
-      const waypoint = cls === 'istio-waypoint';
+      const waypoint = cls === WAYPOINT_CLASS;
       const listeners = (gw.spec?.listeners ?? []).map((l: any) => `${l.protocol} ${l.port}`).join(', ');
       const id = this.node(ns(gw), `gw:${gw.metadata.name}`, `${gw.metadata.name}<br/>${waypoint ? 'waypoint' : cls}: ${listeners}`, 'hexagon');
       // istiod deploys the gateway's pods as ServiceAccount <name>-<class> (a waypoint: <name>).

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
+import { WAYPOINT_CLASS } from '../core/gateway-classes';
 import { gatewayApi, security } from '../core/l1';
 import { checkDnsLabel, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
@@ -197,7 +198,7 @@ export class Waypoint extends WaypointBase {
     this.gateway = new (gatewayApi().Gateway)(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace.name, labels: sortedRecord(labels) },
       spec: {
-        gatewayClassName: 'istio-waypoint',
+        gatewayClassName: WAYPOINT_CLASS,
         listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
       },
     });
