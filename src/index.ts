@@ -2,7 +2,7 @@
 export * from './core/protocol';
 export * from './core/ports';
 export * from './core/principal';
-export * from './core/gateway-classes';
+export { GkeGatewayClass } from './core/gateway-classes';
 
 // Platform: which control plane runs the mesh, the mesh-wide configuration, the mesh's namespaces.
 export * from './platform/mesh-platform';
