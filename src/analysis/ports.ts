@@ -1,8 +1,10 @@
 import { Severity } from './finding';
 import { Entry, MeshIndex, isSystemNamespace } from './mesh-index';
+import { ISTIO_GATEWAY_CLASSES } from '../core/gateway-classes';
 import { serviceProtocol } from '../core/protocol';
 
-const MANAGED_GATEWAYS = new Set(['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller']);
+/** The `gateway.istio.io/managed` labels of the Services istiod deploys for Gateway API Gateways. */
+const MANAGED_GATEWAYS = new Set([...ISTIO_GATEWAY_CLASSES.values()].map((c) => c.managed).filter((m) => m !== undefined));
 const KIALI_PROTOCOLS = ['grpc', 'grpc-web', 'http', 'http2', 'https', 'mongo', 'redis', 'tcp', 'tls', 'udp', 'mysql'];
 const KIALI_APP_PROTOCOLS = new Set([...KIALI_PROTOCOLS, 'kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss']);
 

@@ -41,10 +41,12 @@ export const ISTIO_GATEWAY_CLASSES: ReadonlyMap<string, { readonly managed?: str
 /** The class of ambient waypoints. @internal */
 export const WAYPOINT_CLASS = 'istio-waypoint';
 
+const GKE_CLASSES: ReadonlySet<string> = new Set(Object.values(GkeGatewayClass));
+
 /**
  * Whether a cluster of the platform has class `name` without anyone writing it (Istio's, GKE's).
  * @internal
  */
 export function isBuiltInGatewayClass(name: string): boolean {
-  return ISTIO_GATEWAY_CLASSES.has(name) || (Object.values(GkeGatewayClass) as string[]).includes(name);
+  return ISTIO_GATEWAY_CLASSES.has(name) || GKE_CLASSES.has(name);
 }

@@ -11,7 +11,7 @@ import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { checkInMesh, defaultHttpPort } from '../traffic/destination';
-import { MAX_RULES, RouteContext, gatewayApiGrpcRules, gatewayApiHttpRules, grantReference, tlsBackendRef } from '../traffic/gateway-api-route';
+import { GATEWAY_API_GROUP, MAX_RULES, RouteContext, gatewayApiGrpcRules, gatewayApiHttpRules, grantReference, tlsBackendRef } from '../traffic/gateway-api-route';
 
 /** The GatewayClass of a Gateway API ingress: who implements the gateway. */
 export class GatewayClass {
@@ -236,7 +236,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     }
     const className = this.gatewayClass.name;
     if (!isBuiltInGatewayClass(className)) {
-      assumeObjects(this, () => [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: className } }]);
+      assumeObjects(this, () => [{ apiVersion: `${GATEWAY_API_GROUP}/v1`, kind: 'GatewayClass', metadata: { name: className } }]);
     }
     this.hosts = [...(props.hosts ?? ['*'])];
     if (this.hosts.length === 0) throw new Error(`${this.node.path}: \`hosts\` is empty: omit it to accept every host`);
