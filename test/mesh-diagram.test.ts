@@ -60,6 +60,33 @@ describe('MeshDiagram', () => {
     expect(d).toContain('subgraph ns_a["a');
   });
 
+  test('Gateways whose pods istiod deploys call as their ServiceAccounts (<name>-istio, east-west and waypoint <name>)', () => {
+    const gateway = (name: string, gatewayClassName: string) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name, namespace: 'edge' },
+      spec: { gatewayClassName, listeners: [{ name: 'l', port: 15008, protocol: 'HBONE' }] },
+    });
+    const d = MeshDiagram.fromObjects([
+      gateway('ingress', 'istio'), gateway('eastwest', 'istio-east-west'), gateway('remote', 'istio-remote'), gateway('waypoint', 'istio-waypoint'),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'app' }, spec: { ports: [{ port: 80 }] } },
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'api', namespace: 'app' },
+        spec: {
+          targetRefs: [{ group: '', kind: 'Service', name: 'api' }],
+          rules: [{ from: [{ source: { principals: ['ingress-istio', 'eastwest', 'waypoint', 'remote-istio-remote', 'remote'].map((sa) => `cluster.local/ns/edge/sa/${sa}`) } }] }],
+        },
+      },
+    ]);
+    expect(d).toContain('gw_edge_ingress --> svc_app_api');
+    expect(d).toContain('gw_edge_eastwest --> svc_app_api');
+    expect(d).toContain('gw_edge_waypoint --> svc_app_api');
+    // istiod deploys nothing for istio-remote: the principal names no pod of the diagram.
+    expect(d).not.toContain('gw_edge_remote -->');
+  });
+
   test('an empty app renders an empty flowchart', () => {
     expect(MeshDiagram.fromObjects([])).toContain('```mermaid\nflowchart LR\n```');
   });

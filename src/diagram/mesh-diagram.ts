@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { assumedObjects } from '../analysis/assumed-objects';
-import { WAYPOINT_CLASS } from '../core/gateway-classes';
+import { ISTIO_GATEWAY_CLASSES, WAYPOINT_CLASS } from '../core/gateway-classes';
 import { identityOf, principalIdentity } from '../core/principal';
 
 /**
@@ -146,8 +146,9 @@ class Renderer {
       const waypoint = cls === WAYPOINT_CLASS;
       const listeners = (gw.spec?.listeners ?? []).map((l: any) => `${l.protocol} ${l.port}`).join(', ');
       const id = this.node(ns(gw), `gw:${gw.metadata.name}`, `${gw.metadata.name}<br/>${waypoint ? 'waypoint' : cls}: ${listeners}`, 'hexagon');
-      // istiod deploys the gateway's pods as ServiceAccount <name>-<class> (a waypoint: <name>).
-      if (cls === 'istio' || waypoint) this.addIdentity(identityOf(ns(gw), waypoint ? gw.metadata.name : `${gw.metadata.name}-${cls}`), id);
+      // The classes whose pods istiod deploys run them as ServiceAccount <name>, or <name>-<class> for `istio`.
+      const deployed = ISTIO_GATEWAY_CLASSES.get(cls);
+      if (deployed?.managed) this.addIdentity(identityOf(ns(gw), deployed.suffixed ? `${gw.metadata.name}-${cls}` : gw.metadata.name), id);
     }
     const nsWaypoint = new Map(this.objects.filter((o) => o.kind === 'Namespace').map((n) => [n.metadata?.name, n.metadata?.labels?.['istio.io/use-waypoint']]));
     for (const svc of services) {
