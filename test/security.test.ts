@@ -1,5 +1,5 @@
 import {
-  AuthorizationAction, AuthorizationPolicy, Condition, GatewayTlsMode, IngressGateway, JwtAuthentication, MeshNamespace, MeshService,
+  AuthorizationAction, AuthorizationPolicy, Condition, GatewayTlsMode, IngressGateway, InstalledGateway, JwtAuthentication, MeshNamespace, MeshService,
   Protocol, Source, TlsVersion,
 } from '../src';
 import { meshChart } from './helpers';
@@ -118,6 +118,17 @@ describe('request security', () => {
       gateways: ['pt-gw'],
       tls: [{ match: [{ port: 443, sniHosts: ['secure.example.com'] }], route: [{ destination: { host: 'secure.app.svc.cluster.local', port: { number: 8443 } } }] }],
     });
+  });
+
+  test('a TLS route matches the port its server listens on: 8443 on a gateway istioctl installed', () => {
+    const { chart, gwNs, ns } = setup();
+    const secure = new MeshService(chart, 'secure', { namespace: ns, image: 's', ports: [{ port: 8443, protocol: Protocol.https(), name: 'https' }] });
+    const pt = new IngressGateway(chart, 'pt', { namespace: gwNs, installed: InstalledGateway.istioctl(), hosts: ['secure.example.com'], tls: { mode: GatewayTlsMode.PASSTHROUGH } });
+    pt.routeTls({ sniHosts: ['secure.example.com'], to: secure });
+    const objects = synthValid(chart);
+    expect(find(objects, 'Gateway', 'istio-ingressgateway').spec.servers[1].port).toEqual({ number: 8443, name: 'tls', protocol: 'TLS' });
+    // istiod binds a TLS route to a server only when the match's port is the server's number.
+    expect(find(objects, 'VirtualService', 'istio-ingressgateway-secure-example-com').spec.tls[0].match).toEqual([{ port: 8443, sniHosts: ['secure.example.com'] }]);
   });
 
   test('errors name the construct and the fix', () => {

@@ -218,6 +218,8 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
   private readonly routeObjects: VirtualService[] = [];
   private readonly vsNames = new Set<string>();
   private readonly tlsMode?: GatewayTlsMode;
+  /** The TLS server's port, which a TLS route's match must name: istiod compares it with the server's number. */
+  private readonly tlsPort?: number;
 
   constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
@@ -297,6 +299,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       });
     }
     this.tlsMode = props.tls?.mode;
+    this.tlsPort = props.tls ? httpsPort : undefined;
     this.listenPorts = servers.map((server) => server.port!.number!);
     this.gateway = new (networking().Gateway)(this, 'Gateway', {
       metadata,
@@ -358,7 +361,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
     }
     const sniHosts = this.checkedHosts(options.sniHosts);
     this.rulesFor(sniHosts, 'tls').push({
-      match: [{ port: 443, sniHosts }],
+      match: [{ port: this.tlsPort, sniHosts }],
       route: [{ destination: { host: to.fqdn, port: { number: target.port } } }],
     });
   }
