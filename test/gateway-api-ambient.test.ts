@@ -430,6 +430,23 @@ describe('ambient mode', () => {
     expect(() => wp.addService(api)).toThrow('test/wp: test/api already uses waypoint app/waypoint');
   });
 
+  test('error: a policy on what a workload-only waypoint serves (traffic addressed to Services bypasses it)', () => {
+    const { chart, ns, api } = ambient();
+    const wp = new Waypoint(chart, 'wp', { namespace: ns, trafficType: WaypointTrafficType.WORKLOAD });
+    wp.addNamespace(ns);
+    const fix = 'which handles workload traffic only (trafficType WORKLOAD): traffic addressed to Services bypasses it, so the policy would not apply to it; '
+      + 'serve the target with a waypoint of trafficType SERVICE or ALL, or make this waypoint the policy\'s target (`waypoint`)';
+    expect(() => new AuthorizationPolicy(chart, 'deny', { workload: api, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] }))
+      .toThrow(`test/deny: test/api uses waypoint app/waypoint, ${fix}`);
+    expect(() => new JwtAuthentication(chart, 'jwt', { workload: api, issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }] }))
+      .toThrow(`test/jwt: test/api uses waypoint app/waypoint, ${fix}`);
+    expect(() => new AuthorizationPolicy(chart, 'ns-wide', { namespace: ns, rules: [{ to: [{ methods: ['GET'] }] }] }))
+      .toThrow(`test/ns-wide: namespace "app" uses waypoint app/waypoint, ${fix}`);
+    // Targeting the waypoint itself polices the traffic addressed to pods, as asked.
+    new AuthorizationPolicy(chart, 'at-waypoint', { waypoint: wp, rules: [{ to: [{ methods: ['GET'] }] }] });
+    expect(find(synthValid(chart), 'AuthorizationPolicy', 'waypoint-at-waypoint').spec.targetRefs).toEqual([{ group: GW, kind: 'Gateway', name: 'waypoint' }]);
+  });
+
   test('error: deny by default with a waypoint of another namespace', () => {
     const { chart, ns } = ambient();
     const shared = new MeshNamespace(chart, 'waypoints', { dataplaneMode: DataplaneMode.AMBIENT });

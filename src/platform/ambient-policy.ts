@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isAmbient } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
-import { IWaypoint, ownWaypoint, waypointOf } from './waypoint-enrollment';
+import { IWaypoint, WaypointTrafficType, ownWaypoint, waypointOf } from './waypoint-enrollment';
 import { authorizationL7 } from '../analysis/ambient';
 import { security } from '../core/l1';
 import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
@@ -54,6 +54,14 @@ export function attachPolicy(scope: IConstruct, target: AmbientTarget, l7: strin
     list.push({ path: scope.node.path, service });
     ZTUNNEL_POLICIES.set(target.namespace, list);
     return { selector };
+  }
+  if (waypoint.trafficType === WaypointTrafficType.WORKLOAD) {
+    // istiod binds a Service only to a waypoint for service traffic: a policy attached here would not
+    // see the traffic addressed to the Service(s), which ztunnel delivers without it.
+    const what = service ? service.node.path : `namespace "${target.namespace.name}"`;
+    throw new Error(`${scope.node.path}: ${what} uses waypoint ${waypoint.namespace.name}/${waypoint.name}, which handles workload traffic only (trafficType WORKLOAD): `
+      + 'traffic addressed to Services bypasses it, so the policy would not apply to it; serve the target with a waypoint of trafficType SERVICE or ALL, '
+      + 'or make this waypoint the policy\'s target (`waypoint`) to police only the traffic addressed to pods');
   }
   if (service) return { targetRefs: [{ group: '', kind: 'Service', name: service.name }], waypoint };
   if (waypoint.namespace.name !== target.namespace.name) {
