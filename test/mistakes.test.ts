@@ -145,6 +145,9 @@ describe('mistakes accepted silently are refused', () => {
     const { api, chart, ns } = setup();
     expect(() => api.addRoute({ matches: [HttpMatch.prefix('/').withPort(8080)] }))
       .toThrow('test/api: a match names port 8080, which is not a port of the service (80): the route would never match; use a Service port');
+    const db = new MeshService(chart, 'db', { namespace: ns, image: 'db:1', ports: [{ port: 80 }, { port: 5432, protocol: Protocol.tcp() }] });
+    expect(() => db.addRoute({ matches: [HttpMatch.prefix('/').withPort(5432)] }))
+      .toThrow('test/db: a match names port 5432, which speaks tcp, not HTTP: HTTP routes never see its traffic; match an HTTP-family port');
     const other = new MeshNamespace(chart, 'other');
     const ext = new ExternalService(chart, 'ext', { namespace: other, hosts: ['a.example.com'], exportTo: [other] });
     expect(() => api.talksTo(ext))

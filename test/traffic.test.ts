@@ -90,6 +90,42 @@ describe('versions and routes (VirtualService, DestinationRule)', () => {
     expect(http[3]).toEqual({ name: 'default', route: [{ destination: { host: 'reviews.app.svc.cluster.local', port: { number: 9080 } } }] });
   });
 
+  test('several HTTP ports: a route to the service itself keeps each port\'s traffic on its port', () => {
+    const { chart, ns } = setup();
+    const api = new MeshService(chart, 'api', {
+      namespace: ns,
+      image: 'api:1',
+      version: 'v1',
+      ports: [{ port: 8080, name: 'http' }, { port: 9090, protocol: Protocol.grpc(), name: 'grpc' }, { port: 5432, protocol: Protocol.tcp(), name: 'tcp-db' }],
+    });
+    const other = new MeshService(chart, 'other', { namespace: ns, image: 'o:1', port: 80 });
+    api.addVersion('v2', { image: 'api:2' });
+    api.addRoute({ name: 'canary', matches: [HttpMatch.prefix('/').withHeader('x-canary', StringMatch.exact('1'))], destinations: [{ version: 'v2' }] });
+    api.addRoute({ matches: [HttpMatch.prefix('/').withPort(9090)], destinations: [{ version: 'v2' }], mirror: { version: 'v1', percent: 10 } });
+    api.addRoute({ matches: [HttpMatch.prefix('/legacy')], destinations: [{ service: other }] });
+    const host = 'api.app.svc.cluster.local';
+    const to = (port: number, subset?: string) => [{ destination: { host, port: { number: port }, subset } }];
+    const canary = { headers: { 'x-canary': { exact: '1' } }, uri: { prefix: '/' } };
+    // An explicit destination port wins over the port a request came on (istiod), so each HTTP port gets its own rule.
+    expect(find(synthValid(chart), 'VirtualService', 'api').spec.http).toEqual([
+      { name: 'canary-8080', match: [{ ...canary, port: 8080 }], route: to(8080, 'v2') },
+      { name: 'canary-9090', match: [{ ...canary, port: 9090 }], route: to(9090, 'v2') },
+      { match: [{ uri: { prefix: '/' }, port: 9090 }], route: to(9090, 'v2'), mirrors: [{ destination: { host, port: { number: 9090 }, subset: 'v1' }, percentage: { value: 10 } }] },
+      // Another service has one port: one rule.
+      { match: [{ uri: { prefix: '/legacy' } }], route: [{ destination: { host: 'other.app.svc.cluster.local', port: { number: 80 } } }] },
+      { name: 'default-8080', match: [{ port: 8080 }], route: to(8080) },
+      { name: 'default-9090', match: [{ port: 9090 }], route: to(9090) },
+    ]);
+    // A catch-all of the user replaces the implicit rules of every port.
+    api.addRoute({ destinations: [{ version: 'v1', weight: 90 }, { version: 'v2', weight: 10 }] });
+    const http = find(synthValid(chart), 'VirtualService', 'api').spec.http;
+    expect(http.slice(4)).toEqual([
+      { match: [{ port: 8080 }], route: [{ ...to(8080, 'v1')[0], weight: 90 }, { ...to(8080, 'v2')[0], weight: 10 }] },
+      { match: [{ port: 9090 }], route: [{ ...to(9090, 'v1')[0], weight: 90 }, { ...to(9090, 'v2')[0], weight: 10 }] },
+    ]);
+    expect(() => api.addRoute({ matches: [HttpMatch.prefix('/late')] })).toThrow('test/api: this route is unreachable (IST0131)');
+  });
+
   test('traffic policy: load balancer, connection pool, outlier detection, TLS, per port', () => {
     const chart = meshChart();
     const ns = new MeshNamespace(chart, 'app');

@@ -227,10 +227,11 @@ export interface HttpRouteOptions {
 }
 
 /**
- * The VirtualService HTTP rule for `options`, sending to `defaultService` unless told otherwise.
+ * The VirtualService HTTP rule for `options`, sending to `defaultService` unless told otherwise
+ * (on `port`, when given, if the destination names none).
  * @internal
  */
-export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, defaultService: IMeshDestination): VirtualServiceSpecHttp {
+export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, defaultService: IMeshDestination, port?: number): VirtualServiceSpecHttp {
   const where = scope.node.path;
   checkRouteOptions(scope, options);
   const responds = [options.redirect && 'redirect', options.directResponse && 'directResponse'].filter(Boolean);
@@ -254,7 +255,7 @@ export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, de
   const rule: VirtualServiceSpecHttp = {
     name: options.name,
     match: matches?.map((m) => m._toIstio()),
-    route: responds.length ? undefined : renderDestinations(scope, options.destinations ?? [{}], defaultService),
+    route: responds.length ? undefined : renderDestinations(scope, options.destinations ?? [{}], defaultService, port),
     redirect: options.redirect && renderRedirect(where, options.redirect),
     directResponse: options.directResponse && {
       status: checkRange(scope, 'directResponse status', options.directResponse.status, 200, 599),
@@ -271,7 +272,7 @@ export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, de
       },
     },
     mirrors: options.mirror && [{
-      destination: destinationOf(scope, { service: options.mirror.service, version: options.mirror.version }, defaultService),
+      destination: destinationOf(scope, { service: options.mirror.service, version: options.mirror.version }, defaultService, port),
       percentage: percent('mirror percent', options.mirror.percent ?? 100),
     }],
     headers: (options.requestHeaders || options.responseHeaders) ? {
@@ -331,7 +332,7 @@ function checkRouteOptions(scope: IConstruct, o: HttpRouteOptions): void {
   }
 }
 
-function renderDestinations(scope: IConstruct, destinations: RouteDestination[], defaultService: IMeshDestination) {
+function renderDestinations(scope: IConstruct, destinations: RouteDestination[], defaultService: IMeshDestination, port?: number) {
   const where = scope.node.path;
   if (destinations.length === 0) throw new Error(`${where}: \`destinations\` is empty: omit it to send to the route's service`);
   const weights = destinations.map((d) => d.weight);
@@ -344,22 +345,25 @@ function renderDestinations(scope: IConstruct, destinations: RouteDestination[],
     if (total !== 100) throw new Error(`${where}: destination weights total ${total}, not 100: adjust them (${weights.join(' + ')})`);
   }
   return destinations.map((d) => ({
-    destination: destinationOf(scope, d, defaultService),
+    destination: destinationOf(scope, d, defaultService, port),
     weight: destinations.length > 1 ? d.weight : undefined,
   }));
 }
 
 /**
- * The destination (host, subset, port) of `d`, checked against the service's versions and ports.
+ * The destination (host, subset, port) of `d`, checked against the service's versions and ports. A
+ * destination without a port goes to `servedPort` when it is `defaultService` itself and `servedPort` is given
+ * (the port the rule serves), else to the service's first HTTP port.
  * @internal
  */
-export function destinationOf(scope: IConstruct, d: RouteDestination, defaultService: IMeshDestination): VirtualServiceSpecHttpRouteDestination {
-  const svc = checkInMesh(scope, checkDestination(scope, 'service', d.service) ?? defaultService);
+export function destinationOf(scope: IConstruct, d: RouteDestination, defaultService: IMeshDestination, servedPort?: number): VirtualServiceSpecHttpRouteDestination {
+  const given = checkDestination(scope, 'service', d.service) ?? defaultService;
+  const svc = checkInMesh(scope, given);
   const where = scope.node.path;
   if (d.version !== undefined && !svc.versions.includes(d.version)) {
     throw new Error(`${where}: ${svc.node.path} has no version "${d.version}" (versions: ${svc.versions.join(', ') || 'none'}): declare it with \`version\` or addVersion()`);
   }
-  const port = d.port ?? defaultHttpPort(svc)?.port;
+  const port = d.port ?? (given === defaultService && servedPort !== undefined ? servedPort : defaultHttpPort(svc)?.port);
   const target = svc.ports.find((p) => p.port === port);
   if (port === undefined || !target) {
     const known = svc.ports.map((p) => `${p.port} (${p.protocol.name})`).join(', ');

@@ -100,6 +100,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   private subsets?: DestinationRuleSpecSubsets[];
   private routes?: VirtualServiceSpecHttp[];
   private userCatchAll = false;
+  /** How many rules at the end of `routes` are the implicit catch-all (one per HTTP port). */
+  private implicitRoutes = 0;
   private allowedPrincipals?: string[];
   private vs?: VirtualService;
   private dr?: DestinationRule;
@@ -160,12 +162,17 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (this.namespace.routeApi === RouteApi.GATEWAY_API) return addMeshHttpRoute(this, options);
     const rule = renderHttpRoute(this, options, this);
     for (const m of rule.match ?? []) {
-      if (m.port !== undefined && !this.ports.some((p) => p.port === m.port)) {
+      const port = m.port === undefined ? undefined : this.ports.find((p) => p.port === m.port);
+      if (m.port !== undefined && !port) {
         throw new Error(`${this.node.path}: a match names port ${m.port}, which is not a port of the service (${this.ports.map((p) => p.port).join(', ')}): the route would never match; use a Service port`);
+      }
+      if (port && !port.protocol.isHttp) {
+        throw new Error(`${this.node.path}: a match names port ${m.port}, which speaks ${port.protocol.name}, not HTTP: HTTP routes never see its traffic; match an HTTP-family port`);
       }
     }
     if (!this.routes) {
-      this.routes = [renderHttpRoute(this, { name: 'default' }, this)];
+      this.routes = this.perPort({ name: 'default' }, renderHttpRoute(this, { name: 'default' }, this));
+      this.implicitRoutes = this.routes.length;
       this.vs = new (networking().VirtualService)(this, 'Routes', {
         metadata: this._metadata(this.name),
         // The VirtualService keeps a reference to `routes`: later routes land in it.
@@ -175,12 +182,31 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (this.userCatchAll) {
       throw new Error(`${this.node.path}: this route is unreachable (IST0131): an earlier route without \`matches\` takes every request; add specific routes first`);
     }
-    if (rule.match) {
-      this.routes.splice(this.routes.length - 1, 0, rule);
-    } else {
-      this.routes[this.routes.length - 1] = rule; // the user's catch-all replaces the implicit one
+    const rules = this.perPort(options, rule);
+    // The user's catch-all replaces the implicit one(s); other routes go before them.
+    this.routes.splice(this.routes.length - this.implicitRoutes, rule.match ? 0 : this.implicitRoutes, ...rules);
+    if (!rule.match) {
+      this.implicitRoutes = 0;
       this.userCatchAll = true;
     }
+  }
+
+  /**
+   * `rule`, or one rule per HTTP port when the service has several and the rule sends to the service
+   * itself without naming a port: a destination's port overrides the port traffic came on, so one rule
+   * would move every port's requests to the first.
+   */
+  private perPort(options: HttpRouteOptions, rule: VirtualServiceSpecHttp): VirtualServiceSpecHttp[] {
+    const ports = this.ports.filter((p) => p.protocol.isHttp).map((p) => p.port);
+    const forwards = !options.redirect && !options.directResponse;
+    const ownPortless = (options.destinations ?? [{}]).some((d) => d.port === undefined && (d.service ?? this) === this)
+      || (options.mirror !== undefined && (options.mirror.service ?? this) === this);
+    if (ports.length < 2 || !forwards || !ownPortless) return [rule];
+    // Matches name HTTP ports only (checked in addRoute), so every match lands in one of these rules.
+    return ports.flatMap((port) => {
+      const match = (rule.match ?? [{}]).filter((m) => m.port === undefined || m.port === port).map((m) => ({ ...m, port }));
+      return match.length ? [{ ...renderHttpRoute(this, options, this, port), name: options.name && `${options.name}-${port}`, match }] : [];
+    });
   }
 
   public allowFrom(...callers: IMeshIdentity[]): void {
