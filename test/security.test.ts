@@ -1,6 +1,6 @@
 import {
-  AuthorizationAction, AuthorizationPolicy, Condition, GatewayTlsMode, IngressGateway, InstalledGateway, JwtAuthentication, MeshNamespace, MeshService,
-  Protocol, Source, TlsVersion,
+  AuthorizationAction, AuthorizationPolicy, Condition, GatewayTlsMode, IngressGateway, InstalledGateway, JwtAuthentication, MeshNamespace,
+  MeshService, Protocol, Source, TlsVersion,
 } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';

@@ -231,7 +231,8 @@ export interface HttpRouteOptions {
  * (on `port`, when given, if the destination names none).
  * @internal
  */
-export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, defaultService: IMeshDestination, port?: number): VirtualServiceSpecHttp {
+export function renderHttpRoute(scope: IConstruct, options: HttpRouteOptions, defaultService: IMeshDestination,
+  port?: number): VirtualServiceSpecHttp {
   const where = scope.node.path;
   checkRouteOptions(scope, options);
   const responds = [options.redirect && 'redirect', options.directResponse && 'directResponse'].filter(Boolean);
@@ -356,7 +357,8 @@ function renderDestinations(scope: IConstruct, destinations: RouteDestination[],
  * (the port the rule serves), else to the service's first HTTP port.
  * @internal
  */
-export function destinationOf(scope: IConstruct, d: RouteDestination, defaultService: IMeshDestination, servedPort?: number): VirtualServiceSpecHttpRouteDestination {
+export function destinationOf(scope: IConstruct, d: RouteDestination, defaultService: IMeshDestination,
+  servedPort?: number): VirtualServiceSpecHttpRouteDestination {
   const given = checkDestination(scope, 'service', d.service) ?? defaultService;
   const svc = checkInMesh(scope, given);
   const where = scope.node.path;
