@@ -7,7 +7,7 @@ import {
   MtlsPolicy, Protocol, ReleaseChannel, Source, StringMatch, Tracing, TracingConfig, networking,
 } from '../src';
 import { meshChart } from './helpers';
-import { synthValid } from './validate';
+import { find, synthValid } from './validate';
 
 /** A chart with a namespace `app`, a service `api` (port 80 → 8080) and a namespace without injection. */
 function setup(platform?: MeshPlatform) {
@@ -46,6 +46,18 @@ describe('mistakes accepted silently are refused', () => {
     expect(() => Source.serviceAccount(plain, 'batch-sa')).toThrow('Source.serviceAccount: namespace "legacy" has injection disabled');
     expect(() => api.allowFrom('front' as any))
       .toThrow('test/api: allowFrom: caller 1 is not a mesh service or gateway (got the string "front"): pass MeshService, MeshService.fromServiceAttributes or IngressGateway objects, or use AuthorizationPolicy with Source.principals for raw principals');
+  });
+
+  test('mutual TLS towards pods that have no sidecar to accept it', () => {
+    const { chart, plain } = setup();
+    // TLS set in a DestinationRule overrides auto mTLS: the library sets none for pods without a sidecar.
+    new MeshService(chart, 'old', { namespace: plain, image: 'old:1', port: 80, version: 'v1' });
+    const dr = find(synthValid(chart), 'DestinationRule', 'old', 'legacy').spec;
+    expect(dr.trafficPolicy?.tls).toBeUndefined();
+    expect(dr.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' } }]);
+    expect(() => new MeshService(chart, 'older', { namespace: plain, image: 'o:1', port: 80, trafficPolicy: { tlsMode: ClientTlsMode.ISTIO_MUTUAL } }))
+      .toThrow('test/older: trafficPolicy tlsMode ISTIO_MUTUAL, but namespace "legacy" has injection disabled: its pods have no sidecar to accept mutual TLS, so every call would fail; '
+        + 'omit tlsMode (callers then send plaintext, as auto mTLS decides), or enable injection there');
   });
 
   test('policies on pods that have no proxy to enforce them', () => {

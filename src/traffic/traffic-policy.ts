@@ -134,7 +134,7 @@ export interface TrafficPolicyOptions {
   readonly connectionPool?: ConnectionPoolOptions;
   /** @default - no outlier detection */
   readonly outlierDetection?: OutlierDetectionOptions;
-  /** @default ClientTlsMode.ISTIO_MUTUAL */
+  /** @default ClientTlsMode.ISTIO_MUTUAL (none in a namespace with injection disabled: auto mTLS sends its pods plaintext) */
   readonly tlsMode?: ClientTlsMode;
   /** Per-port overrides. @default - none */
   readonly portSettings?: PortTrafficPolicy[];

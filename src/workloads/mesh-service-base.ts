@@ -283,12 +283,20 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     const tls = (port: number) => trafficPolicy?.portSettings?.find((p) => p.port === port)?.tlsMode ?? trafficPolicy?.tlsMode;
     const plaintext = this.ports.filter((p) => tls(p.port) === ClientTlsMode.DISABLE);
     if (plaintext.length) registerPlaintextClients(this, plaintext);
+    // TLS set in a DestinationRule overrides auto mTLS, which sends plaintext to pods without a sidecar.
+    const sidecarless = this.namespace.dataplaneMode === DataplaneMode.NONE;
+    if (sidecarless && this.ports.some((p) => tls(p.port) === ClientTlsMode.ISTIO_MUTUAL)) {
+      throw new Error(`${this.node.path}: trafficPolicy tlsMode ISTIO_MUTUAL, but namespace "${this.namespace.name}" has injection disabled: its pods have no sidecar `
+        + 'to accept mutual TLS, so every call would fail; omit tlsMode (callers then send plaintext, as auto mTLS decides), or enable injection there');
+    }
+    const policy = renderTrafficPolicy(this, trafficPolicy ?? {}, sidecarless ? undefined : ClientTlsMode.ISTIO_MUTUAL);
     this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
     this.dr = new (networking().DestinationRule)(this, 'DestinationRule', {
       metadata: this._metadata(this.name),
       spec: {
         host: this.fqdn,
-        trafficPolicy: renderTrafficPolicy(this, trafficPolicy ?? {}, ClientTlsMode.ISTIO_MUTUAL),
+        // istiod rejects an empty trafficPolicy.
+        trafficPolicy: Object.values(policy).some((v) => v !== undefined) ? policy : undefined,
         // Read at synth: versions added later land in it.
         subsets: Lazy.any({ produce: () => this.subsets!.length ? this.subsets : undefined }) as unknown as DestinationRuleSpecSubsets[],
       },
