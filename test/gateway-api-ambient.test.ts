@@ -447,6 +447,27 @@ describe('ambient mode', () => {
     expect(find(synthValid(chart), 'AuthorizationPolicy', 'waypoint-at-waypoint').spec.targetRefs).toEqual([{ group: GW, kind: 'Gateway', name: 'waypoint' }]);
   });
 
+  test('error: a namespace-wide policy and a service with a waypoint of its own (in either order)', () => {
+    const { chart, ns, api } = ambient();
+    const other = new MeshNamespace(chart, 'other', { dataplaneMode: DataplaneMode.AMBIENT });
+    new Waypoint(chart, 'wp', { namespace: ns }).addNamespace(ns);
+    const apiWaypoint = new Waypoint(chart, 'api-wp', { namespace: ns, name: 'api-waypoint' });
+    apiWaypoint.addService(api);
+    const escape = 'their traffic bypasses the namespace\'s waypoint, so the policy would not apply to it, and ztunnel sees their waypoint\'s identity, which it would deny; '
+      + 'target the services one by one (`workload`), or serve them with the namespace\'s waypoint';
+    expect(() => new AuthorizationPolicy(chart, 'from-other', { namespace: ns, rules: [{ from: [Source.namespaces(other)] }] }))
+      .toThrow(`test/from-other: a namespace-wide policy in namespace "app", where test/api uses a waypoint of its own: ${escape}`);
+    // Targeting the service attaches the policy to its own waypoint.
+    new AuthorizationPolicy(chart, 'api-from-other', { workload: api, rules: [{ from: [Source.namespaces(other)] }] });
+    expect(find(synthValid(chart), 'AuthorizationPolicy', 'api-api-from-other').spec.targetRefs).toEqual([{ group: '', kind: 'Service', name: 'api' }]);
+
+    const second = ambient();
+    new Waypoint(second.chart, 'wp', { namespace: second.ns }).addNamespace(second.ns);
+    new AuthorizationPolicy(second.chart, 'get-only', { namespace: second.ns, rules: [{ to: [{ methods: ['GET'] }] }] });
+    expect(() => new Waypoint(second.chart, 'api-wp', { namespace: second.ns, name: 'api-waypoint' }).addService(second.api))
+      .toThrow('test/api-wp: test/get-only applies to all of namespace "app", and test/api would escape it behind a waypoint of its own');
+  });
+
   test('error: deny by default with a waypoint of another namespace', () => {
     const { chart, ns } = ambient();
     const shared = new MeshNamespace(chart, 'waypoints', { dataplaneMode: DataplaneMode.AMBIENT });

@@ -6,7 +6,7 @@ import { gatewayApi, security } from '../core/l1';
 import { checkDnsLabel, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
-import { checkNoZtunnelPolicies } from '../platform/ambient-policy';
+import { checkNoNamespacePolicies, checkNoZtunnelPolicies } from '../platform/ambient-policy';
 import { isAmbient, whenDeniedByDefault } from '../platform/dataplane';
 import { IMeshNamespace, MeshNamespace } from '../platform/mesh-namespace';
 import { IWaypoint, WaypointTrafficType, ownWaypoint, recordWaypoint } from '../platform/waypoint-enrollment';
@@ -102,7 +102,8 @@ export abstract class WaypointBase extends Construct implements IWaypoint, IMesh
     }
     this.checkEnrollable(service, service.namespace, service.node.path);
     checkNoZtunnelPolicies(this, service.namespace, service);
-    this.enroll(service, service.namespace, serviceObject.metadata, options);
+    checkNoNamespacePolicies(this, service);
+    this.enroll(service, service.namespace, serviceObject.metadata, options, service.namespace);
   }
 
   private checkEnrollable(target: Construct, namespace: IMeshNamespace, what: string): void {
@@ -117,11 +118,11 @@ export abstract class WaypointBase extends Construct implements IWaypoint, IMesh
   }
 
   private enroll(target: Construct, namespace: IMeshNamespace, metadata: { addLabel(key: string, value: string): void },
-    options: UseWaypointOptions): void {
+    options: UseWaypointOptions, serviceNamespace?: IMeshNamespace): void {
     metadata.addLabel(USE_WAYPOINT, this.name);
     if (this.namespace.name !== namespace.name) metadata.addLabel(USE_WAYPOINT_NAMESPACE, this.namespace.name);
     if (options.ingress) metadata.addLabel(INGRESS_USE_WAYPOINT, 'true');
-    recordWaypoint(target, this);
+    recordWaypoint(target, this, serviceNamespace);
     // A namespace that denies by default lets its waypoint through ztunnel, and denies at the waypoint too.
     whenDeniedByDefault(namespace, () => this.denyByDefault(namespace));
   }

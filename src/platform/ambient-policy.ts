@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isAmbient } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
-import { IWaypoint, WaypointTrafficType, ownWaypoint, waypointOf } from './waypoint-enrollment';
+import { IWaypoint, WaypointTrafficType, ownWaypoint, servicesWithOwnWaypoint, waypointOf } from './waypoint-enrollment';
 import { authorizationL7 } from '../analysis/ambient';
 import { security } from '../core/l1';
 import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
@@ -34,6 +34,8 @@ export interface Attachment {
 
 /** Policies enforced by ztunnel, by the namespace they are in (a waypoint added later would bypass them). */
 const ZTUNNEL_POLICIES = new WeakMap<IConstruct, { path: string; service?: IConstruct }[]>();
+/** The paths of namespace-wide policies, by ambient namespace (a service's own waypoint would escape them). */
+const NAMESPACE_POLICIES = new WeakMap<IConstruct, string[]>();
 
 /**
  * Where a policy on `target` is enforced. Outside ambient mode: a selector, as always. In ambient
@@ -47,6 +49,17 @@ export function attachPolicy(scope: IConstruct, target: AmbientTarget, l7: strin
   const service = target.service;
   const selector = service && { matchLabels: service.selectorLabels };
   if (!isAmbient(target.namespace)) return { selector };
+  if (!service) {
+    // A service's own waypoint takes its traffic past the namespace's waypoint (which would enforce
+    // the policy), and ztunnel at its pods sees that waypoint's identity (which the policy does not allow).
+    const own = servicesWithOwnWaypoint(target.namespace).map((s) => s.node.path);
+    if (own.length) {
+      throw new Error(`${scope.node.path}: a namespace-wide policy in namespace "${target.namespace.name}", where ${own.join(', ')} ${own.length > 1 ? 'use waypoints of their' : 'uses a waypoint of its'} own: `
+        + 'their traffic bypasses the namespace\'s waypoint, so the policy would not apply to it, and ztunnel sees their waypoint\'s identity, which it would deny; '
+        + 'target the services one by one (`workload`), or serve them with the namespace\'s waypoint');
+    }
+    NAMESPACE_POLICIES.set(target.namespace, [...NAMESPACE_POLICIES.get(target.namespace) ?? [], scope.node.path]);
+  }
   const waypoint = service ? waypointOf(service) : ownWaypoint(target.namespace);
   if (!waypoint) {
     if (l7) throw noWaypoint(scope, target, l7);
@@ -94,6 +107,20 @@ export function checkNoZtunnelPolicies(scope: IConstruct, namespace: IMeshNamesp
   if (found.length) {
     throw new Error(`${scope.node.path}: ${found.map((p) => p.path).join(', ')} ${found.length > 1 ? 'were' : 'was'} written for ztunnel before this waypoint was added; `
       + 'behind a waypoint ztunnel sees the waypoint\'s identity instead of the callers\', so it would deny them: add the waypoint (addService / addNamespace) before policies on what it serves');
+  }
+}
+
+/**
+ * Throws if namespace-wide policies were written for the namespace of `service`, which is about to
+ * get a waypoint of its own: its traffic would escape them (see attachPolicy).
+ * @internal
+ */
+export function checkNoNamespacePolicies(scope: IConstruct, service: IConstruct & { readonly namespace: IMeshNamespace }): void {
+  const found = NAMESPACE_POLICIES.get(service.namespace) ?? [];
+  if (found.length) {
+    throw new Error(`${scope.node.path}: ${found.join(', ')} ${found.length > 1 ? 'apply' : 'applies'} to all of namespace "${service.namespace.name}", and ${service.node.path} `
+      + 'would escape ' + (found.length > 1 ? 'them' : 'it') + ' behind a waypoint of its own (its traffic bypasses the namespace\'s waypoint, and ztunnel sees this waypoint\'s identity); '
+      + 'target the services one by one (`workload`) instead, or serve this service with the namespace\'s waypoint');
   }
 }
 

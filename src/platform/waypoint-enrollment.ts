@@ -28,13 +28,24 @@ export interface IWaypoint extends IConstruct {
 
 /** Waypoints by the namespace or service construct that uses them. */
 const WAYPOINTS = new WeakMap<IConstruct, IWaypoint>();
+/** Per namespace, its services that use a waypoint of their own. */
+const OWN_WAYPOINT_SERVICES = new WeakMap<IConstruct, IConstruct[]>();
 
 /**
- * Records that `target` (a namespace or a service) uses `waypoint`.
+ * Records that `target` (a namespace, or a service of namespace `serviceNamespace`) uses `waypoint`.
  * @internal
  */
-export function recordWaypoint(target: IConstruct, waypoint: IWaypoint): void {
+export function recordWaypoint(target: IConstruct, waypoint: IWaypoint, serviceNamespace?: IMeshNamespace): void {
   WAYPOINTS.set(target, waypoint);
+  if (serviceNamespace) OWN_WAYPOINT_SERVICES.set(serviceNamespace, [...servicesWithOwnWaypoint(serviceNamespace), target]);
+}
+
+/**
+ * The services of `namespace` that use a waypoint of their own, in the order they were enrolled.
+ * @internal
+ */
+export function servicesWithOwnWaypoint(namespace: IMeshNamespace): IConstruct[] {
+  return OWN_WAYPOINT_SERVICES.get(namespace) ?? [];
 }
 
 /**
