@@ -67,6 +67,8 @@ describe('TracingConfig', () => {
     expect(() => Tracing.cloudTrace({ samplingPercent: 101 })).toThrow('Tracing: samplingPercent 101 is out of range: use 0 to 100 in steps of 0.01');
     expect(() => Tracing.cloudTrace({ samplingPercent: -1 })).toThrow('samplingPercent -1 is out of range');
     expect(() => Tracing.openTelemetry({ service: 'c', samplingPercent: 0.001 })).toThrow('samplingPercent 0.001 is out of range');
+    expect(() => new TracingConfig(meshChart(MeshPlatform.asmManaged()), 'c', { tracing: Tracing.cloudTrace({ samplingPercent: 0 }) }))
+      .toThrow('test/c: Tracing.cloudTrace({ samplingPercent: 0 }) on managed ASM would trace 1% of requests, not none: istiod reads a sampling of 0 as unset; to trace nothing, omit `tracing`');
     expect(() => Tracing.openTelemetry({ service: 'Not A Host' })).toThrow('Tracing.openTelemetry: service "Not A Host" is not a host name');
     expect(() => Tracing.openTelemetry({ service: 'c', port: 0 })).toThrow('Tracing.openTelemetry: port 0 is out of range');
     expect(() => Tracing.openTelemetry({ service: 'c', providerName: 'Otel' })).toThrow('providerName "Otel" must be lowercase');

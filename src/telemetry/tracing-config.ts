@@ -93,6 +93,11 @@ export class TracingConfig extends Construct {
         extensionProviders.push({ name: tracing.providerName, opentelemetry: { service: tracing.service, port: tracing.port } });
         tracingSpec.push({ providers: [{ name: tracing.providerName }], randomSamplingPercentage: sampling });
       } else if (kind === MeshPlatformKind.ASM_MANAGED_ISTIOD) {
+        if (sampling === 0) {
+          // istiod reads a ProxyConfig sampling of 0 as unset and uses its own default (PILOT_TRACE_SAMPLING, 1%).
+          throw new Error(`${this.node.path}: Tracing.cloudTrace({ samplingPercent: 0 }) on managed ASM would trace 1% of requests, not none: `
+            + 'istiod reads a sampling of 0 as unset; to trace nothing, omit `tracing`');
+        }
         // The tracer is part of the proxy bootstrap: pods pick it up on restart.
         meshConfig.defaultConfig = { tracing: sampling === undefined ? { stackdriver: {} } : { stackdriver: {}, sampling } };
       } else {

@@ -6,7 +6,8 @@ export interface CloudTraceOptions {
   /**
    * Percentage of requests traced, 0–100 (steps of 0.01): `defaultConfig.tracing.sampling` on
    * managed ASM (istiod), the Telemetry's `randomSamplingPercentage` on Cloud Service Mesh (Traffic
-   * Director), as Google's Cloud Trace guides document for each.
+   * Director), as Google's Cloud Trace guides document for each. istiod reads a `sampling` of 0 as
+   * unset, so 0 is refused on managed ASM (omit tracing to trace nothing).
    * @default - the platform's default (1%)
    */
   readonly samplingPercent?: number;
