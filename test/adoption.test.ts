@@ -321,6 +321,39 @@ describe('adoption errors name the construct and the fix', () => {
     changed.addJsonPatch(JsonPatch.replace('/spec/template/spec/serviceAccountName', 'other'));
     expect(() => Testing.synth(chart)).toThrow('[test/c] Deployment test/changing runs as ServiceAccount "other" now, but it was adopted (and its principal derived) as "c": adopt it after setting its ServiceAccount');
   });
+
+  test('workloads that share an `app` label: a Service created for one would select the other\'s pods', () => {
+    const { chart, ns } = shopChart();
+    const deployment = (name: string, component: string) => new kplus.k8s.KubeDeployment(chart, `${name}-deployment`, {
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'shop', component } },
+        template: { metadata: { labels: { app: 'shop', component } }, spec: { serviceAccountName: name, containers: [{ name: 'c', image: `${name}:1`, ports: [{ containerPort: 8080, name: 'http' }] }] } },
+      },
+    });
+    new MeshService(chart, 'web', { namespace: ns, workload: deployment('web', 'web') });
+    new MeshService(chart, 'api', { namespace: ns, workload: deployment('api', 'api') });
+    // A created service named like the shared label is caught the same way.
+    new MeshService(chart, 'shop-service', { namespace: ns, name: 'shop', image: 'shop:1', port: 80 });
+    const fix = 'it would send this service\'s traffic to them, and its policies would apply to them; give each workload an `app` label of its own, '
+      + 'or adopt each with a Service of its own that selects only its pods (`service`)';
+    expect(() => Testing.synth(chart)).toThrow(`[test/web] the Service it creates selects app=shop, which the pods of test/api, test/shop-service carry too: ${fix}`);
+    expect(() => Testing.synth(chart)).toThrow('[test/shop-service] the Service it creates selects app=shop, which the pods of test/web, test/api carry too');
+  });
+
+  test('workloads adopted with Services of their own may share labels', () => {
+    const { chart, ns } = shopChart();
+    for (const component of ['web', 'api']) {
+      const labels = { app: 'shop', component };
+      const d = new kplus.k8s.KubeDeployment(chart, component, {
+        metadata: { name: component, namespace: 'shop' },
+        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { serviceAccountName: component, containers: [{ name: 'c', image: 'x:1', ports: [{ containerPort: 8080 }] }] } } },
+      });
+      const svc = new kplus.k8s.KubeService(chart, `${component}-svc`, { metadata: { name: component, namespace: 'shop' }, spec: { selector: labels, ports: [{ port: 80, targetPort: kplus.k8s.IntOrString.fromNumber(8080), name: 'http' }] } });
+      new MeshService(chart, `${component}-mesh`, { namespace: ns, workload: d, service: svc });
+    }
+    expect(find(synthValid(chart), 'Service', 'web').spec.selector).toEqual({ app: 'shop', component: 'web' });
+  });
 });
 
 void Protocol;

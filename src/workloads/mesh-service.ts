@@ -169,6 +169,12 @@ export interface MeshServiceAttributes {
 /** Options that only a workload created from an image takes. */
 const IMAGE_ONLY: (keyof MeshServiceProps)[] = [...WORKLOAD_OPTION_FIELDS, 'serviceAccount', 'workloadKind'];
 
+/**
+ * The mesh services of an app by the `app` label of their pods, per namespace name: the Service one
+ * creates (which selects `app`) must not select another's pods.
+ */
+const BY_APP_LABEL = new WeakMap<IConstruct, Map<string, Set<MeshService>>>();
+
 /** The objects that run one version (or the unversioned pods) of a service. */
 interface VersionObjects {
   readonly workload: ApiObject;
@@ -208,6 +214,8 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
   /** The objects of each version, by version ('' for unversioned pods). */
   private readonly byVersion = new Map<string, VersionObjects>();
   private readonly adoptedViews: WorkloadView[] = [];
+  /** The labels of the pods of every workload of this service (created, or adopted as labelled here). */
+  private readonly podLabelSets: Record<string, string>[] = [];
   /** Whether the workloads are the app's (adopted) rather than created here. */
   private readonly adopting: boolean;
   private sidecarHosts?: string[];
@@ -278,6 +286,37 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     }
     if (props.trafficPolicy || this.versions.length) this._ensureDestinationRule(props.trafficPolicy);
     this._assumePodsElsewhere(() => false);
+    if (props.service === undefined) this.node.addValidation({ validate: () => this.foreignPods() });
+  }
+
+  /**
+   * The Service created here must select only this service's pods: another mesh service's pods behind
+   * it would receive its traffic, and the policies that select its pods by the same labels would apply to them.
+   */
+  private foreignPods(): string[] {
+    const neighbours = this.byAppLabel().get(`${this.namespace.name}/${this.selectorLabels.app}`) ?? [];
+    const others = [...neighbours].filter((o) => o !== this && o.podLabelSets.some((labels) => selects(this.selectorLabels, labels)));
+    if (others.length === 0) return [];
+    return [`the Service it creates selects ${labelText(this.selectorLabels)}, which the pods of ${others.map((o) => o.node.path).join(', ')} carry too: `
+      + 'it would send this service\'s traffic to them, and its policies would apply to them; give each workload an `app` label of its own, '
+      + 'or adopt each with a Service of its own that selects only its pods (`service`)'];
+  }
+
+  /** Records the labels of a workload's pods. */
+  private recordPods(labels: Record<string, string>): void {
+    this.podLabelSets.push(labels);
+    const key = `${this.namespace.name}/${labels.app}`;
+    const index = this.byAppLabel();
+    index.set(key, (index.get(key) ?? new Set()).add(this));
+  }
+
+  /** This app's services by `<namespace>/<app label of their pods>`. */
+  private byAppLabel(): Map<string, Set<MeshService>> {
+    const found = BY_APP_LABEL.get(this.node.root);
+    if (found) return found;
+    const index = new Map<string, Set<MeshService>>();
+    BY_APP_LABEL.set(this.node.root, index);
+    return index;
   }
 
   /** The workload of the first version (created or adopted). */
@@ -424,6 +463,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     const labels: Record<string, string> = { app: this.selectorLabels.app ?? this.name };
     if (version !== undefined) labels.version = version;
     addToPodTemplate(w, 'labels', labels);
+    this.recordPods({ ...labels, ...w.podLabels });
     checkSelected();
     this.ports.forEach((p) => this.checkContainerPort(w, p.targetPort, p.port));
 
@@ -576,6 +616,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
    */
   private createWorkload(version: string | undefined, image: string, o: WorkloadOptions): VersionObjects {
     const labels = version === undefined ? this.selectorLabels : { ...this.selectorLabels, version };
+    this.recordPods(labels);
     const kind = this.props.workloadKind ?? WorkloadKind.DEPLOYMENT;
     const name = checkDnsLabel(this, `${kind} name`, version === undefined ? this.name : `${this.name}-${version}`);
     const where = version === undefined ? this.node.path : `${this.node.path}: version "${version}"`;
