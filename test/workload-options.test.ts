@@ -353,6 +353,9 @@ describe('WorkloadOptions errors name the construct and the fix', () => {
       .toThrow('test/x: volumeClaimTemplates need a StatefulSet: set `workloadKind: WorkloadKind.STATEFUL_SET`, or mount a PersistentVolumeClaim with Volume.fromPersistentVolumeClaim');
     expect(mk('y', { workloadKind: WorkloadKind.STATEFUL_SET, volumes: [tmp], volumeClaimTemplates: [{ name: 'tmp', mountPath: '/data', storage: Size.gibibytes(1) }] }))
       .toThrow('test/y: volume "tmp" and volumeClaimTemplates "tmp" share a name: rename one');
+    expect(mk('y2', { name: 'd'.repeat(53), workloadKind: WorkloadKind.STATEFUL_SET }))
+      .toThrow(`test/y2: StatefulSet name "${'d'.repeat(53)}" has 53 characters: Kubernetes could never create its pods (their controller-revision-hash label, <name>-<hash>, would exceed 63); use a name of at most 52 characters`);
+    expect(mk('y3', { name: 'd'.repeat(52), workloadKind: WorkloadKind.STATEFUL_SET })).not.toThrow();
     const versioned = new MeshService(chart, 'z', { namespace: ns, image: 'z:1', port: 80, version: 'v1' });
     expect(() => versioned.addVersion('v2', { replicas: 2, env: { A: '1' } }))
       .toThrow("test/z: addVersion('v2'): `env`, `replicas` apply to a workload created from an image: add `image`, or remove them (the pods of this version are deployed elsewhere)");

@@ -621,6 +621,11 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     const name = checkDnsLabel(this, `${kind} name`, version === undefined ? this.name : `${this.name}-${version}`);
     const where = version === undefined ? this.node.path : `${this.node.path}: version "${version}"`;
     const stateful = kind === WorkloadKind.STATEFUL_SET;
+    if (stateful && name.length > 52) {
+      // Its controller labels every pod controller-revision-hash=<name>-<10-character hash>, a label value of at most 63.
+      throw new Error(`${where}: StatefulSet name "${name}" has ${name.length} characters: Kubernetes could never create its pods `
+        + '(their controller-revision-hash label, <name>-<hash>, would exceed 63); use a name of at most 52 characters');
+    }
     if (!stateful && o.volumeClaimTemplates) {
       throw new Error(`${where}: volumeClaimTemplates need a StatefulSet: set \`workloadKind: WorkloadKind.STATEFUL_SET\`, or mount a PersistentVolumeClaim with Volume.fromPersistentVolumeClaim`);
     }
