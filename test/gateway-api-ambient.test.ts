@@ -98,6 +98,21 @@ describe('GatewayApiIngress', () => {
     expect(find(objects, 'HTTPRoute', 'ingress-all-2', 'app').spec.rules).toHaveLength(1);
   });
 
+  test('hosts whose listener names would agree get distinct names; a host listed twice is an error', () => {
+    const chart = istio();
+    const ns = new MeshNamespace(chart, 'edge');
+    const web = new MeshService(chart, 'web', { namespace: ns, image: 'w:1', port: 8080 });
+    const long = `${'a'.repeat(56)}.example.com`;
+    const gw = new GatewayApiIngress(chart, 'gw', { namespace: ns, hosts: ['foo-bar.example.com', 'foo.bar-example.com', long, `${long}.org`] });
+    gw.route({ to: web, hosts: ['foo.bar-example.com'] });
+    const objects = synthValid(chart);
+    const names = find(objects, 'Gateway', 'ingress').spec.listeners.map((l: any) => l.name);
+    expect(names).toEqual(['http-foo-bar-example-com', 'http-foo-bar-example-com-2', `http-${'a'.repeat(56)}-e`, `http-${'a'.repeat(56)}-2`]);
+    expect(objects.find((o) => o.kind === 'HTTPRoute').spec.hostnames).toEqual(['foo.bar-example.com']);
+    expect(() => new GatewayApiIngress(chart, 'gw2', { namespace: ns, name: 'other', hosts: ['a.example.com', 'a.example.com'] }))
+      .toThrow('test/gw2: host "a.example.com" is listed twice in `hosts`: list each host once');
+  });
+
   test('GKE classes: no infrastructure, no mesh identity', () => {
     const chart = meshChart(MeshPlatform.cloudServiceMesh());
     const ns = new MeshNamespace(chart, 'edge');

@@ -241,10 +241,20 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     this.hosts = [...(props.hosts ?? ['*'])];
     if (this.hosts.length === 0) throw new Error(`${this.node.path}: \`hosts\` is empty: omit it to accept every host`);
     this.hosts.forEach((h) => checkHost(this, h));
+    const twice = this.hosts.find((h, i) => this.hosts.indexOf(h) !== i);
+    if (twice !== undefined) throw new Error(`${this.node.path}: host "${twice}" is listed twice in \`hosts\`: list each host once`);
     const allowedRoutes = { namespaces: (props.allowedRoutes ?? AllowedRoutes.sameNamespace())._render(this.namespace.name) };
 
+    // Listener names are unique in a Gateway; hosts whose slugs agree (a-b.example.com, a.b-example.com) get a suffix.
+    const names = new Set<string>();
+    const listenerName = (base: string) => {
+      let name = base.slice(0, 63).replace(/-+$/, '');
+      for (let i = 2; names.has(name); i++) name = `${base.slice(0, 63 - `-${i}`.length).replace(/-+$/, '')}-${i}`;
+      names.add(name);
+      return name;
+    };
     const listener = (protocol: string, port: number, host: string, tls?: any) => ({
-      name: host === '*' ? protocol.toLowerCase() : `${protocol.toLowerCase()}-${hostSlug(host)}`.slice(0, 63).replace(/-+$/, ''),
+      name: listenerName(host === '*' ? protocol.toLowerCase() : `${protocol.toLowerCase()}-${hostSlug(host)}`),
       port,
       protocol,
       hostname: host === '*' ? undefined : host,
