@@ -188,11 +188,13 @@ describe('GatewayApiIngress', () => {
     expect(() => new GatewayApiIngress(istioChart, 'c', { namespace: ns, tls: { mode: GatewayTlsMode.MUTUAL, clientCertificateAuthorities: [{ configMapName: 'ca' }] } }))
       .toThrow('test/c: tls.certificates are required to terminate TLS: name the Secrets that hold them');
     expect(() => new GatewayApiIngress(istioChart, 'd', { namespace: ns, tls: { mode: GatewayTlsMode.MUTUAL, certificates, clientCertificateAuthorities: [{ configMapName: 'Bad_CA' }] } }))
-      .toThrow('test/d: CA ConfigMap name "Bad_CA" is not a valid DNS label');
+      .toThrow('test/d: CA ConfigMap name "Bad_CA" is not a valid object name: use at most 253 lowercase letters, digits, \'-\' and \'.\'');
     expect(() => new GatewayApiIngress(istioChart, 'e', { namespace: ns, tls: { mode: GatewayTlsMode.MUTUAL, certificates, clientCertificateAuthorities: [{ configMapName: 'ca', namespace: 'P' }] } }))
       .toThrow('test/e: CA ConfigMap namespace "P" is not a valid DNS label');
     expect(() => new GatewayApiIngress(istioChart, 'f', { namespace: ns, tls: { certificates: [{ secretName: 'c', namespace: 'P' }] } }))
       .toThrow('test/f: certificate namespace "P" is not a valid DNS label');
+    // Secret names are DNS subdomains: dots are fine.
+    expect(() => new GatewayApiIngress(istioChart, 'dotted', { namespace: ns, name: 'dotted', tls: { certificates: [{ secretName: 'shop.example.com' }] } })).not.toThrow();
     expect(() => new GatewayApiIngress(chart, 'lb', {
       namespace: new MeshNamespace(chart, 'edge'),
       gatewayClass: GatewayClass.gke(GkeGatewayClass.GLOBAL_EXTERNAL_MANAGED),

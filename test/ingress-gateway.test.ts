@@ -95,7 +95,9 @@ describe('IngressGateway', () => {
     expect(() => gw.route({ to: api, hosts: ['Bad Host'] })).toThrow('test/gw: host "Bad Host" is not a valid host');
     expect(() => new IngressGateway(chart, 'gw2', { namespace: outside })).toThrow('test/gw2: namespace "legacy" has injection disabled, but the gateway\'s proxy (image: auto) is injected');
     expect(() => new IngressGateway(chart, 'gw3', { namespace: gwNs, name: 'GW' })).toThrow('test/gw3: gateway name "GW" is not a valid DNS label');
-    expect(() => new IngressGateway(chart, 'gw4', { namespace: gwNs, name: 'gw4', tls: { credentialName: 'Bad_Cert' } })).toThrow('test/gw4: tls.credentialName "Bad_Cert" is not a valid DNS label');
+    expect(() => new IngressGateway(chart, 'gw4', { namespace: gwNs, name: 'gw4', tls: { credentialName: 'Bad_Cert' } })).toThrow('test/gw4: tls.credentialName "Bad_Cert" is not a valid object name');
+    // Secret names are DNS subdomains: dots are fine.
+    new IngressGateway(chart, 'dotted', { namespace: gwNs, name: 'dotted', tls: { credentialName: 'shop.example.com' } });
     expect(() => gw.route({ to: web, destinations: [{ service: web }] })).toThrow('test/gw: set `to` or `destinations`, not both');
     expect(() => gw.route({ to: web, match: HttpMatch.any(), matches: [] })).toThrow('test/gw: set `match` or `matches`, not both');
     expect(() => new IngressGateway(chart, 'gw5', { namespace: gwNs, name: 'gw5', replicas: 1.5 })).toThrow('test/gw5: replicas 1.5 is out of range');

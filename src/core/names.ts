@@ -47,6 +47,19 @@ export function checkDnsLabel(scope: IConstruct | string, what: string, value: s
 }
 
 /**
+ * Throws unless `value` is an RFC 1123 DNS subdomain (what Kubernetes requires of Secret and
+ * ConfigMap names, among others).
+ * @internal
+ */
+export function checkDnsSubdomain(scope: IConstruct | string, what: string, value: string): string {
+  if (typeof value !== 'string' || !isDnsName(value, false)) {
+    throw new Error(`${where(scope)}: ${what} "${value}" is not a valid object name: use at most 253 lowercase letters, digits, '-' and '.', `
+      + 'in labels that start and end with a letter or digit');
+  }
+  return value;
+}
+
+/**
  * Throws unless `value` is a whole number in [min, max].
  * @internal
  */

@@ -6,7 +6,7 @@ import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } fr
 import { GkeGatewayClass, isBuiltInGatewayClass } from '../core/gateway-classes';
 import { checkHost, hostMatches, hostSlug } from '../core/hosts';
 import { gatewayApi } from '../core/l1';
-import { checkDnsLabel, sortedRecord } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
@@ -376,7 +376,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
    * only when it is another one, which gets a ReferenceGrant letting the Gateway read the object.
    */
   private coreRef(kind: 'Secret' | 'ConfigMap', name: string, namespace: string | undefined, nameWhat: string, namespaceWhat: string) {
-    checkDnsLabel(this, nameWhat, name);
+    checkDnsSubdomain(this, nameWhat, name);
     const other = namespace === undefined || namespace === this.namespace.name ? undefined : checkDnsLabel(this, namespaceWhat, namespace);
     if (other) grantReference(this, { kind: 'Gateway', namespace: this.namespace.name }, { kind, namespace: other, name });
     return { group: '', kind, name, namespace: other };

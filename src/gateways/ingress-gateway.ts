@@ -6,7 +6,7 @@ import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkHost, hostCovers, hostMatches, hostSlug } from '../core/hosts';
 import { networking } from '../core/l1';
-import { checkDnsLabel } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
@@ -284,7 +284,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       if (passthrough && props.tls.redirectHttp) {
         throw new Error(`${this.node.path}: tls.redirectHttp needs a terminating mode (SIMPLE or MUTUAL), not PASSTHROUGH`);
       }
-      if (props.tls.credentialName) checkDnsLabel(this, 'tls.credentialName', props.tls.credentialName);
+      if (props.tls.credentialName) checkDnsSubdomain(this, 'tls.credentialName', props.tls.credentialName);
       if (httpsPort === undefined) {
         throw new Error(`${this.node.path}: tls needs a Service port named https on the installed gateway ${installed!.namespace}/${installed!.name}, which has none: add it there, or drop tls`);
       }
