@@ -302,7 +302,7 @@ describe('EgressGateway', () => {
     const mk = (id: string, p: any = {}) => new ExternalService(chart, id, { namespace: ext, hosts: [`${id}.example.com`], ...p });
     const outside = new MeshNamespace(chart, 'legacy', { injection: false });
     expect(() => new EgressGateway(chart, 'gw2', { namespace: outside }))
-      .toThrow('test/gw2: namespace "legacy" has injection disabled, but the gateway\'s proxy (image: auto) is injected: put the gateway in a namespace with injection on');
+      .toThrow('test/gw2: namespace "legacy" has injection disabled, but the gateway\'s proxy (image: auto) is injected: put the gateway in a namespace with sidecar injection on');
     expect(() => gw.route(mk('a'), { allowFrom: [] })).toThrow('test/egress: allowFrom is empty for test/a: name the sources that may use the gateway (an empty list would let no one)');
     expect(() => gw.route(mk('b', { tlsOrigination: {} }), { allowFrom }))
       .toThrow('test/egress: test/b originates TLS at the sidecars (tlsOrigination), but through the gateway the sidecars only carry its traffic to the gateway: move those options to route()\'s originateTls');

@@ -10,7 +10,7 @@ import { find, synthValid, validateObjects } from './validate';
 import * as mesh from '../src';
 import {
   AllowedRoutes, AuthorizationAction, AuthorizationPolicy, Condition, DataplaneMode, GatewayApiIngress, GatewayClass, GatewayServiceType,
-  GatewayTlsMode, GkeGatewayClass, HttpMatch, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, Protocol, RouteApi, Source,
+  GatewayTlsMode, GkeGatewayClass, HttpMatch, IngressGateway, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, Protocol, RouteApi, Source,
   StringMatch, Waypoint, WaypointTrafficType,
 } from '../src';
 
@@ -426,6 +426,12 @@ describe('ambient mode', () => {
     const { chart, ns } = ambient();
     expect(() => new MeshService(chart, 'x', { namespace: ns, image: 'x:1', port: 80, sidecar: { holdApplicationUntilProxyStarts: true } }))
       .toThrow('test/x: namespace "app" is in ambient mode, where pods have no sidecar, so `sidecar` (holdApplicationUntilProxyStarts) has nothing to configure');
+  });
+
+  test('error: a gateway deployed in an ambient namespace', () => {
+    const { chart, ns } = ambient();
+    expect(() => new IngressGateway(chart, 'gw', { namespace: ns }))
+      .toThrow('test/gw: namespace "app" is in ambient mode, where nothing injects sidecars, but the gateway\'s proxy (image: auto) is injected: put the gateway in a namespace with sidecar injection on');
   });
 
   test('error: talksTo (a Sidecar resource) on an ambient workload', () => {

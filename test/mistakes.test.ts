@@ -2,8 +2,8 @@
 // naming the construct (or factory) and the fix. One assertion per message.
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
-  AccessLog, AccessLogField, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, Condition, EgressGateway, ExternalService, HttpMatch,
-  IngressGateway, InstalledGateway, JwtAuthentication, LoadBalancer, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode,
+  AccessLog, AccessLogField, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, Condition, EgressGateway, ExternalService, GatewayApiIngress,
+  HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication, LoadBalancer, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode,
   MtlsPolicy, Protocol, ReleaseChannel, Source, StringMatch, Tracing, TracingConfig, networking,
 } from '../src';
 import { meshChart } from './helpers';
@@ -46,6 +46,16 @@ describe('mistakes accepted silently are refused', () => {
     expect(() => Source.serviceAccount(plain, 'batch-sa')).toThrow('Source.serviceAccount: namespace "legacy" has injection disabled');
     expect(() => api.allowFrom('front' as any))
       .toThrow('test/api: allowFrom: caller 1 is not a mesh service or gateway (got the string "front"): pass MeshService, MeshService.fromServiceAttributes or IngressGateway objects, or use AuthorizationPolicy with Source.principals for raw principals');
+  });
+
+  test('a Service name that starts with a digit (DNS-1035)', () => {
+    const { chart, ns } = setup();
+    const fix = 'starts with a digit, which a Service name may not (a DNS-1035 label): start it with a letter';
+    expect(() => new MeshService(chart, 'x', { namespace: ns, name: '1api', image: 'a:1', port: 80 })).toThrow(`test/x: service name "1api" ${fix}`);
+    expect(() => new IngressGateway(chart, 'gw', { namespace: ns, name: '1gw' })).toThrow(`test/gw: gateway name "1gw" ${fix}`);
+    expect(() => new EgressGateway(chart, 'egw', { namespace: ns, name: '2egress' })).toThrow(`test/egw: gateway name "2egress" ${fix}`);
+    const istio = setup(MeshPlatform.istio());
+    expect(() => new GatewayApiIngress(istio.chart, 'in', { namespace: istio.ns, name: '1in' })).toThrow(`test/in: deployed name "1in-istio" ${fix}`);
   });
 
   test('mutual TLS towards pods that have no sidecar to accept it', () => {

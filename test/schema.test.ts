@@ -126,6 +126,8 @@ describe('structural schema', () => {
     expect(named('v1', 'ConfigMap', 'mesh.config-1', 'app')).toEqual([]);
     expect(named('v1', 'ConfigMap', 'Mesh_Config', 'app')).toEqual(['metadata.name: "Mesh_Config" is not a valid ConfigMap name: the API server wants a DNS-1123 subdomain (at most 253 lowercase letters, digits, \'-\' and \'.\', each part starting and ending with a letter or digit)']);
     expect(named('v1', 'Service', '1web', 'app')).toEqual([expect.stringContaining('not a valid Service name: the API server wants a DNS-1035 label')]);
+    // The suggested name is one the API server takes.
+    expect(schemaFindings({ apiVersion: 'v1', kind: 'Service', metadata: { name: '1web', namespace: 'app' } }).map((f) => f.fix)).toEqual(['rename it, e.g. "svc-1web"']);
     expect(named('v1', 'Service', 'web.v1', 'app')).toEqual([expect.stringContaining('DNS-1035 label')]);
     expect(named('v1', 'Namespace', 'a.b')).toEqual([expect.stringContaining('not a valid Namespace name: the API server wants a DNS-1123 label')]);
     expect(named('rbac.authorization.k8s.io/v1', 'Role', 'system:reader', 'app')).toEqual([]);

@@ -10,7 +10,7 @@ import { Finding, Severity } from './finding';
 import { GATEWAY_API_CEL_RULES } from './gateway-api-cel-rules';
 import { isFormatIp } from './ip-address';
 import { isPlainObject } from '../core/json';
-import { isDnsLabel, isDnsSubdomain } from '../core/names';
+import { isDnsLabel, isDnsSubdomain, isServiceName } from '../core/names';
 import { GATEWAY_API_CRD_SCHEMAS } from '../imports/gateway-api-schemas';
 import { ISTIO_CRD_SCHEMAS } from '../imports/istio-schemas';
 import { K8S_SCHEMAS } from '../imports/k8s-schemas';
@@ -389,14 +389,13 @@ function defaulter(s: any): Defaulter | undefined {
   return apply;
 }
 
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /** The API server's rule for an object's name, by kind: what it checks and how to say it. */
 function nameRule(kind: string): { test: (name: string) => boolean; what: string } {
   if (kind === 'Namespace') return { test: isDnsLabel, what: 'a DNS-1123 label (at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit)' };
   if (kind === 'Service') {
-    return { test: (n) => DNS_1035_LABEL.test(n) && n.length <= 63, what: 'a DNS-1035 label (at most 63 lowercase letters, digits and \'-\', starting with a letter, ending with a letter or digit)' };
+    return { test: isServiceName, what: 'a DNS-1035 label (at most 63 lowercase letters, digits and \'-\', starting with a letter, ending with a letter or digit)' };
   }
   if (RBAC_KINDS.has(kind)) return { test: (n) => n !== '.' && n !== '..' && !/[/%]/.test(n), what: 'a path segment (not "." or "..", no "/" or "%")' };
   if (kind === 'CronJob') return { test: (n) => isDnsSubdomain(n) && n.length <= 52, what: 'a DNS-1123 subdomain of at most 52 characters (the Job names get a suffix)' };
@@ -406,7 +405,10 @@ function nameRule(kind: string): { test: (name: string) => boolean; what: string
 /** The API server's checks of metadata.name (by kind) and metadata.namespace (a DNS-1123 label). */
 function checkNames(obj: any, out: Problem[]): void {
   const { name, namespace } = obj.metadata ?? {};
-  const suggest = (v: string) => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'a lowercase name';
+  const suggest = (v: string) => {
+    const lower = v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'a lowercase name';
+    return obj.kind === 'Service' && /^[0-9]/.test(lower) ? `svc-${lower}` : lower;
+  };
   if (typeof name === 'string' && name) {
     const rule = nameRule(obj.kind);
     if (!rule.test(name)) {

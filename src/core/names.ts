@@ -47,6 +47,27 @@ export function checkDnsLabel(scope: IConstruct | string, what: string, value: s
 }
 
 /**
+ * Whether `value` is an RFC 1035 DNS label, what Kubernetes requires of Service names (a DNS label
+ * that starts with a letter).
+ * @internal
+ */
+export function isServiceName(value: string): boolean {
+  return isDnsLabel(value) && /^[a-z]/.test(value);
+}
+
+/**
+ * Throws unless `value` can name a Service (an RFC 1035 DNS label).
+ * @internal
+ */
+export function checkServiceName(scope: IConstruct | string, what: string, value: string): string {
+  checkDnsLabel(scope, what, value);
+  if (!isServiceName(value)) {
+    throw new Error(`${where(scope)}: ${what} "${value}" starts with a digit, which a Service name may not (a DNS-1035 label): start it with a letter`);
+  }
+  return value;
+}
+
+/**
  * Throws unless `value` is an RFC 1123 DNS subdomain (what Kubernetes requires of Secret and
  * ConfigMap names, among others).
  * @internal

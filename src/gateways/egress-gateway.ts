@@ -4,7 +4,7 @@ import { gatewayWorkload } from './gateway-workload';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { hostSlug } from '../core/hosts';
 import { networking, security } from '../core/l1';
-import { checkDnsLabel } from '../core/names';
+import { checkDnsLabel, checkServiceName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
   DestinationRule, DestinationRuleSpecSubsets, Gateway, GatewaySpecServers,
@@ -124,7 +124,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     super(scope, id);
     checkProps(this, props, ['namespace']);
     this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
-    this.name = checkDnsLabel(this, 'gateway name', props.name ?? 'istio-egressgateway');
+    this.name = checkServiceName(this, 'gateway name', props.name ?? 'istio-egressgateway');
     const istio = checkDnsLabel(this, 'istioLabel', props.istioLabel ?? this.name.replace(/^istio-/, ''));
     this.selectorLabels = { app: this.name, istio };
     const metadata = { name: this.name, namespace: this.namespace.name };

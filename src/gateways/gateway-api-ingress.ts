@@ -6,7 +6,7 @@ import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } fr
 import { GkeGatewayClass, isBuiltInGatewayClass } from '../core/gateway-classes';
 import { checkHost, hostMatches, hostSlug } from '../core/hosts';
 import { gatewayApi } from '../core/l1';
-import { checkDnsLabel, checkDnsSubdomain, sortedRecord } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkServiceName, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
@@ -228,7 +228,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
           + 'gateways from Gateway API Gateways. Use IngressGateway (Istio Gateway and VirtualService, with the gateway the Cloud Service Mesh recipe installs), '
           + 'or a GKE class (GatewayClass.gke(...)) in front of that gateway; mesh routing with HTTPRoutes (RouteApi.GATEWAY_API) is supported');
       }
-      checkDnsLabel(this, 'deployed name', `${this.name}-${this.gatewayClass.name}`);
+      checkServiceName(this, 'deployed name', `${this.name}-${this.gatewayClass.name}`);
     } else {
       for (const option of ['infrastructure', 'serviceType'] as const) {
         if (props[option] !== undefined) throw new Error(`${this.node.path}: \`${option}\` configures the pods Istio deploys (GatewayClass.istio()), not class ${this.gatewayClass.name}: remove it`);

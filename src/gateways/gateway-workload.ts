@@ -1,6 +1,7 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { DataplaneMode } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { ContainerResources, kubeResources } from '../workloads/resources';
 import { AutoscalingOptions, DisruptionBudget, createScaling, resolveReplicas } from '../workloads/scaling';
@@ -56,7 +57,8 @@ export interface GatewayWorkloadObjects {
  */
 export function gatewayWorkload(scope: Construct, o: GatewayWorkloadOptions, sizing: GatewaySizing): GatewayWorkloadObjects {
   if (!o.namespace.injection) {
-    throw new Error(`${scope.node.path}: namespace "${o.namespace.name}" has injection disabled, but the gateway's proxy (image: auto) is injected: put the gateway in a namespace with injection on`);
+    const why = o.namespace.dataplaneMode === DataplaneMode.AMBIENT ? 'is in ambient mode, where nothing injects sidecars' : 'has injection disabled';
+    throw new Error(`${scope.node.path}: namespace "${o.namespace.name}" ${why}, but the gateway's proxy (image: auto) is injected: put the gateway in a namespace with sidecar injection on`);
   }
   const metadata = { name: o.name, namespace: o.namespace.name };
 

@@ -6,7 +6,7 @@ import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { checkHost, hostCovers, hostMatches, hostSlug } from '../core/hosts';
 import { networking } from '../core/l1';
-import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkServiceName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
@@ -229,7 +229,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
     checkEnum(this, 'serviceType', props.serviceType, GatewayServiceType, 'GatewayServiceType');
     checkEnum(this, 'tls.mode', props.tls?.mode, GatewayTlsMode, 'GatewayTlsMode');
     checkEnum(this, 'tls.minProtocolVersion', props.tls?.minProtocolVersion, TlsVersion, 'TlsVersion');
-    this.name = checkDnsLabel(this, 'gateway name', props.name ?? installed?.name ?? 'istio-ingressgateway');
+    this.name = checkServiceName(this, 'gateway name', props.name ?? installed?.name ?? 'istio-ingressgateway');
     if (checkList(this, 'hosts', props.hosts)?.length === 0) throw new Error(`${this.node.path}: \`hosts\` is empty: a gateway server accepts no host without one; list the hosts, or omit it for '*'`);
     this.hosts = [...(props.hosts ?? ['*'])];
     this.hosts.forEach((h) => checkHost(this, h));

@@ -10,7 +10,7 @@ import { WorkloadKind, WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
 import { networking } from '../core/l1';
-import { checkDnsLabel, checkLabels, sortedRecord } from '../core/names';
+import { checkDnsLabel, checkLabels, checkServiceName, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
 import { Protocol, protocolNamed, serviceProtocol } from '../core/protocol';
 import type { Sidecar } from '../imports/networking.istio.io';
@@ -253,7 +253,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       if (adoptedService && props.name !== undefined && props.name !== adoptedService.name) {
         throw new Error(`${this.node.path}: name "${props.name}" differs from the adopted Service's name "${adoptedService.name}": omit \`name\``);
       }
-      this.name = checkDnsLabel(this, 'service name', props.name ?? adoptedService?.name ?? id);
+      this.name = checkServiceName(this, 'service name', props.name ?? adoptedService?.name ?? id);
       const version = this.adoptedVersion(workload, props.version);
       if (adoptedService) {
         if (props.port !== undefined || props.ports !== undefined || props.protocolSelection !== undefined) {
@@ -274,7 +274,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       this.node.addValidation({ validate: () => this.adoptedViews.flatMap((w) => this.drift(w)) });
     } else {
       if (props.service !== undefined) throw new Error(`${this.node.path}: \`service\` adopts the Service of an adopted \`workload\`: set \`workload\` too, or remove \`service\``);
-      this.name = checkDnsLabel(this, 'service name', props.name ?? id);
+      this.name = checkServiceName(this, 'service name', props.name ?? id);
       this.ports = this.resolvePorts(props);
       this.selectorLabels = { app: this.name };
       this.serviceAccount = this.createServiceAccount(props.serviceAccount ?? {});
@@ -695,7 +695,7 @@ class ReferencedService extends MeshServiceBase {
     super(scope, id);
     checkProps(this, attrs, ['name', 'namespace', 'ports']);
     checkNamespaceRef(this, 'namespace', attrs.namespace);
-    this.name = checkDnsLabel(this, 'service name', attrs.name);
+    this.name = checkServiceName(this, 'service name', attrs.name);
     this.namespace = attrs.namespace;
     // The owner's port names are its own: only the protocols matter here.
     this.ports = resolveServicePorts(this, attrs.ports, ProtocolSelection.APP_PROTOCOL);
