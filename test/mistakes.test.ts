@@ -3,8 +3,8 @@
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import {
   AccessLog, AccessLogField, AuthorizationAction, AuthorizationPolicy, ClientTlsMode, Condition, EgressGateway, ExternalService, GatewayApiIngress,
-  HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication, LoadBalancer, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, MtlsMode,
-  MtlsPolicy, Protocol, ReleaseChannel, Source, StringMatch, Tracing, TracingConfig, networking,
+  HttpMatch, IngressGateway, InstalledGateway, JwtAuthentication, LoadBalancer, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService,
+  MtlsMode, MtlsPolicy, Protocol, ReleaseChannel, Source, StringMatch, Tracing, TracingConfig, networking,
 } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
