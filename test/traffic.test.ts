@@ -200,7 +200,9 @@ describe('versions and routes (VirtualService, DestinationRule)', () => {
     expect(() => HttpMatch.any().withHeader('bad header', StringMatch.exact('a'))).toThrow('"bad header" is not a valid header name');
     expect(() => plain.addVersion('v2', { image: 'x' })).toThrow("test/plain: set `version` (e.g. 'v1') on the service before addVersion('v2')");
     expect(() => reviews.addVersion('v2', { image: 'x' })).toThrow('test/reviews: version "v2" already exists');
-    expect(() => new MeshService(chart, 'badv', { namespace: ns, image: 'x', port: 80, version: 'v 1' })).toThrow('test/badv: version "v 1" is not a valid label value');
+    expect(() => new MeshService(chart, 'badv', { namespace: ns, image: 'x', port: 80, version: 'v 1' }))
+      .toThrow('test/badv: version "v 1" cannot name a DestinationRule subset, which istiod wants to be a DNS label: use at most 63 lowercase letters, digits and \'-\'');
+    expect(() => reviews.addVersion('v2.1')).toThrow('test/reviews: version "v2.1" cannot name a DestinationRule subset');
     reviews.addRoute({ destinations: [{ version: 'v1' }] });
     expect(route({ matches: [HttpMatch.prefix('/late')] })).toThrow('test/reviews: this route is unreachable (IST0131)');
     expect(() => new MeshService(chart, 'tp', { namespace: ns, image: 'x', port: 80, trafficPolicy: { outlierDetection: { maxEjectionPercent: 150 } } }))

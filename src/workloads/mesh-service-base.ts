@@ -4,7 +4,7 @@ import { IMeshPods, WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkProps } from '../core/check';
 import { networking, security } from '../core/l1';
-import { sortedRecord } from '../core/names';
+import { isDnsLabel, sortedRecord } from '../core/names';
 import { ResolvedMeshServicePort } from '../core/ports';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
@@ -264,7 +264,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
    * @internal
    */
   protected _checkNewVersion(version: string): void {
-    checkLabelValue(this, version);
+    checkVersion(this, version);
     if (this.versionList.includes(version)) throw new Error(`${this.node.path}: version "${version}" already exists`);
   }
 
@@ -331,9 +331,11 @@ function podsElsewhere(svc: MeshServiceBase, version: string | undefined): any {
 }
 
 /** Throws unless `value` is a valid label value (a version). */
-function checkLabelValue(scope: IConstruct, value: string): string {
-  if (typeof value !== 'string' || value.length > 63 || !/^[a-z0-9A-Z]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(value)) {
-    throw new Error(`${scope.node.path}: version "${value}" is not a valid label value: use letters, digits, '-', '_', '.' (e.g. "v2")`);
+function checkVersion(scope: IConstruct, value: string): string {
+  // The version is the pod label, the DestinationRule subset's name (istiod wants a DNS-1123 label) and part of workload names.
+  if (typeof value !== 'string' || !isDnsLabel(value)) {
+    throw new Error(`${scope.node.path}: version "${value}" cannot name a DestinationRule subset, which istiod wants to be a DNS label: `
+      + 'use at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit (e.g. "v2", "v2-1"), and label the pods with it');
   }
   return value;
 }
