@@ -313,9 +313,12 @@ describe('in-mesh routes on the Gateway API (GAMMA)', () => {
   test('error: a version that cannot name a Service', () => {
     const chart = istio();
     const ns = new MeshNamespace(chart, 'shop', { routeApi: RouteApi.GATEWAY_API });
-    const svc = MeshService.fromServiceAttributes(chart, 'svc', { name: 'svc', namespace: ns, ports: [{ port: 80 }], versions: ['V1'] });
-    expect(() => svc.addRoute({ destinations: [{ version: 'V1' }] }))
-      .toThrow('test/svc: version "V1" of test/svc cannot name a Service ("svc-V1" is not a DNS label), and HTTPRoutes split traffic between Services');
+    const long = 'v'.repeat(61);
+    const svc = MeshService.fromServiceAttributes(chart, 'svc', { name: 'svc', namespace: ns, ports: [{ port: 80 }], versions: [long] });
+    expect(() => svc.addRoute({ destinations: [{ version: long }] }))
+      .toThrow(`test/svc: version "${long}" of test/svc cannot name a Service ("svc-${long}" is not a DNS label), and HTTPRoutes split traffic between Services`);
+    expect(() => MeshService.fromServiceAttributes(chart, 'upper', { name: 'upper', namespace: ns, ports: [{ port: 80 }], versions: ['V1'] }))
+      .toThrow('test/upper: version "V1" cannot name a DestinationRule subset');
   });
 
   test('error: a second catch-all is unreachable', () => {

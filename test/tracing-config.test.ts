@@ -1,3 +1,4 @@
+import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { AccessLog, AccessLogField, MeshPlatform, ReleaseChannel, Tracing, TracingConfig } from '../src';
 import { meshChart } from './helpers';
@@ -87,7 +88,22 @@ describe('TracingConfig', () => {
     const oss = meshChart(MeshPlatform.istio({ sharedMeshConfig: 'istio-user' }));
     new TracingConfig(oss, 'one', { tracing: Tracing.openTelemetry({ service: 'c' }) });
     expect(() => new TracingConfig(oss, 'two', { tracing: Tracing.openTelemetry({ service: 'd', providerName: 'other' }) }))
-      .toThrow('test/two: test/one already writes the chart\'s mesh-wide Telemetry in "istio-system" (Istio allows one selector-less Telemetry per namespace): use one TracingConfig per mesh');
+      .toThrow('test/two: test/one already writes the app\'s mesh-wide Telemetry in "istio-system" (Istio allows one selector-less Telemetry per namespace): use one TracingConfig per mesh');
+  });
+
+  test('one mesh document per app: contributions from two charts merge into one ConfigMap, in the first chart', () => {
+    const app = Testing.app();
+    const platform = MeshPlatform.asmManaged();
+    const [one, two] = ['one', 'two'].map((id) => {
+      const chart = new Chart(app, id);
+      platform.applyTo(chart);
+      return chart;
+    });
+    new TracingConfig(one, 'logs', { accessLog: AccessLog.json() });
+    new TracingConfig(two, 'traces', { tracing: Tracing.cloudTrace({ samplingPercent: 5 }) });
+    const maps = [...synthValid(one), ...synthValid(two)].filter((o) => o.kind === 'ConfigMap');
+    expect(maps.map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['istio-system/istio-asm-managed']);
+    expect(parse(maps[0].data.mesh)).toEqual(expect.objectContaining({ accessLogEncoding: 'JSON', defaultConfig: { tracing: { stackdriver: {}, sampling: 5 } } }));
   });
 
   test('Cloud Service Mesh with tracing only: a Telemetry, and no mesh ConfigMap (an empty document would replace the cluster\'s)', () => {

@@ -4,17 +4,20 @@ import { Construct, IConstruct } from 'constructs';
 import { MeshPlatform } from './mesh-platform';
 import { isPlainObject } from '../core/json';
 
+/** The mesh ConfigMaps of an app, by namespace and name. */
+const BY_APP = new WeakMap<IConstruct, Map<string, MeshConfigMap>>();
+
 /**
  * The ConfigMap that holds this app's MeshConfig (`MeshPlatform.appMeshConfigName`): one per
- * chart, whose `mesh` key is a single document merged from every construct that contributes
- * MeshConfig. Applying a ConfigMap replaces the whole document, so contributions must not be
+ * app (in the chart of its first contributor), whose `mesh` key is a single document merged from
+ * every construct that contributes MeshConfig, in any chart. Applying a ConfigMap replaces the whole document, so contributions must not be
  * split across objects; two contributions to the same field are an error. It exists only once a
  * construct contributes a field: an empty document would replace the cluster's with nothing.
  */
 export class MeshConfigMap extends Construct {
   /**
-   * Adds MeshConfig fields (undefined ones are left out) to the mesh ConfigMap of `platform` in
-   * the chart of `owner`, created on the first contribution. Nested objects merge; lists (e.g.
+   * Adds MeshConfig fields (undefined ones are left out) to the app's mesh ConfigMap of `platform`,
+   * created in the chart of `owner` on the first contribution. Nested objects merge; lists (e.g.
    * `extensionProviders`) concatenate; any other field set twice is an error naming both contributors.
    */
   public static contribute(owner: IConstruct, platform: MeshPlatform, fragment: Record<string, unknown>): void {
@@ -26,9 +29,11 @@ export class MeshConfigMap extends Construct {
         + '(Helm: --set pilot.env.SHARED_MESH_CONFIG=istio-user), which it layers under the installer\'s, and name it: MeshPlatform.istio({ sharedMeshConfig: \'istio-user\' }); '
         + 'or set these fields in the installer\'s meshConfig instead');
     }
-    const chart = Chart.of(owner);
     const id = `MeshConfig-${platform.rootNamespace}-${name}`;
-    const map = (chart.node.tryFindChild(id) as MeshConfigMap | undefined) ?? new MeshConfigMap(chart, id, platform.rootNamespace, name);
+    const maps = BY_APP.get(owner.node.root) ?? new Map<string, MeshConfigMap>();
+    BY_APP.set(owner.node.root, maps);
+    const map = maps.get(id) ?? new MeshConfigMap(Chart.of(owner), id, platform.rootNamespace, name);
+    maps.set(id, map);
     mergeInto(map.document, fragment, '', owner.node.path, map.owners);
   }
 

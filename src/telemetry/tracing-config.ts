@@ -1,5 +1,4 @@
-import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AccessLog, AccessLogEncoding } from './access-log';
 import { Tracing, TracingBackend } from './tracing';
 import { checkInstance, checkProps } from '../core/check';
@@ -28,8 +27,8 @@ export interface TracingConfigProps {
 }
 
 const ACCESS_LOG_PROVIDER = 'envoy-access-log';
-/** Root namespaces whose selector-less Telemetry a TracingConfig has taken, per chart, with the construct that took it. */
-const ROOT_TELEMETRY = new WeakMap<Chart, Map<string, string>>();
+/** Root namespaces whose selector-less Telemetry a TracingConfig has taken, per app, with the construct that took it. */
+const ROOT_TELEMETRY = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * Mesh-wide access logs and tracing, delivered the way each platform reads them:
@@ -109,12 +108,11 @@ export class TracingConfig extends Construct {
     MeshConfigMap.contribute(this, this.platform, meshConfig);
 
     if (accessLogging.length || tracingSpec.length) {
-      const chart = Chart.of(this);
-      const taken = ROOT_TELEMETRY.get(chart) ?? new Map<string, string>();
-      ROOT_TELEMETRY.set(chart, taken);
+      const taken = ROOT_TELEMETRY.get(this.node.root) ?? new Map<string, string>();
+      ROOT_TELEMETRY.set(this.node.root, taken);
       const other = taken.get(this.platform.rootNamespace);
       if (other !== undefined) {
-        throw new Error(`${this.node.path}: ${other} already writes the chart's mesh-wide Telemetry in "${this.platform.rootNamespace}" (Istio allows one selector-less Telemetry per namespace): `
+        throw new Error(`${this.node.path}: ${other} already writes the app's mesh-wide Telemetry in "${this.platform.rootNamespace}" (Istio allows one selector-less Telemetry per namespace): `
           + 'use one TracingConfig per mesh, with both accessLog and tracing');
       }
       taken.set(this.platform.rootNamespace, this.node.path);

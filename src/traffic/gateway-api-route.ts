@@ -179,7 +179,7 @@ function versionService(scope: IConstruct, svc: IMeshDestination, version: strin
   const name = `${svc.name}-${version}`;
   if (!isDnsLabel(name)) {
     throw new Error(`${scope.node.path}: version "${version}" of ${svc.node.path} cannot name a Service ("${name}" is not a DNS label), and HTTPRoutes split traffic between Services: `
-      + 'use a version of lowercase letters, digits and \'-\'');
+      + `use a shorter version: ${svc.name}-<version> has at most 63 characters`);
   }
   const selectorLabels = (svc as IMeshDestination & { selectorLabels?: Record<string, string> }).selectorLabels;
   if (!selectorLabels) throw new Error(`${scope.node.path}: ${svc.node.path} has no pod labels to select version "${version}" by`);
