@@ -186,6 +186,21 @@ describe('mistakes accepted silently are refused', () => {
       .toThrow('test/j: issuer https://a.example.com: a claimsToHeaders entry has no claim: name the claim (e.g. sub)');
   });
 
+  test('values of the wrong type from JavaScript or other jsii languages', () => {
+    const { chart, api, ns } = setup();
+    expect(() => Source.principals(undefined as any)).toThrow('Source.principals: `[0]` must be a string, got undefined');
+    expect(() => Condition.header(undefined as any, 'a')).toThrow('Condition.header: `name` must be a string, got undefined');
+    expect(() => new AuthorizationPolicy(chart, 'p', { workload: api, rules: [{ to: [{ paths: [5 as any] }] }] }))
+      .toThrow('test/p: operation paths: `[0]` must be a string, got 5');
+    expect(() => new JwtAuthentication(chart, 'j', { workload: api, issuers: [{ issuer: 'https://a.example.com', claimsToHeaders: [{ claim: 'sub' } as any] }] }))
+      .toThrow('test/j: issuer https://a.example.com: "undefined" is not a valid header name');
+    expect(() => new MtlsPolicy(chart, 'm', { workload: api, portModes: [{ port: 8080 } as any] })).toThrow('test/m: portModes[0] has no `mode`: set the port\'s MtlsMode');
+    expect(() => api.addRoute({ retries: { attempts: 2, retryOn: '5xx' as any } })).toThrow('test/api: `retries.retryOn` must be a list, got the string "5xx"');
+    const v2 = new MeshService(chart, 'v', { namespace: ns, image: 'v:1', port: 80, version: 'v1' });
+    v2.addVersion('v2');
+    expect(() => v2.addRoute({ destinations: [{ version: 'v1', weight: '50' as any }, { version: 'v2', weight: 50 }] })).toThrow('test/v: destination weight must be a number, got "50"');
+  });
+
   test('Cloud Service Mesh with Istio\'s default text log writes no mesh ConfigMap (TEXT is MeshConfig\'s default)', () => {
     const chart = meshChart(MeshPlatform.cloudServiceMesh());
     new TracingConfig(chart, 'obs', { accessLog: AccessLog.text() });

@@ -85,6 +85,7 @@ export function checkDnsSubdomain(scope: IConstruct | string, what: string, valu
  * @internal
  */
 export function checkRange(scope: IConstruct | string, what: string, value: number, min: number, max: number): number {
+  if (typeof value !== 'number') throw new Error(`${where(scope)}: ${what} must be a number, got ${JSON.stringify(value) ?? String(value)}`);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`${where(scope)}: ${what} ${value} is out of range: use a whole number from ${min} to ${max}`);
   }

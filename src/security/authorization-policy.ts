@@ -131,6 +131,8 @@ export class Condition {
 
   /** A request header has one of these values. */
   public static header(name: string, ...values: string[]): Condition {
+    checkString('Condition.header', 'name', name);
+    if (name === '') throw new Error('Condition.header: the header name is empty');
     return new Condition(`request.headers[${String(name).toLowerCase()}]`, nonEmpty(`Condition.header(${name})`, values));
   }
 
@@ -286,14 +288,16 @@ function renderOperation(scope: Construct, o: Operation): l1.AuthorizationPolicy
   if (!o.hosts && !o.methods && !o.paths && !o.notPaths && !o.ports) {
     throw new Error(`${scope.node.path}: an operation needs hosts, methods, paths, notPaths or ports`);
   }
-  for (const p of [...o.paths ?? [], ...o.notPaths ?? []]) {
+  const paths = list('paths', o.paths);
+  const notPaths = list('notPaths', o.notPaths);
+  for (const p of [...paths ?? [], ...notPaths ?? []]) {
     if (!p.startsWith('/') && !p.startsWith('*') && p !== '*') throw new Error(`${scope.node.path}: path "${p}" must start with '/' or '*'`);
   }
   return {
     hosts: list('hosts', o.hosts),
     methods: list('methods', o.methods)?.map((m) => checkMethod(`${scope.node.path}: operation methods`, m)),
-    paths: list('paths', o.paths),
-    notPaths: list('notPaths', o.notPaths),
+    paths,
+    notPaths,
     ports: o.ports && nonEmpty(`${scope.node.path}: operation ports`, o.ports.map((p) => String(checkRange(scope, 'operation port', p, 1, 65535)))),
   };
 }
@@ -307,8 +311,10 @@ function withSidecars(where: string, namespace: IMeshNamespace): IMeshNamespace 
   return namespace;
 }
 
-function nonEmpty<T>(what: string, values: T[]): T[] {
+function nonEmpty(what: string, values: string[]): string[] {
+  if (!Array.isArray(values)) throw new Error(`${what}: the values must be a list of strings`);
   if (values.length === 0) throw new Error(`${what}: the list is empty: name at least one value (an empty list matches nothing)`);
-  if (values.some((v) => v === '' as unknown)) throw new Error(`${what}: empty string in the list`);
+  values.forEach((v, i) => checkString(what, `[${i}]`, v));
+  if (values.some((v) => v === '')) throw new Error(`${what}: empty string in the list`);
   return values;
 }

@@ -85,7 +85,11 @@ export class MtlsPolicy extends Construct {
       throw new Error(`${this.node.path}: workload ${workload.node.path} is in namespace "${workload.namespace.name}", not "${props.namespace.name}": set only \`workload\``);
     }
     const portModes = checkList(this, 'portModes', props.portModes) ?? [];
-    portModes.forEach((p, i) => checkEnum(this, `portModes[${i}].mode`, p?.mode, MtlsMode, 'MtlsMode'));
+    portModes.forEach((p, i) => {
+      if (checkEnum(this, `portModes[${i}].mode`, p?.mode, MtlsMode, 'MtlsMode') === undefined) {
+        throw new Error(`${this.node.path}: portModes[${i}] has no \`mode\`: set the port's MtlsMode`);
+      }
+    });
     if (portModes.length && !workload) {
       throw new Error(`${this.node.path}: portModes need workload scope (Istio applies port-level mTLS only with a selector): set \`workload\``);
     }

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { IMeshDestination, checkDestination, checkInMesh, defaultHttpPort } from './destination';
 import { HttpMatch, checkMethod } from './http-match';
 import { StringMatch } from './string-match';
-import { checkInstance, checkList, checkProps } from '../core/check';
+import { checkEnum, checkInstance, checkList, checkProps } from '../core/check';
 import { istioDuration } from '../core/duration';
 import { checkRange, sortedRecord } from '../core/names';
 import type { VirtualServiceSpecHttp, VirtualServiceSpecHttpRouteDestination } from '../imports/networking.istio.io';
@@ -381,6 +381,7 @@ function renderRetries(scope: IConstruct, retries: RetryPolicy) {
   if (!Number.isInteger(retries.attempts) || retries.attempts < 1) {
     throw new Error(`${scope.node.path}: retries.attempts is ${retries.attempts}: use at least 1, or omit \`retries\` for Istio's default`);
   }
+  checkList(scope, 'retries.retryOn', retries.retryOn)?.forEach((r, i) => checkEnum(scope, `retries.retryOn[${i}]`, r, RetryOn, 'RetryOn'));
   if (retries.retryOn && retries.retryOn.length === 0) throw new Error(`${scope.node.path}: retries.retryOn is empty: omit it for Istio's default conditions`);
   return {
     attempts: retries.attempts,
