@@ -1,6 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshPlatform, MeshPlatformKind, ReleaseChannel } from '../src';
+import { meshChart } from './helpers';
+import { find, synthValid } from './validate';
+import { MeshPlatform, MeshPlatformKind, ReleaseChannel, Tracing, TracingConfig } from '../src';
 
 describe('MeshPlatform', () => {
   test.each([
@@ -29,6 +31,17 @@ describe('MeshPlatform', () => {
     expect([d.injectionLabel, d.injectionValue, d.meshConfigName, d.isManaged]).toEqual(['istio-injection', 'enabled', 'istio', false]);
     const r = MeshPlatform.istio({ revision: '1-30', rootNamespace: 'mesh-root' });
     expect([r.injectionLabel, r.injectionValue, r.meshConfigName, r.rootNamespace]).toEqual(['istio.io/rev', '1-30', 'istio-1-30', 'mesh-root']);
+  });
+
+  test('istiod in a namespace of its own: the shared mesh config goes there, and the analysis reads it there', () => {
+    const chart = meshChart(MeshPlatform.istio({ rootNamespace: 'istio-config', istioNamespace: 'istio-system', sharedMeshConfig: 'istio-user' }));
+    new TracingConfig(chart, 'obs', { tracing: Tracing.openTelemetry({ service: 'otel.observability.svc.cluster.local' }) });
+    // Synthesized with the analysis on: the Telemetry's provider is found in the mesh config.
+    const objects = synthValid(chart);
+    expect(find(objects, 'ConfigMap', 'istio-user').metadata.namespace).toBe('istio-system');
+    expect(find(objects, 'Telemetry', 'mesh-default').metadata.namespace).toBe('istio-config');
+    expect(MeshPlatform.istio({ rootNamespace: 'mesh-root' }).istioNamespace).toBe('mesh-root');
+    expect(() => MeshPlatform.istio({ istioNamespace: 'Istio' })).toThrow('MeshPlatform.istio: istioNamespace "Istio" is not a valid namespace name');
   });
 
   test('found from the nearest scope it was applied to', () => {

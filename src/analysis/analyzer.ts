@@ -51,6 +51,12 @@ export interface AnalyzerOptions {
    */
   readonly rootNamespace?: string;
   /**
+   * The namespace istiod runs in, whose mesh ConfigMaps (`istio`, `istio-<revision>`, the shared
+   * mesh config) the analysis reads, as `istioctl analyze --istioNamespace`.
+   * @default - the istiod namespace of the applied MeshPlatform, else the root namespace
+   */
+  readonly istioNamespace?: string;
+  /**
    * Run the analysis at synth (only for `attach`): `false` turns off the analysis that
    * `MeshPlatform.applyTo` attaches by default.
    * @default true
@@ -109,7 +115,7 @@ export class MeshAnalyzer {
    * `MeshPlatform.applyTo` calls).
    * @internal
    */
-  public static _ensure(scope: IConstruct, rootNamespace?: string): MeshAnalyzer {
+  public static _ensure(scope: IConstruct, rootNamespace?: string, istioNamespace?: string): MeshAnalyzer {
     const root = scope.node.root;
     let analyzer = ATTACHED.get(root);
     if (!analyzer) {
@@ -120,6 +126,7 @@ export class MeshAnalyzer {
       recordConstructPaths(root);
     }
     if (rootNamespace && !analyzer.defaultRootNamespace) analyzer.defaultRootNamespace = rootNamespace;
+    if (istioNamespace && !analyzer.defaultIstioNamespace) analyzer.defaultIstioNamespace = istioNamespace;
     return analyzer;
   }
 
@@ -127,6 +134,7 @@ export class MeshAnalyzer {
   /** The findings and rendering of the last app-level validation (see `findingsOfThisSynth`). */
   private cached?: { options: AnalyzerOptions; tick: number; findings: Finding[]; rendering: Rendering };
   private defaultRootNamespace?: string;
+  private defaultIstioNamespace?: string;
   private lastPrinted = '';
   /** The errors of this validation on each object, which the object's own validation returns. */
   private errorsByObject = new Map<IConstruct, string[]>();
@@ -147,7 +155,8 @@ export class MeshAnalyzer {
     const sources = objects.map((o, i): Source => new AppSource(json[i], o));
     sources.push(...assumedSources(sources, assumedObjects(this.root)));
     // The app's objects are manifests: its Pods are not running pods yet.
-    return { findings: run(sources, { rootNamespace: this.defaultRootNamespace, ...this.options }, {}, false), rendering };
+    const options = { rootNamespace: this.defaultRootNamespace, istioNamespace: this.defaultIstioNamespace, ...this.options };
+    return { findings: run(sources, options, {}, false), rendering };
   }
 
   /**
@@ -269,7 +278,8 @@ function run(sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, 
 function analyzeSources(
   sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, livePods = true,
 ): { findings: Finding[]; index: MeshIndex } {
-  const index = new MeshIndex(sources, options.rootNamespace ?? 'istio-system');
+  const root = options.rootNamespace ?? 'istio-system';
+  const index = new MeshIndex(sources, root, options.istioNamespace ?? root);
   index.livePods = livePods;
   index.mesh = readMeshSettings(index, mesh);
   for (const e of index.entries) {

@@ -8,7 +8,7 @@ import { github, json, junit, OUTPUT_FORMATS, OutputFormat, Report, sarif, STDIN
 import { Severity } from './finding';
 
 const USAGE = `usage: cdk8s-mesh-analyze [--output text|json|sarif|github|junit] [--meshConfigFile FILE]
-       [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors] [--root-namespace NS]
+       [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors] [--root-namespace NS] [--istio-namespace NS]
        [--assume file|dir ...] <file|dir|- ...>
 Analyzes the objects of all inputs together: files, directories (recursively, *.yaml, *.yml, *.json)
 and - for standard input. --meshConfigFile reads a MeshConfig YAML as the mesh's config.
@@ -30,6 +30,7 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
   const suppress: string[] = [];
   let warningsAsErrors = false;
   let rootNamespace: string | undefined;
+  let istioNamespace: string | undefined;
   let meshConfigFile: string | undefined;
   let output: OutputFormat = 'text';
   for (let i = 0; i < args.length; i++) {
@@ -44,6 +45,9 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
     } else if (flag === '--root-namespace') {
       rootNamespace = value();
       if (!rootNamespace) return usage(err, '--root-namespace needs a value');
+    } else if (flag === '--istio-namespace') {
+      istioNamespace = value();
+      if (!istioNamespace) return usage(err, '--istio-namespace needs a value');
     } else if (flag === '--meshConfigFile') {
       meshConfigFile = value();
       if (!meshConfigFile) return usage(err, '--meshConfigFile needs a file');
@@ -69,7 +73,7 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
   try {
     const files = inputs.flatMap((input) => (input === '-' ? [{ file: STDIN, text: readStdin() }] : manifests(input)));
     const meshConfig = meshConfigFile === undefined ? undefined : readMeshConfig(meshConfigFile, readFileSync(meshConfigFile, 'utf8'));
-    const options: AnalyzerOptions = { suppress, warningsAsErrors, rootNamespace: rootNamespace ?? meshConfig?.rootNamespace };
+    const options: AnalyzerOptions = { suppress, warningsAsErrors, rootNamespace: rootNamespace ?? meshConfig?.rootNamespace, istioNamespace };
     // All inputs form one object set, so references across files resolve.
     const assumed = objectsOfFiles(assumeInputs.flatMap(manifests));
     const findings = analyzeFiles(files, options, assumed, meshConfig === undefined ? {} : { meshConfig });

@@ -167,7 +167,11 @@ export class MeshIndex {
   private readonly wildcardHosts = new Map<string, HostIndex<WildcardHost>>();
   private wildcardCount = 0;
 
-  constructor(sources: Source[], public readonly rootNamespace: string) {
+  /**
+   * `istioNamespace`: where istiod runs and reads its mesh ConfigMaps (the root namespace unless
+   * the installation separates them).
+   */
+  constructor(sources: Source[], public readonly rootNamespace: string, public readonly istioNamespace: string = rootNamespace) {
     for (const source of sources) {
       const obj = source.obj;
       if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string') continue;

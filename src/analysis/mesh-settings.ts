@@ -14,12 +14,12 @@ export interface MeshInput {
 
 /**
  * The mesh configuration of an object set: the mesh ConfigMaps among the objects (`istio` and
- * `istio-<revision>` in the root namespace, keys `mesh` and `meshNetworks`, as istiod reads them),
+ * `istio-<revision>` in istiod's namespace, keys `mesh` and `meshNetworks`, as istiod reads them),
  * with the parts of `given` in their place. Without either, Istio's defaults apply.
  */
 export function readMeshSettings(index: MeshIndex, given: MeshInput = {}): MeshSettings {
   const maps = index.of('ConfigMap')
-    .filter((cm) => cm.namespace === index.rootNamespace && /^istio(-.+)?$/.test(cm.name) && isPlainObject(cm.obj.data))
+    .filter((cm) => cm.namespace === index.istioNamespace && /^istio(-.+)?$/.test(cm.name) && isPlainObject(cm.obj.data))
     // The default revision's first.
     .sort((a, b) => Number(b.name === 'istio') - Number(a.name === 'istio'));
   const source: Entry | undefined = maps[0];

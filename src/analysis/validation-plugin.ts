@@ -21,6 +21,11 @@ export interface MeshValidationProps {
    * @default 'istio-system'
    */
   readonly rootNamespace?: string;
+  /**
+   * The namespace istiod runs in, whose mesh ConfigMaps the analysis reads.
+   * @default - the root namespace
+   */
+  readonly istioNamespace?: string;
 }
 
 /** The violation shape of cdk8s-cli's ValidationReport. */

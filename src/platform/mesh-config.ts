@@ -29,10 +29,10 @@ export class MeshConfigMap extends Construct {
         + '(Helm: --set pilot.env.SHARED_MESH_CONFIG=istio-user), which it layers under the installer\'s, and name it: MeshPlatform.istio({ sharedMeshConfig: \'istio-user\' }); '
         + 'or set these fields in the installer\'s meshConfig instead');
     }
-    const id = `MeshConfig-${platform.rootNamespace}-${name}`;
+    const id = `MeshConfig-${platform.istioNamespace}-${name}`;
     const maps = BY_APP.get(owner.node.root) ?? new Map<string, MeshConfigMap>();
     BY_APP.set(owner.node.root, maps);
-    const map = maps.get(id) ?? new MeshConfigMap(Chart.of(owner), id, platform.rootNamespace, name);
+    const map = maps.get(id) ?? new MeshConfigMap(Chart.of(owner), id, platform.istioNamespace, name);
     maps.set(id, map);
     mergeInto(map.document, fragment, '', owner.node.path, map.owners);
   }

@@ -70,12 +70,18 @@ export interface IstioOptions {
    */
   readonly trustDomain?: string;
   /**
-   * Istio's root namespace (mesh-wide policies and the mesh ConfigMap live here).
+   * Istio's root namespace (`meshConfig.rootNamespace`): mesh-wide policies live here.
    * @default 'istio-system'
    */
   readonly rootNamespace?: string;
   /**
-   * The ConfigMap (in the root namespace) that istiod reads as its shared mesh config: istiod
+   * The namespace istiod runs in (Helm's `global.istioNamespace`), where it reads its mesh
+   * ConfigMaps: the shared mesh config of `sharedMeshConfig` is written here.
+   * @default - the root namespace (Istio's installers make them the same)
+   */
+  readonly istioNamespace?: string;
+  /**
+   * The ConfigMap (in istiod's namespace) that istiod reads as its shared mesh config: istiod
    * installed with `SHARED_MESH_CONFIG=<name>` (Helm: `--set pilot.env.SHARED_MESH_CONFIG=istio-user`).
    * The MeshConfig of `MeshOptions` and `TracingConfig` is written there, and istiod layers the
    * installer's own ConfigMap (`istio` / `istio-<revision>`) over it: fields the installer sets win.
@@ -127,6 +133,8 @@ export class MeshPlatform {
     }
     const root = options.rootNamespace ?? 'istio-system';
     if (!isDnsLabel(root)) throw new Error(`MeshPlatform.istio: rootNamespace "${root}" is not a valid namespace name: use lowercase letters, digits and '-'`);
+    const istioNamespace = options.istioNamespace ?? root;
+    if (!isDnsLabel(istioNamespace)) throw new Error(`MeshPlatform.istio: istioNamespace "${istioNamespace}" is not a valid namespace name: use lowercase letters, digits and '-'`);
     const meshConfigName = rev ? `istio-${rev}` : 'istio';
     const shared = options.sharedMeshConfig;
     if (shared !== undefined && (!isDnsName(shared, false) || shared === meshConfigName)) {
@@ -134,7 +142,7 @@ export class MeshPlatform {
     }
     return new MeshPlatform(MeshPlatformKind.ISTIO, options.trustDomain, root, rev,
       rev ? 'istio.io/rev' : 'istio-injection', rev ?? 'enabled', meshConfigName, shared,
-      checkEnum('MeshPlatform.istio', 'routeApi', options.routeApi, RouteApi, 'RouteApi'));
+      checkEnum('MeshPlatform.istio', 'routeApi', options.routeApi, RouteApi, 'RouteApi'), istioNamespace);
   }
 
   /** The platform applied to `scope` or its nearest ancestor, if any. */
@@ -158,6 +166,8 @@ export class MeshPlatform {
 
   /** Trust domain of workload identities. */
   public readonly trustDomain: string;
+  /** The namespace istiod runs in, where its mesh ConfigMaps live. */
+  public readonly istioNamespace: string;
 
   private constructor(
     /** Which control plane this is. */
@@ -171,18 +181,20 @@ export class MeshPlatform {
     public readonly injectionLabel: string,
     /** The value of `injectionLabel` that enables injection. */
     public readonly injectionValue: string,
-    /** Name of the mesh ConfigMap (in `rootNamespace`) whose `mesh` key holds MeshConfig. */
+    /** Name of the mesh ConfigMap (in `istioNamespace`) whose `mesh` key holds MeshConfig. */
     public readonly meshConfigName: string,
     /**
-     * The ConfigMap (in `rootNamespace`) where this app writes MeshConfig: the customer ConfigMap of
+     * The ConfigMap (in `istioNamespace`) where this app writes MeshConfig: the customer ConfigMap of
      * a managed platform, which the managed control plane merges with its own configuration, or the shared mesh config
      * of open-source Istio (`IstioOptions.sharedMeshConfig`); undefined when there is none.
      */
     public readonly appMeshConfigName: string | undefined,
     /** The API of in-mesh routes, when the platform chooses it for every namespace. */
     public readonly routeApi?: RouteApi,
+    istioNamespace?: string,
   ) {
     this.trustDomain = trustDomain ?? 'cluster.local';
+    this.istioNamespace = istioNamespace ?? rootNamespace;
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.trustDomain)) {
       throw new Error(`MeshPlatform: trust domain "${this.trustDomain}" is not a valid domain: use lowercase letters, digits, '-' and '.' (e.g. "my-project.svc.id.goog")`);
     }
@@ -221,7 +233,7 @@ export class MeshPlatform {
     APPLIED.set(scope, this);
     // The analyzer (checks, schemas, YAML parser) loads here, not with the library.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('../analysis/analyzer') as typeof import('../analysis/analyzer')).MeshAnalyzer._ensure(scope, this.rootNamespace);
+    (require('../analysis/analyzer') as typeof import('../analysis/analyzer')).MeshAnalyzer._ensure(scope, this.rootNamespace, this.istioNamespace);
   }
 
   /** The kind and revision, for messages. */

@@ -77,6 +77,16 @@ describe('cdk8s-mesh-analyze inputs', () => {
     expect([bad.code, bad.err]).toEqual([2, [`cdk8s-mesh-analyze: ${join(root, 'bad.yaml')}: a MeshConfig is a YAML mapping`]]);
   });
 
+  test('--istio-namespace: the mesh ConfigMap is read where istiod runs', () => {
+    const configMap = (namespace: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: ${namespace} }\ndata:\n  mesh: "defaultProviders: { accessLogging: [envoy] }"\n`;
+    const root = dir({ 'telemetry.yaml': `${NAMESPACE}---\n${TELEMETRY}`, 'mesh.yaml': configMap('istio-control') });
+    const codes = (args: string[]) => JSON.parse(run(['-o', 'json', ...args, join(root, 'telemetry.yaml'), join(root, 'mesh.yaml')]).out[0]).findings.map((f: any) => f.code);
+    // By default the mesh ConfigMap is read in the root namespace (istio-system).
+    expect(codes([])).toEqual(['IST0157']);
+    expect(codes(['--istio-namespace', 'istio-control'])).toEqual([]);
+    expect(run(['--istio-namespace']).code).toBe(2);
+  });
+
   test('--assume: objects owned elsewhere resolve references and are not reported on', () => {
     // The Gateway exists in the cluster (installed elsewhere); its pods are not among the inputs,
     // which analyzed would be IST0101 (no workload for its selector).
