@@ -82,6 +82,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       moduleNameMapper: { '^cdk8s-mesh$': '<rootDir>/src' },
       // The consumer end-to-end test runs after packaging, as `test:e2e`.
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '\\.e2e\\.test\\.ts$'],
+      // A worker per core: jest's default (cores - 1) runs the suite serially on a 2-core CI machine.
+      maxWorkers: '100%',
     },
   },
 });
