@@ -7,7 +7,8 @@ import { checkEnforced } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { MeshPlatform } from '../platform/mesh-platform';
 import { checkDestination } from '../traffic/destination';
-import { IMeshService, plaintextClients } from '../workloads/mesh-service-base';
+import { ClientTlsMode } from '../traffic/traffic-policy';
+import { IMeshService, clientTls } from '../workloads/mesh-service-base';
 
 /** Whether sidecars require mutual TLS from their peers. */
 export enum MtlsMode {
@@ -114,7 +115,7 @@ export class MtlsPolicy extends Construct {
     this.portModes = portModes;
     const root = this.node.root;
     POLICIES.set(root, [...POLICIES.get(root) ?? [], this]);
-    this.node.addValidation({ validate: () => this.plaintextConflicts() });
+    this.node.addValidation({ validate: () => this.tlsConflicts() });
     this.peerAuthentication = new (security().PeerAuthentication)(this, 'Resource', {
       // One selector-less policy per namespace is Istio's rule, and `default` is its convention.
       metadata: { name: workload ? workload.name : 'default', namespace },
@@ -138,15 +139,27 @@ export class MtlsPolicy extends Construct {
     return this.portModes.find((p) => p.port === targetPort)?.mode ?? this.mode;
   }
 
-  /** Clients that send plaintext (trafficPolicy tlsMode DISABLE) to ports where this policy is STRICT. */
-  private plaintextConflicts(): string[] {
+  /**
+   * Clients whose DestinationRule sends what this policy refuses: plaintext (tlsMode DISABLE) where it
+   * is STRICT, mutual TLS (ISTIO_MUTUAL, the default) where it is DISABLE.
+   */
+  private tlsConflicts(): string[] {
     const all = POLICIES.get(this.node.root) ?? [];
     const out: string[] = [];
-    for (const { service, ports } of plaintextClients(this)) {
-      const strict = ports.filter((p) => this.modeFor(service, p.targetPort, all) === MtlsMode.STRICT);
-      if (!strict.length) continue;
-      out.push(`requires mTLS (STRICT) from the clients of ${service.node.path}, whose trafficPolicy sets tlsMode DISABLE on port ${strict.map((p) => p.port).join(', ')}: `
-        + 'the clients send plaintext, which the server sidecars refuse. Remove tlsMode DISABLE (ISTIO_MUTUAL is the default), or make the server PERMISSIVE for that port');
+    for (const { service, ports } of clientTls(this)) {
+      const refused = (client: ClientTlsMode, server: MtlsMode) => ports
+        .filter((p) => p.mode === client && this.modeFor(service, p.port.targetPort, all) === server).map((p) => p.port.port);
+      const plaintext = refused(ClientTlsMode.DISABLE, MtlsMode.STRICT);
+      if (plaintext.length) {
+        out.push(`requires mTLS (STRICT) from the clients of ${service.node.path}, whose trafficPolicy sets tlsMode DISABLE on port ${plaintext.join(', ')}: `
+          + 'the clients send plaintext, which the server sidecars refuse. Remove tlsMode DISABLE (ISTIO_MUTUAL is the default), or make the server PERMISSIVE for that port');
+      }
+      const mutual = refused(ClientTlsMode.ISTIO_MUTUAL, MtlsMode.DISABLE);
+      if (mutual.length) {
+        out.push(`disables mTLS on the pods of ${service.node.path}, whose DestinationRule sets tlsMode ISTIO_MUTUAL (the default) on port ${mutual.join(', ')}: `
+          + 'TLS set in a DestinationRule overrides auto mTLS, so the clients send mTLS, which the server sidecars no longer accept. '
+          + 'Set its trafficPolicy tlsMode to DISABLE (per port: portSettings), or make this policy PERMISSIVE');
+      }
     }
     return out;
   }

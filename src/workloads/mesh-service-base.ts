@@ -281,10 +281,9 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       }
     }
     const tls = (port: number) => trafficPolicy?.portSettings?.find((p) => p.port === port)?.tlsMode ?? trafficPolicy?.tlsMode;
-    const plaintext = this.ports.filter((p) => tls(p.port) === ClientTlsMode.DISABLE);
-    if (plaintext.length) registerPlaintextClients(this, plaintext);
     // TLS set in a DestinationRule overrides auto mTLS, which sends plaintext to pods without a sidecar.
     const sidecarless = this.namespace.dataplaneMode === DataplaneMode.NONE;
+    registerClientTls(this, this.ports.map((port) => ({ port, mode: tls(port.port) ?? (sidecarless ? undefined : ClientTlsMode.ISTIO_MUTUAL) })));
     if (sidecarless && this.ports.some((p) => tls(p.port) === ClientTlsMode.ISTIO_MUTUAL)) {
       throw new Error(`${this.node.path}: trafficPolicy tlsMode ISTIO_MUTUAL, but namespace "${this.namespace.name}" has injection disabled: its pods have no sidecar `
         + 'to accept mutual TLS, so every call would fail; omit tlsMode (callers then send plaintext, as auto mTLS decides), or enable injection there');
@@ -352,21 +351,26 @@ export function checkIdentity(where: string, index: number, caller: IMeshIdentit
   }
 }
 
-/** Services whose clients send plaintext on some ports (trafficPolicy tlsMode DISABLE), by construct tree root. */
-const PLAINTEXT_CLIENTS = new WeakMap<IConstruct, { service: MeshServiceBase; ports: ResolvedMeshServicePort[] }[]>();
+/** What a service's DestinationRule makes its clients send, per port. */
+export interface ClientTls {
+  readonly service: MeshServiceBase;
+  /** The TLS mode per port; undefined where auto mTLS decides. */
+  readonly ports: { readonly port: ResolvedMeshServicePort; readonly mode?: ClientTlsMode }[];
+}
 
-function registerPlaintextClients(service: MeshServiceBase, ports: ResolvedMeshServicePort[]): void {
+/** The services with a DestinationRule, by construct tree root. */
+const CLIENT_TLS = new WeakMap<IConstruct, ClientTls[]>();
+
+function registerClientTls(service: MeshServiceBase, ports: ClientTls['ports']): void {
   const root = service.node.root;
-  const list = PLAINTEXT_CLIENTS.get(root) ?? [];
-  list.push({ service, ports });
-  PLAINTEXT_CLIENTS.set(root, list);
+  CLIENT_TLS.set(root, [...CLIENT_TLS.get(root) ?? [], { service, ports }]);
 }
 
 /**
- * The services of the tree of `root` whose clients send plaintext (trafficPolicy tlsMode DISABLE),
- * with those ports, for the check against STRICT mTLS.
+ * The services of the tree of `root` whose DestinationRule sets the TLS mode of their clients, for
+ * the checks against the servers' mTLS modes (TLS set there overrides auto mTLS).
  * @internal
  */
-export function plaintextClients(root: IConstruct): { service: MeshServiceBase; ports: ResolvedMeshServicePort[] }[] {
-  return PLAINTEXT_CLIENTS.get(root.node.root) ?? [];
+export function clientTls(root: IConstruct): ClientTls[] {
+  return CLIENT_TLS.get(root.node.root) ?? [];
 }
