@@ -136,24 +136,20 @@ describe('mistakes accepted silently are refused', () => {
 
   test('a DISABLE server whose clients send mutual TLS (the DestinationRule default) fails synth, naming the policy and the service', () => {
     const mesh = setup();
-    const canary = new MeshService(mesh.chart, 'canary', { namespace: mesh.ns, image: 'c:1', port: 80, version: 'v1' });
+    new MeshService(mesh.chart, 'canary', { namespace: mesh.ns, image: 'c:1', port: 80, version: 'v1' });
     new MtlsPolicy(mesh.chart, 'off', { namespace: mesh.ns, mode: MtlsMode.DISABLE });
     expect(() => Testing.synth(mesh.chart)).toThrow('[test/off] disables mTLS on the pods of test/canary, whose DestinationRule sets tlsMode ISTIO_MUTUAL (the default) on port 80: '
       + 'TLS set in a DestinationRule overrides auto mTLS, so the clients send mTLS, which the server sidecars no longer accept. Set its trafficPolicy tlsMode to DISABLE (per port: portSettings), or make this policy PERMISSIVE');
-    // Per port, on the workload: only the port it disables; a service without a DestinationRule leaves it to auto mTLS.
+    // Per port, on the workload: only the port it disables.
     const ports = setup();
     const db = new MeshService(ports.chart, 'db', { namespace: ports.ns, image: 'db:1', ports: [{ port: 80 }, { port: 9000, name: 'http-metrics' }], trafficPolicy: { loadBalancer: LoadBalancer.leastRequest() } });
     new MtlsPolicy(ports.chart, 'db-mtls', { workload: db, portModes: [{ port: 9000, mode: MtlsMode.DISABLE }] });
     expect(() => Testing.synth(ports.chart)).toThrow('[test/db-mtls] disables mTLS on the pods of test/db, whose DestinationRule sets tlsMode ISTIO_MUTUAL (the default) on port 9000:');
+    // The fix: the clients send plaintext too.
     const fixed = setup();
-    const db2 = new MeshService(fixed.chart, 'db', {
-      namespace: fixed.ns,
-      image: 'db:1',
-      ports: [{ port: 80 }, { port: 9000, name: 'http-metrics' }],
-      trafficPolicy: { portSettings: [{ port: 9000, tlsMode: ClientTlsMode.DISABLE }] },
-    });
-    new MtlsPolicy(fixed.chart, 'db-mtls', { workload: db2, portModes: [{ port: 9000, mode: MtlsMode.DISABLE }] });
-    expect(find(synthValid(fixed.chart), 'DestinationRule', 'db').spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 9000 }, tls: { mode: 'DISABLE' } }]);
+    new MeshService(fixed.chart, 'canary', { namespace: fixed.ns, image: 'c:1', port: 80, version: 'v1', trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } });
+    new MtlsPolicy(fixed.chart, 'off', { namespace: fixed.ns, mode: MtlsMode.DISABLE });
+    expect(find(synthValid(fixed.chart), 'DestinationRule', 'canary').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
   });
 
   test('a second platform applied to the same scope', () => {
