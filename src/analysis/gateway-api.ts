@@ -57,6 +57,8 @@ export function checkGatewayApi(index: MeshIndex): void {
   for (const routeKind of ROUTE_KINDS) {
     for (const route of index.of(kind(routeKind))) {
       asArray(route.spec.parentRefs).forEach((ref, i) => checkParent(index, route, routeKind, ref, i));
+      // istiod enforces ReferenceGrants for a route's Gateway parents only: in-mesh (Service-parent) routes reach any namespace.
+      const gatewayParent = asArray(route.spec.parentRefs).some((ref) => (ref?.group ?? GROUP) === GROUP && (ref?.kind ?? 'Gateway') === 'Gateway');
       asArray(route.spec.rules).forEach((rule, r) => {
         const refs = [
           ...asArray(rule?.backendRefs).map((b, j) => ({ ref: b, where: `rules[${r}].backendRefs[${j}]` })),
@@ -65,7 +67,7 @@ export function checkGatewayApi(index: MeshIndex): void {
         for (const { ref, where } of refs) {
           if (!ref || (ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
           const ns = ref.namespace ?? route.namespace;
-          if (ns !== route.namespace && !permitted(routeKind, route.namespace, 'Service', ns, ref.name)) {
+          if (gatewayParent && ns !== route.namespace && !permitted(routeKind, route.namespace, 'Service', ns, ref.name)) {
             index.report(route, CODE, Severity.ERROR, `${where}: Service ${ns}/${ref.name} is in another namespace and no ReferenceGrant there lets ${routeKind}s of "${route.namespace}" reference it (ResolvedRefs: RefNotPermitted)`,
               `add a ReferenceGrant in "${ns}" from ${routeKind} in "${route.namespace}" to Service ${ref.name}`);
           }

@@ -50,6 +50,14 @@ export const GATEWAY_API_CASES = [
 /** Cases of the library's own code for Gateway API status conditions (no IST or KIA code covers them). */
 export const GATEWAY_API_OWN_CASES = [
   { code: 'GATEWAY_API', severity: E, message: 'no ReferenceGrant there lets HTTPRoutes of "gw" reference it (ResolvedRefs: RefNotPermitted)', bad: [edge(), toReviews()], good: [reviewsGrant(), edge(), toReviews()] },
+  // istiod enforces ReferenceGrants for Gateway parents only: an in-mesh route (a Service parent) needs none.
+  {
+    code: 'GATEWAY_API',
+    severity: E,
+    message: 'no ReferenceGrant there lets HTTPRoutes of "gw" reference it (ResolvedRefs: RefNotPermitted)',
+    bad: [edge(), svc('front', 'gw', [{ name: 'http', port: 80 }]), toReviews({ name: 'edge' })],
+    good: [svc('front', 'gw', [{ name: 'http', port: 80 }]), toReviews({ group: '', kind: 'Service', name: 'front', port: 80 })],
+  },
   {
     code: 'GATEWAY_API',
     severity: E,
