@@ -69,6 +69,13 @@ function synthAnalyzed(chart: Chart): { objects: any[]; warnings: string[] } {
 }
 
 describe('ExternalService: TLS origination, exportTo, location', () => {
+  test('an app of egress configuration only: the origination subset selects the host\'s own endpoints', () => {
+    const chart = meshChart(MeshPlatform.istio());
+    new ExternalService(chart, 'cnn', { namespace: new MeshNamespace(chart, 'external'), hosts: ['edition.cnn.com'], tlsOrigination: {} });
+    // Synthesized with the analysis on: no pods in the app, and no IST0173 for the subset without labels.
+    expect(find(synthValid(chart), 'DestinationRule', 'cnn').spec.subsets.map((s: any) => s.name)).toEqual(['tls-origination']);
+  });
+
   test('plain HTTP on 80 is routed to 443, where a subset originates TLS; other HTTP ports keep their port', () => {
     const chart = meshChart(MeshPlatform.istio());
     const app = new MeshNamespace(chart, 'app');

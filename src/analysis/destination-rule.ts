@@ -38,15 +38,24 @@ const ZONE = 'topology.kubernetes.io/zone';
 const SUBZONE = 'topology.istio.io/subzone';
 const HOSTNAME = 'kubernetes.io/hostname';
 const TOPOLOGY = new Set([REGION, ZONE, SUBZONE, HOSTNAME]);
+/**
+ * Labels every endpoint gets that the objects cannot show: the cluster and network istiod adds
+ * (`AugmentLabels`), and those the sidecar injector puts on each pod it injects.
+ */
+const ADDED = new Set([
+  'topology.istio.io/cluster', 'topology.istio.io/network', 'security.istio.io/tlsMode',
+  'service.istio.io/canonical-name', 'service.istio.io/canonical-revision',
+]);
 
 /**
  * Whether subset labels select an endpoint of the host: a pod of a Service (its selector and the
  * subset's labels, in its namespace), of a ServiceEntry (its workloadSelector and the subset's
  * labels, or one of its endpoints), or, for a host without a selector, any pod. Topology labels
  * count as istiod derives them from a running pod's node; on a pod template they are not known yet.
+ * The labels istiod and the injector add to every endpoint are not checked.
  */
 function selectsEndpoints(index: MeshIndex, host: Entry, labels: Record<string, string>): boolean {
-  const own = Object.entries(labels).filter(([k]) => !TOPOLOGY.has(k));
+  const own = Object.entries(labels).filter(([k]) => !TOPOLOGY.has(k) && !ADDED.has(k));
   const topology = Object.entries(labels).filter(([k]) => TOPOLOGY.has(k));
   const subset = Object.fromEntries(own);
   let candidates: readonly Workload[];
@@ -55,6 +64,8 @@ function selectsEndpoints(index: MeshIndex, host: Entry, labels: Record<string, 
   } else {
     const endpoints: any[] = host.kind === 'ServiceEntry' && Array.isArray(host.spec.endpoints) ? host.spec.endpoints : [];
     if (endpoints.some((e) => matchesLabels(labels, e?.labels ?? {}))) return true;
+    // A ServiceEntry with neither endpoints nor a selector resolves its hosts: endpoints without labels.
+    if (host.kind === 'ServiceEntry' && !endpoints.length && !hasLabels(host.spec.workloadSelector?.labels)) return own.length === 0;
     candidates = index.selectWorkloads({ ...(host.kind === 'ServiceEntry' ? host.spec.workloadSelector?.labels : undefined), ...subset });
   }
   return candidates.some((w) => {

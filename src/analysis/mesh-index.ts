@@ -320,7 +320,9 @@ export class MeshIndex {
     // managed ASM namespaces); the injector does not, so neither do we.
     const nsLabels = this.namespaces.get(entry.namespace)?.labels ?? {};
     const nsInjected = nsLabels['istio-injection'] === 'enabled' || (!!nsLabels['istio.io/rev'] && nsLabels['istio-injection'] !== 'disabled');
-    const inMesh = hasProxy || inject === 'true' || (inject !== 'false' && nsInjected);
+    // The injector's object selector: a pod labelled `istio.io/rev` in a namespace without injection labels.
+    const podRevision = !!labels['istio.io/rev'] && nsLabels['istio-injection'] === undefined && nsLabels['istio.io/rev'] === undefined;
+    const inMesh = hasProxy || inject === 'true' || (inject !== 'false' && (nsInjected || podRevision));
     const workload: Workload = { entry, namespace: entry.namespace, labels, annotations, podSpec, inMesh };
     this.workloads.push(workload);
     push(this.workloadsByNs, entry.namespace, workload);

@@ -351,17 +351,13 @@ export function checkIdentity(where: string, index: number, caller: IMeshIdentit
   }
 }
 
-/** What a service's DestinationRule makes its clients send, per port. */
-export interface ClientTls {
-  readonly service: MeshServiceBase;
-  /** The TLS mode per port; undefined where auto mTLS decides. */
-  readonly ports: { readonly port: ResolvedMeshServicePort; readonly mode?: ClientTlsMode }[];
-}
+/** The TLS mode per port that a service's DestinationRule makes its clients send; undefined where auto mTLS decides. */
+type PortTls = { readonly port: ResolvedMeshServicePort; readonly mode?: ClientTlsMode }[];
 
 /** The services with a DestinationRule, by construct tree root. */
-const CLIENT_TLS = new WeakMap<IConstruct, ClientTls[]>();
+const CLIENT_TLS = new WeakMap<IConstruct, { service: MeshServiceBase; ports: PortTls }[]>();
 
-function registerClientTls(service: MeshServiceBase, ports: ClientTls['ports']): void {
+function registerClientTls(service: MeshServiceBase, ports: PortTls): void {
   const root = service.node.root;
   CLIENT_TLS.set(root, [...CLIENT_TLS.get(root) ?? [], { service, ports }]);
 }
@@ -371,6 +367,6 @@ function registerClientTls(service: MeshServiceBase, ports: ClientTls['ports']):
  * the checks against the servers' mTLS modes (TLS set there overrides auto mTLS).
  * @internal
  */
-export function clientTls(root: IConstruct): ClientTls[] {
+export function clientTls(root: IConstruct): { service: MeshServiceBase; ports: { port: ResolvedMeshServicePort; mode?: ClientTlsMode }[] }[] {
   return CLIENT_TLS.get(root.node.root) ?? [];
 }

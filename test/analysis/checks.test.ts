@@ -186,6 +186,14 @@ const CASES: Case[] = [
   { code: 'IST0129', severity: W, message: 'port 443: tls mode MUTUAL has no caCertificates', bad: [se('ext', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }), dr('ext', 'app', { host: 'api.example.org', trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'MUTUAL' } }] } })], good: [se('ext', 'app', { hosts: ['api.example.org'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }), dr('ext', 'app', { host: 'api.example.org', trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'MUTUAL', caCertificates: '/etc/ca.pem' } }] } })] },
   { code: 'IST0174', severity: W, message: 'host "detail" matches no Service', bad: [dr('d', 'app', { host: 'detail', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } })], good: [dr('d', 'app', { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } })] },
   { code: 'IST0173', severity: E, message: 'subset "v2" selects no pods', bad: [dr('d', 'app', { host: 'reviews', subsets: [{ name: 'v2', labels: { version: 'v2' } }] })], good: [dr('d', 'app', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] })] },
+  // A ServiceEntry that resolves its hosts has endpoints without labels.
+  {
+    code: 'IST0173',
+    severity: E,
+    message: 'subset "v1" selects no pods of ServiceEntry app/ext',
+    bad: [se('ext', 'app', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }), dr('d', 'app', { host: 'api.example.com', subsets: [{ name: 'v1', labels: { version: 'v1' } }] })],
+    good: [se('ext', 'app', { hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' }), dr('d', 'app', { host: 'api.example.com', subsets: [{ name: 'all', labels: {} }] })],
+  },
   { code: 'KIA0209', severity: W, message: 'subset "all" has no labels', bad: [dr('d', 'app', { host: 'reviews', subsets: [{ name: 'all' }] })], good: [dr('d', 'app', { host: 'reviews', subsets: [{ name: 'all', labels: { app: 'reviews' } }] })] },
   { code: 'KIA0201', severity: W, message: 'also applies to host "reviews.app.svc.cluster.local"', bad: [dr('d1', 'app', { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } }), dr('d2', 'app', { host: REVIEWS, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } })], good: [dr('d1', 'app', { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } }), dr('d2', 'app', { host: 'ratings', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } })] },
   // mTLS consistency (Kiali)
@@ -503,6 +511,14 @@ describe('MeshAnalyzer: what istioctl analyze does not report either', () => {
     expect(codes([db, mesh({ ISTIO_META_DNS_AUTO_ALLOCATE: 'true' })])).toContain('IST0134 ServiceEntry app/db');
   });
 
+  test('IST0173: the labels istiod and the injector add to every endpoint are not held against a subset', () => {
+    const subset = (labels: Record<string, string>) => dr('d', 'app', { host: 'reviews', subsets: [{ name: 's', labels }] });
+    for (const labels of [{ 'topology.istio.io/cluster': 'cluster-1' }, { 'topology.istio.io/network': 'net-1' }, { 'version': 'v1', 'security.istio.io/tlsMode': 'istio' }, { 'service.istio.io/canonical-name': 'reviews' }]) {
+      expect(MeshAnalyzer.analyze([...baseMesh(), subset(labels)]).filter((f) => f.code === 'IST0173')).toEqual([]);
+    }
+    expect(MeshAnalyzer.analyze([...baseMesh(), subset({ 'version': 'v9', 'topology.istio.io/cluster': 'cluster-1' })]).filter((f) => f.code === 'IST0173')).toHaveLength(1);
+  });
+
   test('IST0173: subset topology labels match the labels istiod adds from the pod\'s node', () => {
     const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: { 'topology.kubernetes.io/region': 'us-west1', 'topology.kubernetes.io/zone': 'us-west1-a' } } };
     const running = pod('reviews-1', 'app', { nodeName: 'node-1', containers: [{ name: 'reviews', image: 'r' }, { name: 'istio-proxy', image: 'proxyv2' }] }, { labels: { app: 'reviews', version: 'v1' } });
@@ -525,6 +541,14 @@ describe('MeshAnalyzer: what istioctl analyze does not report either', () => {
     const policy = ap('allow', 'plain', { selector: { matchLabels: { app: 'sleep' } } });
     expect(codes([ns('plain', {}), sleep({ 'ambient.istio.io/redirection': 'enabled' }), policy])).not.toContain('IST0127 AuthorizationPolicy plain/allow');
     expect(codes([ns('plain', {}), sleep({}), policy])).toContain('IST0127 AuthorizationPolicy plain/allow');
+  });
+
+  test('IST0127: a pod template labelled istio.io/rev in a namespace without injection labels is injected (the injector\'s object selector)', () => {
+    const policy = ap('allow', 'team', { selector: { matchLabels: { app: 'api2' } } });
+    const api = (labels: Record<string, string>) => deploy('api2', 'team', { labels: { app: 'api2', ...labels } });
+    expect(codes([ns('team', {}), api({ 'istio.io/rev': 'canary' }), policy])).not.toContain('IST0127 AuthorizationPolicy team/allow');
+    expect(codes([ns('team', { 'istio-injection': 'disabled' }), api({ 'istio.io/rev': 'canary' }), policy])).toContain('IST0127 AuthorizationPolicy team/allow');
+    expect(codes([ns('team', {}), api({}), policy])).toContain('IST0127 AuthorizationPolicy team/allow');
   });
 
   test('a Gateway API Gateway is not read as an Istio Gateway', () => {
