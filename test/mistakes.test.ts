@@ -152,6 +152,16 @@ describe('mistakes accepted silently are refused', () => {
     expect(find(synthValid(fixed.chart), 'DestinationRule', 'canary').spec.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
   });
 
+  test('gateway route matches that can never match: a port the gateway does not listen on, sourceLabels', () => {
+    const { chart, api, ns } = setup();
+    const gw = new IngressGateway(chart, 'gw', { namespace: ns, installed: InstalledGateway.istioctl() });
+    expect(() => gw.route({ match: HttpMatch.prefix('/a').withPort(80), to: api }))
+      .toThrow('test/gw: a match names port 80, which the gateway does not listen on (8080): the route would never match; use one of them, or drop the port');
+    expect(() => gw.route({ match: HttpMatch.prefix('/a').withSourceLabels({ app: 'front' }), to: api }))
+      .toThrow('test/gw: a match names sourceLabels, which at a gateway are compared with the gateway\'s own pods, so the route would never match');
+    gw.route({ match: HttpMatch.prefix('/a').withPort(8080), to: api });
+  });
+
   test('a second platform applied to the same scope', () => {
     const chart = meshChart(MeshPlatform.asmManaged());
     expect(() => MeshPlatform.istio().applyTo(chart))
@@ -217,6 +227,10 @@ describe('mistakes accepted silently are refused', () => {
     const v2 = new MeshService(chart, 'v', { namespace: ns, image: 'v:1', port: 80, version: 'v1' });
     v2.addVersion('v2');
     expect(() => v2.addRoute({ destinations: [{ version: 'v1', weight: '50' as any }, { version: 'v2', weight: 50 }] })).toThrow('test/v: destination weight must be a number, got "50"');
+    expect(() => new ExternalService(chart, 'e1', { namespace: ns, hosts: ['a.example.com'], tlsOrigination: { subjectAltNames: 'a.example.com' as any } }))
+      .toThrow('`subjectAltNames` must be a list, got the string "a.example.com"');
+    expect(() => new ExternalService(chart, 'e2', { namespace: ns, hosts: ['b.example.com'], exportTo: ['app' as any] }))
+      .toThrow('test/e2: `exportTo[0]`');
   });
 
   test('Cloud Service Mesh with Istio\'s default text log writes no mesh ConfigMap (TEXT is MeshConfig\'s default)', () => {
@@ -230,6 +244,7 @@ describe('mistakes accepted silently are refused', () => {
     expect(() => api.addRoute({ redirect: {} }))
       .toThrow('test/api: redirect changes neither uri, authority nor scheme: clients would be sent back to the same URL forever; set what the redirect changes');
     expect(() => api.addRoute({ rewrite: {} })).toThrow('test/api: rewrite sets neither uri nor authority: set one, or omit `rewrite`');
+    expect(() => api.addRoute({ rewrite: { uri: '', authority: '' } })).toThrow('test/api: rewrite sets neither uri nor authority');
     expect(() => api.addRoute({ fault: {} })).toThrow('test/api: fault has neither delay nor abort (Istio rejects an empty fault): set one, or omit `fault`');
     expect(() => api.addRoute({ responseHeaders: { set: {} } })).toThrow('test/api: responseHeaders sets, adds and removes nothing: omit it');
     expect(() => api.addRoute({ directResponse: { status: 503 }, fault: { abort: { httpStatus: 500, percent: 10 } }, timeout: Duration.seconds(1) }))

@@ -338,6 +338,15 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       matches: options.match ? [options.match] : options.matches,
       destinations: options.to ? [{ service: options.to, port: options.port }] : options.destinations,
     }, first!);
+    for (const m of rule.match ?? []) {
+      // istiod keeps a gateway rule only on the server whose port its match names, and compares sourceLabels with the gateway's own pods.
+      if (m.port !== undefined && !this.listenPorts.includes(m.port)) {
+        throw new Error(`${this.node.path}: a match names port ${m.port}, which the gateway does not listen on (${this.listenPorts.join(', ')}): the route would never match; use one of them, or drop the port`);
+      }
+      if (m.sourceLabels) {
+        throw new Error(`${this.node.path}: a match names sourceLabels, which at a gateway are compared with the gateway's own pods, so the route would never match: remove them (they select callers inside the mesh)`);
+      }
+    }
     this.rulesFor(this.checkedHosts(options.hosts ?? this.hosts), 'http').push(rule);
   }
 

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { IEgressTarget } from './egress';
 import { HttpMatch } from './http-match';
-import { checkEnum, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { checkEnum, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { networking } from '../core/l1';
 import { checkDnsLabel, isCidr, isDnsName, isIp } from '../core/names';
 import { resolveNamedPorts } from '../core/ports';
@@ -238,8 +238,8 @@ export class ExternalService extends Construct implements IEgressTarget {
     }
     const ports = resolveNamedPorts(this, props.ports ?? defaultPorts, Protocol.https());
     this.ports = ports;
-    if (props.exportTo?.length === 0) throw new Error(`${where}: \`exportTo\` is empty: list the namespaces that may call the service, or omit it for all`);
-    this.exportTo = props.exportTo?.map((n) => n.name);
+    if (checkList(this, 'exportTo', props.exportTo)?.length === 0) throw new Error(`${where}: \`exportTo\` is empty: list the namespaces that may call the service, or omit it for all`);
+    this.exportTo = props.exportTo?.map((n, i) => checkNamespaceRef(this, `exportTo[${i}]`, n).name);
 
     const metadata = { name: checkDnsLabel(this, 'name', props.name ?? id), namespace: this.namespace.name };
     this.serviceEntry = new (networking().ServiceEntry)(this, 'Resource', {
@@ -351,6 +351,7 @@ export function resolveOrigination(scope: IConstruct, service: ExternalService, 
   if (o.caCertificates !== undefined && !o.caCertificates.startsWith('/')) {
     throw new Error(`${where}: caCertificates "${o.caCertificates}" is not a file path in the proxy: give an absolute path, e.g. /etc/certs/ca.pem`);
   }
+  checkList(where, 'subjectAltNames', o.subjectAltNames)?.forEach((n, i) => checkString(where, `subjectAltNames[${i}]`, n));
   if (o.subjectAltNames?.length === 0) throw new Error(`${where}: subjectAltNames is empty: list the names, or omit it`);
   const sni = o.sni ?? host;
   if (!isDnsName(sni, false)) throw new Error(`${where}: sni "${sni}" is not a DNS name: give the server's host name`);

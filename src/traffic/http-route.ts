@@ -317,7 +317,8 @@ function checkRouteOptions(scope: IConstruct, o: HttpRouteOptions): void {
     }
   });
   checkList(scope, 'destinations', o.destinations)?.forEach((d, i) => checkProps(`${where}: destinations[${i}]`, d, []));
-  if (o.rewrite && o.rewrite.uri === undefined && o.rewrite.authority === undefined) {
+  // An empty string is unset to istiod, which rejects a rewrite of neither.
+  if (o.rewrite && !o.rewrite.uri && !o.rewrite.authority) {
     throw new Error(`${where}: rewrite sets neither uri nor authority: set one, or omit \`rewrite\``);
   }
   if (o.fault && !o.fault.delay && !o.fault.abort) throw new Error(`${where}: fault has neither delay nor abort (Istio rejects an empty fault): set one, or omit \`fault\``);
