@@ -10,7 +10,7 @@ import { strings } from '@bufbuild/cel/ext';
 import { App, Chart, Testing } from 'cdk8s';
 import { walk } from './crd-schema';
 import { validateObjects } from './validate';
-import { gatewayApi, MeshAnalyzer, SchemaValidator } from '../src';
+import { gatewayApi, MeshAnalyzer, SchemaValidator, Severity } from '../src';
 import { GATEWAY_API_CEL_RULES } from '../src/analysis/gateway-api-cel-rules';
 import { isCelIp, isFormatIp } from '../src/analysis/ip-address';
 import { schemaFindings } from '../src/analysis/schema';
@@ -435,11 +435,15 @@ describe('Gateway API structural schema', () => {
       .toEqual(['spec.to: has 0 items, less than 1']);
   });
 
-  test('a version the CRDs do not serve', () => {
+  test('a kind or version of the experimental channel only: a warning, not schema-checked', () => {
     expect(schemaFindings(obj('TLSRoute', {}, 'gateway.networking.k8s.io/v1alpha2'))).toMatchObject([{
-      message: 'apiVersion: the Gateway API v1.5.1 serves no TLSRoute in gateway.networking.k8s.io/v1alpha2',
-      fix: 'use apiVersion gateway.networking.k8s.io/v1',
+      severity: Severity.WARNING,
+      message: 'apiVersion: the standard channel of Gateway API v1.5.1 serves no TLSRoute in gateway.networking.k8s.io/v1alpha2: it needs the experimental channel\'s CRDs, and is not schema-checked here',
+      fix: 'use apiVersion gateway.networking.k8s.io/v1, or install the experimental channel',
     }]);
+    // Istio implements TCPRoute, which only the experimental channel serves.
+    expect(schemaFindings(obj('TCPRoute', { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'echo', port: 9000 }] }] }, 'gateway.networking.k8s.io/v1alpha2')))
+      .toMatchObject([{ severity: Severity.WARNING, fix: 'use a kind of gateway.networking.k8s.io, or install the experimental channel' }]);
   });
 
   test('IP address formats', () => {

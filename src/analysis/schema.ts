@@ -28,9 +28,10 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /** The CRD schemas of an API group family: which groups, the pinned release, the generated schemas. */
 interface CrdSource { readonly groups: RegExp; readonly release: string; readonly crds: typeof ISTIO_CRD_SCHEMAS }
+const GATEWAY_API_SOURCE: CrdSource = { groups: /^gateway\.networking\.k8s\.io$/, release: `the Gateway API ${GATEWAY_API_CRD_SCHEMAS.version}`, crds: GATEWAY_API_CRD_SCHEMAS };
 const SOURCES: CrdSource[] = [
   { groups: /\.istio\.io$/, release: `Istio ${ISTIO_CRD_SCHEMAS.version}`, crds: ISTIO_CRD_SCHEMAS },
-  { groups: /^gateway\.networking\.k8s\.io$/, release: `the Gateway API ${GATEWAY_API_CRD_SCHEMAS.version}`, crds: GATEWAY_API_CRD_SCHEMAS },
+  GATEWAY_API_SOURCE,
 ];
 
 /** A source's schemas by `group/version/Kind`, with the ObjectMeta envelope added, built on first use. */
@@ -458,11 +459,15 @@ export function schemaFindings(obj: any): Finding[] {
   const schema = rootSchemas(source).get(`${obj.apiVersion}/${obj.kind}`);
   if (!schema) {
     const kinds = [...rootSchemas(source).keys()].filter((k) => k.endsWith(`/${obj.kind}`)).map((k) => k.slice(0, -obj.kind.length - 1));
-    return [finding({
-      path: 'apiVersion',
-      message: `${source.release} serves no ${obj.kind} in ${obj.apiVersion}`,
-      fix: kinds.length ? `use apiVersion ${kinds.join(' or ')}` : `use a kind of ${group}`,
-    })];
+    const fix = kinds.length ? `use apiVersion ${kinds.join(' or ')}` : `use a kind of ${group}`;
+    if (source === GATEWAY_API_SOURCE) {
+      // The experimental channel's CRDs serve more kinds and versions (TCPRoute, TLSRoute v1alpha2, ...), which Istio implements.
+      return [{
+        ...finding({ path: 'apiVersion', message: `the standard channel of ${source.release.replace(/^the /, '')} serves no ${obj.kind} in ${obj.apiVersion}: it needs the experimental channel's CRDs, and is not schema-checked here`, fix: `${fix}, or install the experimental channel` }),
+        severity: Severity.WARNING,
+      }];
+    }
+    return [finding({ path: 'apiVersion', message: `${source.release} serves no ${obj.kind} in ${obj.apiVersion}`, fix })];
   }
   compile(schema)(defaulter(schema)?.(obj) ?? obj, [], out);
   return out.map(finding);
