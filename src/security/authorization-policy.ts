@@ -261,7 +261,7 @@ export class AuthorizationPolicy extends Construct {
     if (rule.from?.length === 0 || rule.to?.length === 0 || rule.when?.length === 0) {
       throw new Error(`${where}: a rule has an empty from/to/when list: omit the field instead (an empty list is not "any")`);
     }
-    const to = rule.to?.map((o) => ({ operation: renderOperation(this, o) }));
+    const to = rule.to?.map((o) => ({ operation: renderOperation(this, o, this.action === AuthorizationAction.DENY) }));
     for (const port of to?.flatMap((o) => o.operation.ports ?? []) ?? []) {
       if (this.targetPorts && !this.targetPorts.ports.includes(Number(port))) {
         throw new Error(`${where}: operation port ${port} is not a port that ${this.targetPorts.what} listens on (${this.targetPorts.ports.join(', ')}): `
@@ -282,7 +282,8 @@ export class AuthorizationPolicy extends Construct {
   }
 }
 
-function renderOperation(scope: Construct, o: Operation): l1.AuthorizationPolicySpecRulesToOperation {
+/** An operation's rendering; `deny`: a host also names `host:*`, as it matches the Host header exactly and Istio routes `host:<port>` too. */
+function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.AuthorizationPolicySpecRulesToOperation {
   const list = (what: string, v?: string[]) => v && nonEmpty(`${scope.node.path}: operation ${what}`, v);
   checkProps(`${scope.node.path}: operation`, o, []);
   if (!o.hosts && !o.methods && !o.paths && !o.notPaths && !o.ports) {
@@ -294,7 +295,7 @@ function renderOperation(scope: Construct, o: Operation): l1.AuthorizationPolicy
     if (!p.startsWith('/') && !p.startsWith('*') && p !== '*') throw new Error(`${scope.node.path}: path "${p}" must start with '/' or '*'`);
   }
   return {
-    hosts: list('hosts', o.hosts),
+    hosts: list('hosts', o.hosts)?.flatMap((h) => (deny && !h.includes(':') && !h.includes('*') ? [h, `${h}:*`] : [h])),
     methods: list('methods', o.methods)?.map((m) => checkMethod(`${scope.node.path}: operation methods`, m)),
     paths,
     notPaths,
