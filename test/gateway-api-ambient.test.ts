@@ -431,6 +431,26 @@ describe('ambient mode', () => {
       .toThrow('test/x: namespace "app" is in ambient mode, where pods have no sidecar, so `sidecar` (holdApplicationUntilProxyStarts) has nothing to configure');
   });
 
+  test('error: a DENY or a required token at a waypoint that a gateway\'s requests pass by (no ingress: true)', () => {
+    const { chart, ns, api } = ambient();
+    const edge = new MeshNamespace(chart, 'edge');
+    const wp = new Waypoint(chart, 'wp', { namespace: ns });
+    wp.addService(api);
+    new IngressGateway(chart, 'gw', { namespace: edge, hosts: ['shop.example.com'] }).route({ to: api });
+    new JwtAuthentication(chart, 'jwt', { workload: api, issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }] }).requireToken();
+    expect(() => synthValid(chart)).toThrow('[test/jwt/RequireToken1] the DENY policy is enforced at the waypoint, but gateways send to the pods past it (test/gw -> test/api): '
+      + 'istiod routes a gateway\'s requests through a waypoint only when the Service or its namespace is labelled istio.io/ingress-use-waypoint, so requests from the gateway escape the policy; '
+      + 'enroll with `{ ingress: true }` (waypoint.addService(service, { ingress: true }) or addNamespace)');
+
+    // Enrolled with ingress: true, the gateway's requests pass the waypoint.
+    const fixed = ambient();
+    const fixedEdge = new MeshNamespace(fixed.chart, 'edge');
+    new Waypoint(fixed.chart, 'wp', { namespace: fixed.ns }).addService(fixed.api, { ingress: true });
+    new IngressGateway(fixed.chart, 'gw', { namespace: fixedEdge, hosts: ['shop.example.com'] }).route({ to: fixed.api });
+    new AuthorizationPolicy(fixed.chart, 'deny-admin', { workload: fixed.api, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] });
+    expect(find(synthValid(fixed.chart), 'Service', 'api').metadata.labels['istio.io/ingress-use-waypoint']).toBe('true');
+  });
+
   test('error: a gateway deployed in an ambient namespace', () => {
     const { chart, ns } = ambient();
     expect(() => new IngressGateway(chart, 'gw', { namespace: ns }))

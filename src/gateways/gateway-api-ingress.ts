@@ -10,6 +10,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkServiceName, sortedRecord } from
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
+import { recordGatewayRoute } from '../platform/waypoint-enrollment';
 import { checkInMesh, defaultHttpPort } from '../traffic/destination';
 import { GATEWAY_API_GROUP, MAX_RULES, RouteContext, gatewayApiGrpcRules, gatewayApiHttpRules, grantReference, tlsBackendRef } from '../traffic/gateway-api-route';
 
@@ -351,6 +352,7 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     const ctx = this.context(grpc ? 'GRPCRoute' : 'HTTPRoute');
     const rules = grpc ? gatewayApiGrpcRules(ctx, route, first) : gatewayApiHttpRules(ctx, route, first!);
     this.addRules(ctx.kind, hosts, rules);
+    for (const d of route.destinations ?? []) if (d.service) recordGatewayRoute(this, d.service);
   }
 
   /** The Gateway's `spec.tls` for MUTUAL: client certificates verified against the CA ConfigMaps. */

@@ -13,6 +13,7 @@ import type {
   VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
 import { IMeshNamespace } from '../platform/mesh-namespace';
+import { recordGatewayRoute } from '../platform/waypoint-enrollment';
 import { IGatewayPods } from '../security/policy-target';
 import { IMeshDestination, checkDestination, checkInMesh } from '../traffic/destination';
 import { HttpMatch } from '../traffic/http-match';
@@ -348,6 +349,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       }
     }
     this.rulesFor(this.checkedHosts(options.hosts ?? this.hosts), 'http').push(rule);
+    for (const d of options.to ? [options.to] : (options.destinations ?? []).map((x) => x.service)) if (d) recordGatewayRoute(this, d);
   }
 
   /**

@@ -122,7 +122,7 @@ export abstract class WaypointBase extends Construct implements IWaypoint, IMesh
     metadata.addLabel(USE_WAYPOINT, this.name);
     if (this.namespace.name !== namespace.name) metadata.addLabel(USE_WAYPOINT_NAMESPACE, this.namespace.name);
     if (options.ingress) metadata.addLabel(INGRESS_USE_WAYPOINT, 'true');
-    recordWaypoint(target, this, serviceNamespace);
+    recordWaypoint(target, this, serviceNamespace, options.ingress === true);
     // A namespace that denies by default lets its waypoint through ztunnel, and denies at the waypoint too.
     whenDeniedByDefault(namespace, () => this.denyByDefault(namespace));
   }

@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isAmbient } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
-import { IWaypoint, WaypointTrafficType, ownWaypoint, servicesWithOwnWaypoint, waypointOf } from './waypoint-enrollment';
+import { IWaypoint, WaypointTrafficType, gatewayRoutes, ingressUsesWaypoint, ownWaypoint, servicesWithOwnWaypoint, waypointOf } from './waypoint-enrollment';
 import { authorizationL7 } from '../analysis/ambient';
 import { security } from '../core/l1';
 import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
@@ -122,6 +122,22 @@ export function checkNoNamespacePolicies(scope: IConstruct, service: IConstruct 
       + 'would escape ' + (found.length > 1 ? 'them' : 'it') + ' behind a waypoint of its own (its traffic bypasses the namespace\'s waypoint, and ztunnel sees this waypoint\'s identity); '
       + 'target the services one by one (`workload`) instead, or serve this service with the namespace\'s waypoint');
   }
+}
+
+/**
+ * Gateways that send requests for the target of a policy enforced at a waypoint straight to its pods
+ * (the Service or namespace lacks `istio.io/ingress-use-waypoint`): a policy that denies would let
+ * their requests through, at synth.
+ * @internal
+ */
+export function ingressBypass(target: AmbientTarget, what: string): string[] {
+  const bypassing = gatewayRoutes(target.namespace, target.service)
+    .filter((r) => waypointOf(r.service) && !ingressUsesWaypoint(r.service))
+    .map((r) => `${r.gateways.join(', ')} -> ${r.service.node.path}`);
+  if (!bypassing.length) return [];
+  return [`${what} is enforced at the waypoint, but gateways send to the pods past it (${bypassing.join('; ')}): istiod routes a gateway's requests through a waypoint only `
+    + 'when the Service or its namespace is labelled istio.io/ingress-use-waypoint, so requests from the gateway escape the policy; '
+    + 'enroll with `{ ingress: true }` (waypoint.addService(service, { ingress: true }) or addNamespace)'];
 }
 
 /**

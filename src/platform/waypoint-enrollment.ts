@@ -30,13 +30,19 @@ export interface IWaypoint extends IConstruct {
 const WAYPOINTS = new WeakMap<IConstruct, IWaypoint>();
 /** Per namespace, its services that use a waypoint of their own. */
 const OWN_WAYPOINT_SERVICES = new WeakMap<IConstruct, IConstruct[]>();
+/** Namespaces and services enrolled with `ingress: true` (`istio.io/ingress-use-waypoint`). */
+const INGRESS_THROUGH_WAYPOINT = new WeakSet<IConstruct>();
+/** The gateways that route to a service, and the services gateways route to, per namespace. */
+const GATEWAYS_OF = new WeakMap<IConstruct, string[]>();
+const ROUTED_IN = new WeakMap<IConstruct, Set<IConstruct & { readonly namespace: IMeshNamespace }>>();
 
 /**
  * Records that `target` (a namespace, or a service of namespace `serviceNamespace`) uses `waypoint`.
  * @internal
  */
-export function recordWaypoint(target: IConstruct, waypoint: IWaypoint, serviceNamespace?: IMeshNamespace): void {
+export function recordWaypoint(target: IConstruct, waypoint: IWaypoint, serviceNamespace?: IMeshNamespace, ingress = false): void {
   WAYPOINTS.set(target, waypoint);
+  if (ingress) INGRESS_THROUGH_WAYPOINT.add(target);
   if (serviceNamespace) OWN_WAYPOINT_SERVICES.set(serviceNamespace, [...servicesWithOwnWaypoint(serviceNamespace), target]);
 }
 
@@ -62,4 +68,33 @@ export function ownWaypoint(target: IConstruct): IWaypoint | undefined {
  */
 export function waypointOf(target: IConstruct & { readonly namespace: IMeshNamespace }): IWaypoint | undefined {
   return WAYPOINTS.get(target) ?? WAYPOINTS.get(target.namespace);
+}
+
+/**
+ * Whether gateways send the traffic of `service` through the waypoint that serves it: istiod does so
+ * only when the Service or its namespace, whichever enrolled it, is labelled `istio.io/ingress-use-waypoint`.
+ * @internal
+ */
+export function ingressUsesWaypoint(service: IConstruct & { readonly namespace: IMeshNamespace }): boolean {
+  return INGRESS_THROUGH_WAYPOINT.has(WAYPOINTS.has(service) ? service : service.namespace);
+}
+
+/**
+ * Records that the gateway `gateway` routes requests to `service`.
+ * @internal
+ */
+export function recordGatewayRoute(gateway: IConstruct, service: IConstruct & { readonly namespace: IMeshNamespace }): void {
+  const gateways = GATEWAYS_OF.get(service) ?? [];
+  if (!gateways.includes(gateway.node.path)) GATEWAYS_OF.set(service, [...gateways, gateway.node.path]);
+  ROUTED_IN.set(service.namespace, (ROUTED_IN.get(service.namespace) ?? new Set()).add(service));
+}
+
+/**
+ * The services of `namespace` (or only `service`) that gateways route to, with those gateways' paths.
+ * @internal
+ */
+export function gatewayRoutes(namespace: IMeshNamespace, service?: IConstruct & { readonly namespace: IMeshNamespace }):
+{ service: IConstruct & { readonly namespace: IMeshNamespace }; gateways: string[] }[] {
+  const services = service ? [service] : [...ROUTED_IN.get(namespace) ?? []];
+  return services.map((s) => ({ service: s, gateways: GATEWAYS_OF.get(s) ?? [] })).filter((r) => r.gateways.length);
 }

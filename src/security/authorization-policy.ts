@@ -5,7 +5,7 @@ import { security } from '../core/l1';
 import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type * as l1 from '../imports/security.istio.io';
-import { Attachment, attachPolicy, authorizationNeedsWaypoint, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
+import { Attachment, attachPolicy, authorizationNeedsWaypoint, ingressBypass, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, isAmbient } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
 import { checkMethod } from '../traffic/http-match';
@@ -243,6 +243,10 @@ export class AuthorizationPolicy extends Construct {
     });
     if (attachment.waypoint && target.ambient && !target.ambient.waypoint && this.action === AuthorizationAction.ALLOW) {
       this.ztunnelPolicy = ztunnelCompanion(this, 'Ztunnel', { name: `${name}-ztunnel`, namespace: target.namespace }, target.ambient, attachment.waypoint, this.rules);
+    } else if (attachment.waypoint && target.ambient && !target.ambient.waypoint) {
+      // An ALLOW fails closed for requests past the waypoint (its ztunnel side); the other actions would not apply to them.
+      const ambient = target.ambient;
+      this.node.addValidation({ validate: () => ingressBypass(ambient, `the ${this.action} policy`) });
     }
     this.node.addValidation({
       validate: () => this.rules.length ? [] : [this.action === AuthorizationAction.ALLOW
