@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, Include, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, Include, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshService, Protocol, Source } from '../src';
@@ -287,7 +287,7 @@ describe('adoption errors name the construct and the fix', () => {
     const annotated = appDeployment(chart, 'annotated');
     annotated.podMetadata.addAnnotation('sidecar.istio.io/proxyCPU', '1');
     const { Cpu } = kplus;
-    expect(() => new MeshService(chart, 'd', { namespace: ns, workload: annotated, sidecar: { cpuRequest: Cpu.millis(100) } }))
+    expect(() => new MeshService(chart, 'd', { namespace: ns, workload: annotated, sidecar: { cpuRequest: Cpu.millis(100), memoryRequest: Size.mebibytes(64) } }))
       .toThrow('test/d: Deployment test/annotated/Resource sets pod annotation sidecar.istio.io/proxyCPU itself and `sidecar` sets it too: configure the sidecar in one place');
   });
 

@@ -356,6 +356,16 @@ describe('WorkloadOptions errors name the construct and the fix', () => {
     expect(mk('y2', { name: 'd'.repeat(53), workloadKind: WorkloadKind.STATEFUL_SET }))
       .toThrow(`test/y2: StatefulSet name "${'d'.repeat(53)}" has 53 characters: Kubernetes could never create its pods (their controller-revision-hash label, <name>-<hash>, would exceed 63); use a name of at most 52 characters`);
     expect(mk('y3', { name: 'd'.repeat(52), workloadKind: WorkloadKind.STATEFUL_SET })).not.toThrow();
+    expect(mk('p1', { liveness: kplus.Probe.fromHttpGet('/h', { successThreshold: 2 }) }))
+      .toThrow('test/p1: the liveness probe\'s successThreshold is 2, which the API server refuses (it must be 1 for liveness and startup probes): omit it');
+    expect(mk('p2', { readiness: kplus.Probe.fromHttpGet('/h', { successThreshold: 2 }) })).not.toThrow();
+    expect(mk('p3', { containerPorts: [{ number: 9901, name: 'Admin_Port_Too_Long' }] }))
+      .toThrow('test/p3: containerPorts name "Admin_Port_Too_Long" is not a port name the API server takes: use at most 15 lowercase letters, digits and \'-\', with a letter');
+    expect(mk('p4', { containerPorts: [{ number: 9901, name: 'admin' }, { number: 9902, name: 'admin' }] })).toThrow('test/p4: containerPorts name "admin" appears twice');
+    expect(mk('p5', { sidecar: { terminationDrainDuration: Duration.seconds(60) } }))
+      .toThrow('test/p5: sidecar.terminationDrainDuration is 60s, but the pod has 30s to terminate before Kubernetes kills the proxy: the drain would be cut short; use at most 30s');
+    expect(mk('p6', { sidecar: { memoryLimit: Size.mebibytes(256) } }))
+      .toThrow('test/p6: sidecar sets memoryLimit but not cpuRequest: once one sidecar resource is set, the injector drops all its defaults, so the proxy would have no CPU request (a CPU autoscaler then cannot scale the pods); set cpuRequest too');
     const versioned = new MeshService(chart, 'z', { namespace: ns, image: 'z:1', port: 80, version: 'v1' });
     expect(() => versioned.addVersion('v2', { replicas: 2, env: { A: '1' } }))
       .toThrow("test/z: addVersion('v2'): `env`, `replicas` apply to a workload created from an image: add `image`, or remove them (the pods of this version are deployed elsewhere)");

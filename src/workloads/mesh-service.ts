@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { addToPodTemplate, labelText, readService, readWorkload, selects, setNamespace, WorkloadView } from './adoption';
 import { IMeshService, MeshServiceBase, MeshServiceVersionOptions } from './mesh-service-base';
-import { renderClaimTemplates, renderPodTemplate, versionOptions, WORKLOAD_OPTION_FIELDS } from './pod-template';
+import { renderClaimTemplates, renderPodTemplate, TERMINATION_GRACE_SECONDS, versionOptions, WORKLOAD_OPTION_FIELDS } from './pod-template';
 import { createScaling, resolveReplicas } from './scaling';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
 import { WorkloadKind, WorkloadOptions } from './workload-options';
@@ -637,7 +637,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       image,
       ports: this.ports.map((p) => p.targetPort),
       labels,
-      annotations: sortedRecord(sidecarAnnotations(this, this.props.sidecar ?? {})),
+      annotations: sortedRecord(sidecarAnnotations(this, this.props.sidecar ?? {}, TERMINATION_GRACE_SECONDS)),
       serviceAccountName: this.serviceAccountName,
       options: o,
     });

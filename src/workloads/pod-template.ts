@@ -10,6 +10,12 @@ import { kubeResources, storageQuantity } from './resources';
 import { ContainerOptions, PodPlacement, SpreadPolicy, VolumeClaimTemplate, WorkloadOptions } from './workload-options';
 import { checkDnsLabel, checkLabels, checkRange, sortedRecord } from '../core/names';
 
+/**
+ * How long Kubernetes lets a created pod terminate before it kills its containers (Kubernetes' default).
+ * @internal
+ */
+export const TERMINATION_GRACE_SECONDS = 30;
+
 /** An application container's defaults: requests 100m / 128Mi, limits 500m / 512Mi. */
 const APP_RESOURCES = {
   cpuRequest: Cpu.millis(100),
@@ -56,9 +62,18 @@ export function renderPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec 
   const claims = o.volumeClaimTemplates ?? [];
 
   const ports = [...new Set(input.ports)];
+  const portNames = new Set<string>();
   const extraPorts = (o.containerPorts ?? []).map((p) => {
     checkRange(where, 'containerPorts number', p.number, 1, 65535);
     if (ports.includes(p.number)) throw new Error(`${where}: containerPorts lists ${p.number}, which is a Service target port already: remove it from containerPorts`);
+    if (p.name !== undefined) {
+      // The API server wants an IANA service name, unique in the pod.
+      if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(p.name) || p.name.length > 15 || p.name.includes('--') || !/[a-z]/.test(p.name)) {
+        throw new Error(`${where}: containerPorts name "${p.name}" is not a port name the API server takes: use at most 15 lowercase letters, digits and '-', with a letter`);
+      }
+      if (portNames.has(p.name)) throw new Error(`${where}: containerPorts name "${p.name}" appears twice: give each port its own name`);
+      portNames.add(p.name);
+    }
     return p;
   });
   const exposed = [...ports, ...extraPorts.map((p) => p.number)];
@@ -118,7 +133,7 @@ export function renderPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec 
       hostNetwork: false,
       restartPolicy: 'Always',
       setHostnameAsFqdn: false,
-      terminationGracePeriodSeconds: 30,
+      terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
     },
   };
 }
@@ -208,6 +223,9 @@ function renderEnv(what: string, o: ContainerOptions): k8s.EnvVar[] | undefined 
 function renderProbe(where: string, kind: string, probe: kplus.Probe, exposed: number[]): k8s.Probe {
   // The port a probe defaults to: the container's first port.
   const rendered = probe._toKube({ portNumber: exposed[0] } as unknown as kplus.Container);
+  if (kind !== 'readiness' && rendered.successThreshold !== undefined && rendered.successThreshold !== 1) {
+    throw new Error(`${where}: the ${kind} probe's successThreshold is ${rendered.successThreshold}, which the API server refuses (it must be 1 for liveness and startup probes): omit it`);
+  }
   const port = rendered.httpGet?.port.value ?? rendered.tcpSocket?.port.value ?? rendered.grpc?.port;
   if (port !== undefined && !exposed.includes(Number(port))) {
     throw new Error(`${where}: the ${kind} probe checks port ${port}, which the container does not expose (its ports: ${exposed.join(', ') || 'none'}): `

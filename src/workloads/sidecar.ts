@@ -28,28 +28,33 @@ export interface SidecarOptions {
    */
   readonly exitOnZeroActiveConnections?: boolean;
   /**
-   * How long the proxy drains when the pod terminates (`terminationDrainDuration`).
+   * How long the proxy drains when the pod terminates (`terminationDrainDuration`); at most the
+   * pod's termination grace period (30s for the workloads created here).
    * @default - Istio's default (5s)
    */
   readonly terminationDrainDuration?: Duration;
   /**
-   * CPU request of the sidecar (`sidecar.istio.io/proxyCPU`).
-   * @default - the injector's default
+   * CPU request of the sidecar (`sidecar.istio.io/proxyCPU`). Once one sidecar resource is set, the
+   * injector uses only those set: give a CPU and a memory request (or limit).
+   * @default - the injector's default, while no sidecar resource is set
    */
   readonly cpuRequest?: Cpu;
   /**
-   * CPU limit of the sidecar (`sidecar.istio.io/proxyCPULimit`).
-   * @default - the injector's default
+   * CPU limit of the sidecar (`sidecar.istio.io/proxyCPULimit`). Once one sidecar resource is set, the
+   * injector uses only those set: give a CPU and a memory request (or limit).
+   * @default - the injector's default, while no sidecar resource is set
    */
   readonly cpuLimit?: Cpu;
   /**
-   * Memory request of the sidecar (`sidecar.istio.io/proxyMemory`).
-   * @default - the injector's default
+   * Memory request of the sidecar (`sidecar.istio.io/proxyMemory`). Once one sidecar resource is set, the
+   * injector uses only those set: give a CPU and a memory request (or limit).
+   * @default - the injector's default, while no sidecar resource is set
    */
   readonly memoryRequest?: Size;
   /**
-   * Memory limit of the sidecar (`sidecar.istio.io/proxyMemoryLimit`).
-   * @default - the injector's default
+   * Memory limit of the sidecar (`sidecar.istio.io/proxyMemoryLimit`). Once one sidecar resource is set, the
+   * injector uses only those set: give a CPU and a memory request (or limit).
+   * @default - the injector's default, while no sidecar resource is set
    */
   readonly memoryLimit?: Size;
 }
@@ -59,7 +64,8 @@ export interface SidecarOptions {
  * (setting any option for one is an error).
  * @internal
  */
-export function sidecarAnnotations(scope: IConstruct & { readonly namespace: IMeshNamespace }, options: SidecarOptions): Record<string, string> {
+export function sidecarAnnotations(scope: IConstruct & { readonly namespace: IMeshNamespace }, options: SidecarOptions,
+  gracePeriodSeconds?: number): Record<string, string> {
   if (isAmbient(scope.namespace)) {
     const set = Object.entries(options).filter(([, v]) => v !== undefined).map(([k]) => k);
     if (set.length) {
@@ -70,6 +76,24 @@ export function sidecarAnnotations(scope: IConstruct & { readonly namespace: IMe
   }
   const what = (field: string) => `${scope.node.path}: sidecar.${field}`;
   checkRequestsWithinLimits(`${scope.node.path}: sidecar`, options);
+  for (const field of ['terminationDrainDuration', 'minimumDrainDuration'] as const) {
+    const drain = options[field]?.toSeconds({ integral: false });
+    if (gracePeriodSeconds !== undefined && drain !== undefined && drain > gracePeriodSeconds) {
+      throw new Error(`${what(field)} is ${drain}s, but the pod has ${gracePeriodSeconds}s to terminate before Kubernetes kills the proxy: `
+        + `the drain would be cut short; use at most ${gracePeriodSeconds}s`);
+    }
+  }
+  const resources = (['cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit'] as const).filter((k) => options[k] !== undefined);
+  // Without a request Kubernetes takes the limit; without either, the container has no request.
+  const missing = [
+    options.cpuRequest === undefined && options.cpuLimit === undefined && 'cpuRequest',
+    options.memoryRequest === undefined && options.memoryLimit === undefined && 'memoryRequest',
+  ].filter((k): k is string => !!k);
+  if (resources.length && missing.length) {
+    // The injector's template takes the proxy's resources from these annotations alone once one is set.
+    throw new Error(`${scope.node.path}: sidecar sets ${resources.join(', ')} but not ${missing.join(' or ')}: once one sidecar resource is set, the injector drops all its defaults, `
+      + `so the proxy would have no ${missing.map((m) => (m === 'cpuRequest' ? 'CPU' : 'memory')).join(' or ')} request (a CPU autoscaler then cannot scale the pods); set ${missing.join(' and ')} too`);
+  }
   const proxyConfig: Record<string, unknown> = {};
   proxyConfig.holdApplicationUntilProxyStarts = options.holdApplicationUntilProxyStarts ?? true;
   if (options.terminationDrainDuration) {
