@@ -89,5 +89,7 @@ describe('MeshDiagram', () => {
 
   test('an empty app renders an empty flowchart', () => {
     expect(MeshDiagram.fromObjects([])).toContain('```mermaid\nflowchart LR\n```');
+    // An empty YAML document parses to null.
+    expect(MeshDiagram.fromObjects([null])).toBe(MeshDiagram.fromObjects([]));
   });
 });

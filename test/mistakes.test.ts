@@ -214,6 +214,19 @@ describe('mistakes accepted silently are refused', () => {
       .toThrow('test/j: issuer https://a.example.com: a claimsToHeaders entry has no claim: name the claim (e.g. sub)');
   });
 
+  test('request principals without an issuer, and nested claims', () => {
+    const { chart, api } = setup();
+    const fix = 'is not a request principal, which reads <issuer>/<subject> (e.g. https://auth.example.com/alice), so it would never match: give the issuer too, or use Source.authenticated() for any valid token';
+    expect(() => Source.requestPrincipals('mallory')).toThrow(`Source.requestPrincipals: "mallory" ${fix}`);
+    expect(() => Condition.requestPrincipal('alice')).toThrow(`Condition.requestPrincipal: "alice" ${fix}`);
+    expect(Source.requestPrincipals('https://auth.example.com/*')).toBeDefined();
+    // Istio reads a nested claim as claims[outer][inner]; a dotted name is one claim of that name.
+    new AuthorizationPolicy(chart, 'admins', { workload: api, name: 'admins', rules: [{ when: [Condition.nestedClaim(['realm_access', 'roles'], 'admin')] }] });
+    expect(find(synthValid(chart), 'AuthorizationPolicy', 'admins').spec.rules[0].when).toEqual([{ key: 'request.auth.claims[realm_access][roles]', values: ['admin'] }]);
+    expect(() => Condition.nestedClaim([], 'admin')).toThrow('Condition.nestedClaim: the claim path is empty');
+    expect(() => Condition.claim(undefined as any, 'x')).toThrow('Condition.claim: "undefined" is not a claim name');
+  });
+
   test('values of the wrong type from JavaScript or other jsii languages', () => {
     const { chart, api, ns } = setup();
     expect(() => Source.principals(undefined as any)).toThrow('Source.principals: `[0]` must be a string, got undefined');
@@ -222,6 +235,9 @@ describe('mistakes accepted silently are refused', () => {
       .toThrow('test/p: operation paths: `[0]` must be a string, got 5');
     expect(() => new JwtAuthentication(chart, 'j', { workload: api, issuers: [{ issuer: 'https://a.example.com', claimsToHeaders: [{ claim: 'sub' } as any] }] }))
       .toThrow('test/j: issuer https://a.example.com: "undefined" is not a valid header name');
+    expect(() => new JwtAuthentication(chart, 'j2', { workload: api, issuers: [{ issuer: 'https://a.example.com', claimsToHeaders: [null as any] }] }))
+      .toThrow('test/j2: issuer https://a.example.com: a claimsToHeaders entry has no claim');
+    expect(() => new JwtAuthentication(chart, 'j3', { workload: api, name: 'j3', issuers: [{ issuer: 'https://a.example.com', claimsToHeaders: [{ claim: 'sub', header: 'x_user' }] }] })).not.toThrow();
     expect(() => new MtlsPolicy(chart, 'm', { workload: api, portModes: [{ port: 8080 } as any] })).toThrow('test/m: portModes[0] has no `mode`: set the port\'s MtlsMode');
     expect(() => api.addRoute({ retries: { attempts: 2, retryOn: '5xx' as any } })).toThrow('test/api: `retries.retryOn` must be a list, got the string "5xx"');
     const v2 = new MeshService(chart, 'v', { namespace: ns, image: 'v:1', port: 80, version: 'v1' });

@@ -32,6 +32,8 @@ export class MeshDiagram {
 
   /** The diagram of plain Kubernetes / Istio / Gateway API objects (e.g. parsed from YAML). */
   public static fromObjects(objects: any[]): string {
+    // Empty YAML documents parse to null.
+    objects = objects.filter((o) => o !== null && typeof o === 'object');
     const legend = objects.some(isGatewayApi) ? `${LEGEND} ${GATEWAY_API_LEGEND}` : LEGEND;
     return `# Mesh diagram\n\n\`\`\`mermaid\n${new Renderer(objects).render()}\`\`\`\n\n${legend}\n`;
   }

@@ -66,7 +66,7 @@ export class Source {
 
   /** Requests whose JWT has these principals (`<issuer>/<subject>`; `*` for any valid token). */
   public static requestPrincipals(...principals: string[]): Source {
-    return new Source({ requestPrincipals: nonEmpty('Source.requestPrincipals', principals) });
+    return new Source({ requestPrincipals: requestPrincipalList('Source.requestPrincipals', principals) });
   }
 
   /** Requests with any valid JWT (needs a `JwtAuthentication`). */
@@ -120,13 +120,26 @@ export interface Operation {
 export class Condition {
   /** A JWT claim has one of these values (needs a `JwtAuthentication`). */
   public static claim(name: string, ...values: string[]): Condition {
-    if (!/^[A-Za-z0-9_.:/-]+$/.test(name)) throw new Error(`Condition.claim: "${name}" is not a claim name`);
-    return new Condition(`request.auth.claims[${name}]`, nonEmpty(`Condition.claim(${name})`, values));
+    return Condition.nestedClaim([name], ...values);
+  }
+
+  /**
+   * A claim nested in objects of the JWT (`['realm_access', 'roles']` for
+   * `request.auth.claims[realm_access][roles]`) has one of these values (needs a `JwtAuthentication`).
+   */
+  public static nestedClaim(path: string[], ...values: string[]): Condition {
+    checkList('Condition.nestedClaim', 'path', path);
+    if (path.length === 0) throw new Error('Condition.nestedClaim: the claim path is empty: name the claim and the claims it nests in');
+    for (const name of path) {
+      if (typeof name !== 'string' || !/^[A-Za-z0-9_.:/-]+$/.test(name)) throw new Error(`Condition.claim: "${name}" is not a claim name`);
+    }
+    const key = `request.auth.claims${path.map((n) => `[${n}]`).join('')}`;
+    return new Condition(key, nonEmpty(`Condition.claim(${path.join('][')})`, values));
   }
 
   /** The request principal (`<issuer>/<subject>`) is one of these. */
   public static requestPrincipal(...values: string[]): Condition {
-    return new Condition('request.auth.principal', nonEmpty('Condition.requestPrincipal', values));
+    return new Condition('request.auth.principal', requestPrincipalList('Condition.requestPrincipal', values));
   }
 
   /** A request header has one of these values. */
@@ -314,6 +327,17 @@ function withSidecars(where: string, namespace: IMeshNamespace): IMeshNamespace 
       + 'enable injection there, or allow them by address (Source.ipBlocks)');
   }
   return namespace;
+}
+
+/** Request principals read `<issuer>/<subject>`; Istio matches them whole, or with a `*` prefix or suffix. */
+function requestPrincipalList(what: string, values: string[]): string[] {
+  for (const v of nonEmpty(what, values)) {
+    if (!v.includes('/') && !v.includes('*')) {
+      throw new Error(`${what}: "${v}" is not a request principal, which reads <issuer>/<subject> (e.g. https://auth.example.com/alice), so it would never match: `
+        + 'give the issuer too, or use Source.authenticated() for any valid token');
+    }
+  }
+  return values;
 }
 
 function nonEmpty(what: string, values: string[]): string[] {

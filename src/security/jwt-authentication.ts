@@ -110,9 +110,9 @@ export class JwtAuthentication extends Construct {
         }
       }
       if (i.audiences?.length === 0) throw new Error(`${where}: issuer ${i.issuer}: \`audiences\` is empty: omit it to accept any audience`);
-      for (const c of i.claimsToHeaders ?? []) {
-        if (typeof c.claim !== 'string' || c.claim === '') throw new Error(`${where}: issuer ${i.issuer}: a claimsToHeaders entry has no claim: name the claim (e.g. sub)`);
-        if (typeof c.header !== 'string' || !/^[A-Za-z0-9-]+$/.test(c.header)) throw new Error(`${where}: issuer ${i.issuer}: "${c.header}" is not a valid header name`);
+      for (const c of checkList(where, `issuer ${i.issuer}: claimsToHeaders`, i.claimsToHeaders) ?? []) {
+        if (typeof c?.claim !== 'string' || c.claim === '') throw new Error(`${where}: issuer ${i.issuer}: a claimsToHeaders entry has no claim: name the claim (e.g. sub)`);
+        if (typeof c.header !== 'string' || !/^[-_A-Za-z0-9]+$/.test(c.header)) throw new Error(`${where}: issuer ${i.issuer}: "${c.header}" is not a valid header name`);
       }
       if (i.jwks === undefined && i.jwksUri === undefined && !/^https:\/\/[^\s/]+/.test(i.issuer)) {
         throw new Error(`${where}: issuer "${i.issuer}" has neither jwksUri nor jwks, and its keys can only be discovered (OpenID configuration at <issuer>/.well-known/openid-configuration) when the issuer is an https URL: `
