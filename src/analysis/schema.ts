@@ -463,7 +463,7 @@ export function schemaFindings(obj: any): Finding[] {
     if (source === GATEWAY_API_SOURCE) {
       // The experimental channel's CRDs serve more kinds and versions (TCPRoute, TLSRoute v1alpha2, ...), which Istio implements.
       return [{
-        ...finding({ path: 'apiVersion', message: `the standard channel of ${source.release.replace(/^the /, '')} serves no ${obj.kind} in ${obj.apiVersion}: it needs the experimental channel's CRDs, and is not schema-checked here`, fix: `${fix}, or install the experimental channel` }),
+        ...finding({ path: 'apiVersion', message: `the standard channel of Gateway API ${GATEWAY_API_CRD_SCHEMAS.version} serves no ${obj.kind} in ${obj.apiVersion}: it needs the experimental channel's CRDs, and is not schema-checked here`, fix: `${fix}, or install the experimental channel` }),
         severity: Severity.WARNING,
       }];
     }

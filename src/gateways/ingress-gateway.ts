@@ -334,11 +334,8 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
     if (!first && !options.redirect && !options.directResponse) {
       throw new Error(`${this.node.path}: a gateway route needs \`to\`, \`destinations\` (with a service), \`redirect\` or \`directResponse\``);
     }
-    const rule = renderHttpRoute(this, {
-      ...options,
-      matches: options.match ? [options.match] : options.matches,
-      destinations: options.to ? [{ service: options.to, port: options.port }] : options.destinations,
-    }, first!);
+    const destinations = options.to ? [{ service: options.to, port: options.port }] : options.destinations;
+    const rule = renderHttpRoute(this, { ...options, matches: options.match ? [options.match] : options.matches, destinations }, first!);
     for (const m of rule.match ?? []) {
       // istiod keeps a gateway rule only on the server whose port its match names, and compares sourceLabels with the gateway's own pods.
       if (m.port !== undefined && !this.listenPorts.includes(m.port)) {
@@ -349,7 +346,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       }
     }
     this.rulesFor(this.checkedHosts(options.hosts ?? this.hosts), 'http').push(rule);
-    for (const d of options.to ? [options.to] : (options.destinations ?? []).map((x) => x.service)) if (d) recordGatewayRoute(this, d);
+    for (const d of destinations ?? []) if (d.service) recordGatewayRoute(this, d.service);
   }
 
   /**

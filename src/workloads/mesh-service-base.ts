@@ -283,12 +283,13 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     const tls = (port: number) => trafficPolicy?.portSettings?.find((p) => p.port === port)?.tlsMode ?? trafficPolicy?.tlsMode;
     // TLS set in a DestinationRule overrides auto mTLS, which sends plaintext to pods without a sidecar.
     const sidecarless = this.namespace.dataplaneMode === DataplaneMode.NONE;
-    registerClientTls(this, this.ports.map((port) => ({ port, mode: tls(port.port) ?? (sidecarless ? undefined : ClientTlsMode.ISTIO_MUTUAL) })));
+    const defaultTls = sidecarless ? undefined : ClientTlsMode.ISTIO_MUTUAL;
+    registerClientTls(this, this.ports.map((port) => ({ port, mode: tls(port.port) ?? defaultTls })));
     if (sidecarless && this.ports.some((p) => tls(p.port) === ClientTlsMode.ISTIO_MUTUAL)) {
       throw new Error(`${this.node.path}: trafficPolicy tlsMode ISTIO_MUTUAL, but namespace "${this.namespace.name}" has injection disabled: its pods have no sidecar `
         + 'to accept mutual TLS, so every call would fail; omit tlsMode (callers then send plaintext, as auto mTLS decides), or enable injection there');
     }
-    const policy = renderTrafficPolicy(this, trafficPolicy ?? {}, sidecarless ? undefined : ClientTlsMode.ISTIO_MUTUAL);
+    const policy = renderTrafficPolicy(this, trafficPolicy ?? {}, defaultTls);
     this.subsets = this.versionList.map((v) => ({ name: v, labels: { version: v } }));
     this.dr = new (networking().DestinationRule)(this, 'DestinationRule', {
       metadata: this._metadata(this.name),
@@ -329,7 +330,7 @@ function podsElsewhere(svc: MeshServiceBase, version: string | undefined): any {
   };
 }
 
-/** Throws unless `value` is a valid label value (a version). */
+/** Throws unless `value` can be a version: a pod label value that also names a subset and workloads. */
 function checkVersion(scope: IConstruct, value: string): string {
   // The version is the pod label, the DestinationRule subset's name (istiod wants a DNS-1123 label) and part of workload names.
   if (typeof value !== 'string' || !isDnsLabel(value)) {
