@@ -77,6 +77,18 @@ describe('MeshValidation (cdk8s CLI plugin)', () => {
     expect(strict.submitted[0][0]).toBe('failure');
   });
 
+  test('istioNamespace: the mesh ConfigMap is read where istiod runs', async () => {
+    // IST0157 (warning) unless the mesh config names default access-log providers.
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: istio-control }\ndata:\n  mesh: "defaultProviders: { accessLogging: [envoy] }"\n---\n'
+      + 'apiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata: { name: logs, namespace: istio-system }\nspec: { accessLogging: [{}] }\n';
+    const byDefault = context(yaml);
+    await new MeshValidation().validate(byDefault.ctx);
+    expect(byDefault.violations.map((x) => x.ruleName)).toContain('IST0157 (warning)');
+    const there = context(yaml);
+    await new MeshValidation({ istioNamespace: 'istio-control' }).validate(there.ctx);
+    expect(there.violations.map((x) => x.ruleName)).not.toContain('IST0157 (warning)');
+  });
+
   test('construct paths: by kind, namespace and name from what the app recorded; by name only when the name is unique', async () => {
     const withServiceAccount = `${BROKEN}---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: web, namespace: app }\n`;
     // construct-metadata.json keys by name: `web` is the ServiceAccount's path, not the VirtualService's.
