@@ -158,6 +158,8 @@ describe('request security', () => {
     expect(jwt('j3', [{ issuer: 'i', jwksUri: 'ftp://x' }])).toThrow('test/j3: issuer i: jwksUri "ftp://x" is not an http(s) URL');
     expect(jwt('j4', [{ issuer: 'i', jwks: 'nope' }])).toThrow(/test\/j4: issuer i: jwks is not a JWKS JSON document/);
     expect(jwt('j5', [{ issuer: 'i', jwks: '{"keys":[]}', audiences: [] }])).toThrow('test/j5: issuer i: `audiences` is empty');
+    expect(jwt('j5b', [{ issuer: 'i', jwks: '{"keys":[]}', audiences: 'shop' }])).toThrow('test/j5b: `issuer i: audiences` must be a list, got the string "shop"');
+    expect(jwt('j5c', [{ issuer: 'i', jwks: '{"keys":[]}', audiences: ['shop', ''] }])).toThrow('test/j5c: issuer i: an audience is empty or not a string: list audiences as non-empty strings');
     expect(jwt('j6', [{ issuer: '' }])).toThrow('test/j6: an issuer has an empty `issuer`');
     expect(jwt('j7', [{ issuer: 'i', claimsToHeaders: [{ claim: 'sub', header: 'x user' }] }])).toThrow('"x user" is not a valid header name');
     expect(() => new IngressGateway(chart, 'g1', { namespace: gwNs, name: 'g1', tls: { mode: GatewayTlsMode.PASSTHROUGH, credentialName: 'c' } }))

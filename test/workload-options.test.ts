@@ -327,6 +327,12 @@ describe('WorkloadOptions errors name the construct and the fix', () => {
     expect(mk('e', { volumeMounts: [{ volume: tmp, path: '/tmp' }, { volume: v('tmp2', 'tmp'), path: '/var/tmp' }] }))
       .toThrow('test/e: two volumes are named "tmp" (test/tmp and test/tmp2): a pod\'s volumes need distinct names');
     expect(mk('f', { volumeMounts: [{ volume: tmp, path: 'tmp' }] })).toThrow('test/f: container "f" mounts volume "tmp" at "tmp", which is not an absolute path: start it with \'/\'');
+    expect(mk('f2', { volumeMounts: [{ volume: tmp, path: '/tmp', subPath: 'a', subPathExpr: '$(POD_NAME)' }] }))
+      .toThrow('test/f2: container "f2" mounts volume "tmp" with both subPath and subPathExpr: the API server accepts one of them');
+    expect(mk('f3', { volumeMounts: [{ volume: tmp, path: '/tmp', subPath: 'a/../../etc' }] }))
+      .toThrow('test/f3: container "f3" mounts volume "tmp" at sub-path "a/../../etc", which leaves the volume: use a relative path without \'..\'');
+    expect(mk('f4', { volumeMounts: [{ volume: tmp, path: '/tmp', subPathExpr: '/$(POD_NAME)' }] })).toThrow('at sub-path "/$(POD_NAME)", which leaves the volume');
+    expect(mk('f5', { volumeMounts: [{ volume: tmp, path: '/tmp', subPath: 'logs/..data' }] })).not.toThrow();
     expect(mk('g', { readiness: kplus.Probe.fromHttpGet('/ready', { port: 8081 }) }))
       .toThrow('test/g: the readiness probe checks port 8081, which the container does not expose (its ports: 8080): probe one of them, or add the port to `containerPorts`');
     expect(mk('h', { containerPorts: [{ number: 8080 }] })).toThrow('test/h: containerPorts lists 8080, which is a Service target port already: remove it from containerPorts');

@@ -109,7 +109,8 @@ export class JwtAuthentication extends Construct {
           throw new Error(`${where}: issuer ${i.issuer}: jwks is not a JWKS JSON document: ${(e as Error).message}`);
         }
       }
-      if (i.audiences?.length === 0) throw new Error(`${where}: issuer ${i.issuer}: \`audiences\` is empty: omit it to accept any audience`);
+      if (checkList(where, `issuer ${i.issuer}: audiences`, i.audiences)?.length === 0) throw new Error(`${where}: issuer ${i.issuer}: \`audiences\` is empty: omit it to accept any audience`);
+      if (i.audiences?.some((a) => typeof a !== 'string' || a === '')) throw new Error(`${where}: issuer ${i.issuer}: an audience is empty or not a string: list audiences as non-empty strings`);
       for (const c of checkList(where, `issuer ${i.issuer}: claimsToHeaders`, i.claimsToHeaders) ?? []) {
         if (typeof c?.claim !== 'string' || c.claim === '') throw new Error(`${where}: issuer ${i.issuer}: a claimsToHeaders entry has no claim: name the claim (e.g. sub)`);
         if (typeof c.header !== 'string' || !/^[-_A-Za-z0-9]+$/.test(c.header)) throw new Error(`${where}: issuer ${i.issuer}: "${c.header}" is not a valid header name`);

@@ -172,6 +172,7 @@ function renderContainer(
   };
   const volumeMounts: k8s.VolumeMount[] = (o.volumeMounts ?? []).map((m) => {
     mount(m.path, m.volume.name);
+    checkSubPath(what, m);
     addVolume(m.volume);
     return {
       name: m.volume.name, mountPath: m.path, readOnly: m.readOnly, subPath: m.subPath, subPathExpr: m.subPathExpr, mountPropagation: m.propagation,
@@ -303,6 +304,17 @@ export function checkImage(what: string, image: string): string {
     throw new Error(`${what}: "${image}" is not a valid image reference: use [registry/]path[:tag][@sha256:digest] with a lowercase path, e.g. "registry.example.com/team/app:1.2.3"`);
   }
   return image;
+}
+
+/** The API server's rules for a mount's sub-path: one of the two, a relative path that stays inside the volume. */
+function checkSubPath(what: string, m: kplus.VolumeMount) {
+  if (m.subPath !== undefined && m.subPathExpr !== undefined) {
+    throw new Error(`${what} mounts volume "${m.volume.name}" with both subPath and subPathExpr: the API server accepts one of them`);
+  }
+  const sub = m.subPath ?? m.subPathExpr;
+  if (sub !== undefined && (sub.startsWith('/') || sub.split('/').includes('..'))) {
+    throw new Error(`${what} mounts volume "${m.volume.name}" at sub-path "${sub}", which leaves the volume: use a relative path without '..'`);
+  }
 }
 
 /** Kubernetes' default pull policy: Always for `:latest` or no tag and no digest, else IfNotPresent. */
