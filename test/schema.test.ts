@@ -144,6 +144,10 @@ describe('structural schema', () => {
       fix: 'use apiVersion networking.istio.io/v1alpha3',
     }]);
     expect(messages(obj('networking.istio.io/v1', 'Bogus', {}))).toEqual(['apiVersion: Istio 1.30.3 serves no Bogus in networking.istio.io/v1']);
+    expect(schemaFindings(obj('install.istio.io/v1alpha1', 'IstioOperator', {}))).toMatchObject([{
+      message: 'apiVersion: Istio 1.30.3 serves no IstioOperator in install.istio.io/v1alpha1',
+      fix: 'an IstioOperator is an input of `istioctl install -f`, not an object to apply: keep it out of the manifests you apply and analyze',
+    }]);
     expect(schemaFindings({ kind: 'X' })).toMatchObject([{ resource: 'X (no name)', message: '(root): not a Kubernetes object (apiVersion and kind must be strings)' }]);
   });
 

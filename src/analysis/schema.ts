@@ -459,7 +459,10 @@ export function schemaFindings(obj: any): Finding[] {
   const schema = rootSchemas(source).get(`${obj.apiVersion}/${obj.kind}`);
   if (!schema) {
     const kinds = [...rootSchemas(source).keys()].filter((k) => k.endsWith(`/${obj.kind}`)).map((k) => k.slice(0, -obj.kind.length - 1));
-    const fix = kinds.length ? `use apiVersion ${kinds.join(' or ')}` : `use a kind of ${group}`;
+    const fix = kinds.length ? `use apiVersion ${kinds.join(' or ')}`
+      // Istio's install API (IstioOperator) is read by istioctl install, not served by the cluster.
+      : obj.kind === 'IstioOperator' ? 'an IstioOperator is an input of `istioctl install -f`, not an object to apply: keep it out of the manifests you apply and analyze'
+        : `use a kind of ${group}`;
     if (source === GATEWAY_API_SOURCE) {
       // The experimental channel's CRDs serve more kinds and versions (TCPRoute, TLSRoute v1alpha2, ...), which Istio implements.
       return [{
