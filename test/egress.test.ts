@@ -206,7 +206,7 @@ describe('EgressGateway', () => {
       selector: { istio: 'egressgateway' },
       servers: [
         { port: { number: 80, name: 'https', protocol: 'HTTPS' }, hosts: ['./edition.cnn.com'], tls: { mode: 'ISTIO_MUTUAL' } },
-        { port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['./api.example.com'], tls: { mode: 'ISTIO_MUTUAL' } },
+        { port: { number: 443, name: 'tls-api-example-com', protocol: 'TLS' }, hosts: ['./api.example.com'], tls: { mode: 'ISTIO_MUTUAL' } },
       ],
     });
     const labels = { app: 'istio-egressgateway', istio: 'egressgateway' };
@@ -284,10 +284,28 @@ describe('EgressGateway', () => {
       .toEqual({ mode: 'MUTUAL', sni: 'my-nginx.example.com', credentialName: 'client-credential' });
     // Both hops of a service with an HTTP and a TLS port.
     expect(find(objects, 'DestinationRule', 'istio-egressgateway').spec.subsets[0].trafficPolicy.portLevelSettings.map((p: any) => p.port.number)).toEqual([80, 443]);
-    expect(find(objects, 'Gateway', 'istio-egressgateway').spec.servers.map((s: any) => s.hosts))
-      .toEqual([['./edition.cnn.com', './my-nginx.example.com'], ['./edition.cnn.com', './my-nginx.example.com']]);
+    // HTTP hosts share the port-80 server (routed by Host); each TLS host has a 443 server of its own, since a terminating
+    // TLS server sends all its SNI hosts through one TCP route.
+    expect(find(objects, 'Gateway', 'istio-egressgateway').spec.servers.map((s: any) => [s.port.name, s.hosts]))
+      .toEqual([['https', ['./edition.cnn.com', './my-nginx.example.com']], ['tls-edition-cnn-com', ['./edition.cnn.com']], ['tls-my-nginx-example-com', ['./my-nginx.example.com']]]);
     // Managed platforms inject by namespace label alone.
     expect(find(objects, 'Deployment', 'istio-egressgateway').spec.template.metadata.labels).toEqual({ app: 'istio-egressgateway', istio: 'egressgateway' });
+  });
+
+  test('hosts longer than a subset name keep distinct, stable names', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'egress');
+    const gw = new EgressGateway(chart, 'gw', { namespace: ns });
+    const long = (n: number) => `tenant-${n}.${'region-a.'.repeat(6)}storage.example.com`;
+    for (const n of [1, 2]) gw.route(new ExternalService(chart, `s${n}`, { namespace: ns, hosts: [long(n)] }), { allowFrom: [Source.principals('*')] });
+    const objects = synthValid(chart);
+    const subsets = find(objects, 'DestinationRule', 'istio-egressgateway').spec.subsets.map((s: any) => s.name);
+    expect(subsets.every((n: string) => n.length <= 63 && /^[a-z0-9-]+[a-z0-9]$/.test(n))).toBe(true);
+    expect(new Set(subsets).size).toBe(2);
+    const routes = objects.filter((o) => o.kind === 'VirtualService').map((o) => o.metadata.name);
+    expect(routes.every((n: string) => n.length <= 63)).toBe(true);
+    expect(new Set(routes).size).toBe(2);
+    expect(find(objects, 'Gateway', 'istio-egressgateway').spec.servers.map((s: any) => s.port.name)).toEqual(subsets.map((n: string) => `tls-${n}`));
   });
 
   test('name, istio label, replicas, resources', () => {

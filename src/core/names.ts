@@ -17,6 +17,18 @@ export function isDnsLabel(value: string): boolean {
 }
 
 /**
+ * `name` cut to `max` characters, with a hash of the whole name in place of what was cut, so that
+ * two long names with a common prefix stay distinct (and stay the same from one synth to the next).
+ * @internal
+ */
+export function boundedName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hash = (require('crypto') as typeof import('crypto')).createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
  * Whether `value` is an RFC 1123 DNS subdomain as Kubernetes checks object names (lowercase labels
  * joined by dots, at most 253 characters).
  * @internal

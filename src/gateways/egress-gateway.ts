@@ -4,7 +4,7 @@ import { gatewayWorkload } from './gateway-workload';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { hostSlug } from '../core/hosts';
 import { networking, security } from '../core/l1';
-import { checkDnsLabel, checkServiceName } from '../core/names';
+import { boundedName, checkDnsLabel, checkServiceName } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
   DestinationRule, DestinationRuleSpecSubsets, Gateway, GatewaySpecServers,
@@ -113,7 +113,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
   /** The gateway's PodDisruptionBudget, when it has one. */
   public readonly disruptionBudget?: ApiObject;
   private readonly httpHosts: string[] = [];
-  private readonly tlsHosts: string[] = [];
+  private readonly tlsHosts: { host: string; slug: string }[] = [];
   private readonly subsets: DestinationRuleSpecSubsets[] = [];
   private readonly rules: AuthorizationPolicySpecRules[] = [];
   private readonly routed = new Map<string, string>();
@@ -141,16 +141,23 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       roleBinding: this.roleBinding, autoscaler: this.autoscaler, disruptionBudget: this.disruptionBudget,
     } = workload);
 
-    // Both servers terminate the mesh's mutual TLS; the rendered lists are read at synth, so later routes land in them.
+    // Every server terminates the mesh's mutual TLS; the rendered lists are read at synth, so later routes land in them.
+    // HTTP hosts share one server (its routes pick the host by Host header). A TLS host needs a server of its own: a
+    // terminating TLS server forwards all its SNI hosts through the first TCP route that matches it, so several hosts on
+    // one server would all reach one of them.
     const mutual = networking().GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL;
-    const server = (port: number, protocol: string, hosts: string[]): GatewaySpecServers[] => hosts.length
-      ? [{ port: { number: port, name: protocol.toLowerCase(), protocol }, hosts, tls: { mode: mutual } }]
-      : [];
+    const server = (port: number, name: string, protocol: string, hosts: string[]): GatewaySpecServers => (
+      { port: { number: port, name, protocol }, hosts, tls: { mode: mutual } });
     this.gateway = new (networking().Gateway)(this, 'Gateway', {
       metadata,
       spec: {
         selector: { istio },
-        servers: Lazy.any({ produce: () => [...server(HTTP_PORT, 'HTTPS', this.httpHosts), ...server(TLS_PORT, 'TLS', this.tlsHosts)] }) as any,
+        servers: Lazy.any({
+          produce: () => [
+            ...this.httpHosts.length ? [server(HTTP_PORT, 'https', 'HTTPS', this.httpHosts)] : [],
+            ...this.tlsHosts.map((h) => server(TLS_PORT, `tls-${h.slug}`, 'TLS', [h.host])),
+          ],
+        }) as any,
       },
     });
     this.destinationRule = new (networking().DestinationRule)(this, 'DestinationRule', {
@@ -226,8 +233,9 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     service._routeThrough(this, [`${this.namespace.name}/${host}`, `${this.namespace.name}/${this.fqdn}`]);
     this.routed.set(host, svc);
 
-    const slug = hostSlug(host);
-    const name = checkDnsLabel(this, 'route name', `${this.name}-${slug}`.slice(0, 63).replace(/-+$/, ''));
+    // The slug names the subset (a DNS label) and the gateway server of the host.
+    const slug = boundedName(hostSlug(host), 63);
+    const name = checkDnsLabel(this, 'route name', boundedName(`${this.name}-${slug}`, 63));
     const metadata = { name, namespace: this.namespace.name };
     // Only VirtualServices of the gateway's namespace (the route's own) may bind the host to the gateway.
     const bound = `./${host}`;
@@ -248,7 +256,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       this.rules.push({ from, to: [{ operation: { hosts: [host, `${host}:*`] } }] });
     }
     if (ports.tls !== undefined) {
-      this.tlsHosts.push(bound);
+      this.tlsHosts.push({ host: bound, slug });
       this.rules.push({ from, when: [{ key: 'connection.sni', values: [host] }] });
     }
 
