@@ -1,6 +1,6 @@
-import { Size } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-34';
-import { GatewayServiceType, HttpMatch, IngressGateway, MeshNamespace, MeshPlatform, MeshService, Protocol } from '../src';
+import { GatewayServiceType, GatewayTlsMode, HttpMatch, IngressGateway, InstalledGateway, MeshNamespace, MeshPlatform, MeshService, Protocol, TlsVersion } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
 
@@ -101,6 +101,32 @@ describe('IngressGateway', () => {
     expect(() => gw.route({ to: web, destinations: [{ service: web }] })).toThrow('test/gw: set `to` or `destinations`, not both');
     expect(() => gw.route({ to: web, match: HttpMatch.any(), matches: [] })).toThrow('test/gw: set `match` or `matches`, not both');
     expect(() => new IngressGateway(chart, 'gw5', { namespace: gwNs, name: 'gw5', replicas: 1.5 })).toThrow('test/gw5: replicas 1.5 is out of range');
+    expect(() => new IngressGateway(chart, 'gw6', { namespace: gwNs, name: 'gw6', tls: { mode: GatewayTlsMode.PASSTHROUGH, minProtocolVersion: TlsVersion.TLS_V1_3 } }))
+      .toThrow('test/gw6: tls.minProtocolVersion does not apply to PASSTHROUGH (the gateway does not terminate TLS; the service behind it negotiates the version): remove it, or set it on the service');
+  });
+
+  test('two gateways whose Istio Gateways select each other\'s pods fail synth', () => {
+    // istiod applies a Gateway's selector in every namespace: the public gateway's pods would serve the internal hosts.
+    const { chart, web, api } = setup();
+    const pub = new IngressGateway(chart, 'public', { namespace: new MeshNamespace(chart, 'public-ingress'), hosts: ['shop.example.com'] });
+    const internal = new IngressGateway(chart, 'internal', { namespace: new MeshNamespace(chart, 'internal-ingress'), hosts: ['admin.corp.internal'], serviceType: GatewayServiceType.CLUSTER_IP });
+    pub.route({ to: web });
+    internal.route({ to: api });
+    const selects = (gw: string, pods: string, owner: string) => `[test/${gw}] its Istio Gateway selects istio=ingressgateway, which the gateway pods ${pods} (test/${owner}) carry too; `
+      + 'istiod applies a Gateway\'s selector in every namespace, so those pods would also serve this gateway\'s hosts and routes: give one of the gateways another name or istioLabel';
+    expect(() => Testing.synth(chart)).toThrow(selects('public', 'internal-ingress/istio-ingressgateway', 'internal'));
+    expect(() => Testing.synth(chart)).toThrow(selects('internal', 'public-ingress/istio-ingressgateway', 'public'));
+    // A gateway deployed here next to an installed one with the same label.
+    const other = setup();
+    new IngressGateway(other.chart, 'deployed', { namespace: other.gwNs }).route({ to: other.web });
+    new IngressGateway(other.chart, 'bound', { namespace: other.appNs, name: 'bound', installed: InstalledGateway.istioHelmChart({ name: 'istio-ingressgateway' }) }).route({ to: other.api });
+    expect(() => Testing.synth(other.chart)).toThrow('[test/bound] its Istio Gateway selects istio=ingressgateway, which the gateway pods');
+    // Distinct labels, and several Gateways on one installed gateway, are fine.
+    const fine = setup();
+    new IngressGateway(fine.chart, 'a', { namespace: fine.gwNs }).route({ to: fine.web });
+    new IngressGateway(fine.chart, 'b', { namespace: new MeshNamespace(fine.chart, 'b-ns'), istioLabel: 'internal-gateway' }).route({ to: fine.api });
+    for (const id of ['c', 'd']) new IngressGateway(fine.chart, id, { namespace: fine.appNs, name: id, hosts: [`${id}.example.com`], installed: InstalledGateway.istioHelmChart({ name: 'istio-ingress', namespace: 'istio-ingress' }) }).route({ to: fine.web });
+    expect(() => Testing.synth(fine.chart)).not.toThrow();
   });
 
   test('HttpMatch errors', () => {

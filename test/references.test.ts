@@ -120,15 +120,8 @@ describe('IngressGateway bound to an installed gateway', () => {
     const { chart, shop, front } = setup();
     const istioctl = new IngressGateway(chart, 'a', { namespace: shop, installed: InstalledGateway.istioctl(), name: 'bookinfo-gateway' });
     const helm = new IngressGateway(chart, 'b', { namespace: shop, installed: InstalledGateway.istioHelmChart({ name: 'istio-ingress', namespace: 'istio-ingress' }), name: 'helm-gateway', hosts: ['shop.example.com'] });
-    const csm = new IngressGateway(chart, 'c', {
-      namespace: shop,
-      installed: InstalledGateway.cloudServiceMeshRecipe('gateways'),
-      name: 'csm-gateway',
-      hosts: ['csm.example.com'],
-      tls: { credentialName: 'csm-cert' },
-    });
-    for (const gw of [istioctl, helm, csm]) gw.route({ match: HttpMatch.prefix('/'), to: front, hosts: gw.hosts });
-    front.allowFrom(istioctl, helm, csm);
+    for (const gw of [istioctl, helm]) gw.route({ match: HttpMatch.prefix('/'), to: front, hosts: gw.hosts });
+    front.allowFrom(istioctl, helm);
     new AuthorizationPolicy(chart, 'gw-policy', { gateway: helm, rules: [{ to: [{ paths: ['/admin*'] }] }], action: undefined });
     const objects = synthValid(chart);
     expect(objects.filter((o) => ['Deployment', 'Service', 'ServiceAccount', 'Role'].includes(o.kind) && o.metadata.namespace !== 'shop')).toEqual([]);
@@ -138,10 +131,8 @@ describe('IngressGateway bound to an installed gateway', () => {
     });
     expect(find(objects, 'Gateway', 'helm-gateway', 'shop').spec.selector).toEqual({ istio: 'ingress' });
     expect(find(objects, 'Gateway', 'helm-gateway', 'shop').spec.servers[0].port.number).toBe(80);
-    expect(find(objects, 'Gateway', 'csm-gateway', 'shop').spec.servers.map((s: any) => s.port.number)).toEqual([80, 443]);
     expect(find(objects, 'VirtualService', 'bookinfo-gateway-all', 'shop').spec.gateways).toEqual(['bookinfo-gateway']);
     expect(find(objects, 'AuthorizationPolicy', 'front-allow').spec.rules[0].from[0].source.principals).toEqual([
-      'cluster.local/ns/gateways/sa/istio-ingressgateway',
       'cluster.local/ns/istio-ingress/sa/istio-ingress',
       'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
     ]);
@@ -150,6 +141,24 @@ describe('IngressGateway bound to an installed gateway', () => {
     expect(istioctl.deployment).toBeUndefined();
     expect(istioctl.workloadNamespace).toBe('istio-system');
     expect(MeshAnalyzer.attach(chart).findings().filter((f) => f.severity !== 'Info')).toEqual([]);
+
+    // Cloud Service Mesh's recipe labels its pods istio=ingressgateway too, as istioctl's do: in one cluster, the
+    // Gateways of either would select both (a cluster has one or the other).
+    const other = setup();
+    const csm = new IngressGateway(other.chart, 'c', {
+      namespace: other.shop,
+      installed: InstalledGateway.cloudServiceMeshRecipe('gateways'),
+      name: 'csm-gateway',
+      hosts: ['csm.example.com'],
+      tls: { credentialName: 'csm-cert' },
+    });
+    csm.route({ match: HttpMatch.prefix('/'), to: other.front, hosts: csm.hosts });
+    other.front.allowFrom(csm);
+    const csmObjects = synthValid(other.chart);
+    expect(find(csmObjects, 'Gateway', 'csm-gateway', 'shop').spec.servers.map((s: any) => s.port.number)).toEqual([80, 443]);
+    expect(csm.principal).toBe('cluster.local/ns/gateways/sa/istio-ingressgateway');
+    new IngressGateway(other.chart, 'a', { namespace: other.shop, installed: InstalledGateway.istioctl(), name: 'bookinfo-gateway' });
+    expect(() => Testing.synth(other.chart)).toThrow('[test/c] its Istio Gateway selects istio=ingressgateway, which the gateway pods istio-system/istio-ingressgateway (test/a) carry too');
   });
 
   test('a gateway installed some other way', () => {

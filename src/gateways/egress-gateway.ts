@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { recordGatewaySelection } from './gateway-selection';
 import { gatewayWorkload } from './gateway-workload';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { hostSlug } from '../core/hosts';
@@ -160,6 +161,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
         }) as any,
       },
     });
+    recordGatewaySelection(this, { istio }, `${this.namespace.name}/${this.name}`, this.selectorLabels);
     this.destinationRule = new (networking().DestinationRule)(this, 'DestinationRule', {
       metadata,
       spec: { host: this.fqdn, subsets: this.subsets },

@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { recordGatewaySelection } from './gateway-selection';
 import { gatewayWorkload } from './gateway-workload';
 import { InstalledGateway } from './installed-gateway';
 import { assumeObjects } from '../analysis/assumed-objects';
@@ -57,13 +58,15 @@ export interface GatewayTlsOptions {
    */
   readonly mode?: GatewayTlsMode;
   /**
-   * Name of the Secret in the gateway's namespace with the certificate (`tls.crt`, `tls.key`, and
-   * `ca.crt` for MUTUAL). Required unless PASSTHROUGH.
+   * Name of the Secret with the certificate (`tls.crt`, `tls.key`, and `ca.crt` for MUTUAL), in the
+   * namespace of the gateway's pods (`workloadNamespace`: `namespace` for a gateway deployed here,
+   * the installed gateway's own, e.g. `istio-system`, for one that is `installed`), where the
+   * gateway reads it. Required unless PASSTHROUGH.
    * @default - none (PASSTHROUGH)
    */
   readonly credentialName?: string;
   /**
-   * Lowest TLS version accepted.
+   * Lowest TLS version accepted (not with PASSTHROUGH: the service behind the gateway negotiates the version).
    * @default - Istio's default (TLS 1.2)
    */
   readonly minProtocolVersion?: TlsVersion;
@@ -282,6 +285,9 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       if (passthrough === (props.tls.credentialName !== undefined)) {
         throw new Error(`${this.node.path}: tls.credentialName ${passthrough ? 'does not apply to PASSTHROUGH (the service holds the certificate): remove it' : `is required with ${mode}: name the Secret that holds the certificate`}`);
       }
+      if (passthrough && props.tls.minProtocolVersion !== undefined) {
+        throw new Error(`${this.node.path}: tls.minProtocolVersion does not apply to PASSTHROUGH (the gateway does not terminate TLS; the service behind it negotiates the version): remove it, or set it on the service`);
+      }
       if (passthrough && props.tls.redirectHttp) {
         throw new Error(`${this.node.path}: tls.redirectHttp needs a terminating mode (SIMPLE or MUTUAL), not PASSTHROUGH`);
       }
@@ -306,6 +312,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       metadata,
       spec: { selector, servers },
     });
+    recordGatewaySelection(this, selector, `${this.workloadNamespace}/${installed?.name ?? this.name}`, installed?.podLabels ?? this.selectorLabels);
   }
 
   /** The VirtualServices of `route` and `routeTls`, one per set of hosts, in the order they were created. */

@@ -97,12 +97,12 @@ describe('properties', () => {
 describe('the analyzer on malformed objects', () => {
   // Hand-written YAML (the CLI, Include) can put any value anywhere: the analyzer must report it
   // (SCHEMA and the other checks), never crash.
-  const app = new App();
-  new AsmQuickstart(app, 'quickstart');
-  new CanaryAndSecurity(app, 'canary');
-  const ambient = new App(); // its mesh-wide PeerAuthentication is the other examples' too
-  new AmbientGatewayApi(ambient, 'ambient');
-  const base: any[] = [...app.charts, ...ambient.charts].flatMap((c) => c.toJson());
+  // One app per example: each is a cluster's whole mesh (their gateways share a name, and the mesh-wide PeerAuthentication).
+  const apps = [new App(), new App(), new App()];
+  new AsmQuickstart(apps[0], 'quickstart');
+  new CanaryAndSecurity(apps[1], 'canary');
+  new AmbientGatewayApi(apps[2], 'ambient');
+  const base: any[] = apps.flatMap((a) => a.charts).flatMap((c) => c.toJson());
   /** Every path to a value in an object, as keys. */
   const paths = (v: any, at: (string | number)[] = []): (string | number)[][] =>
     v && typeof v === 'object' ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];

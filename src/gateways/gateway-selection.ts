@@ -1,0 +1,38 @@
+// Which gateway pods the Istio Gateways of an app select. istiod applies a Gateway's selector to the
+// pods of every namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE is off by default), so a Gateway whose
+// selector also matches another gateway's pods makes those pods serve its hosts and routes too: a
+// public gateway would answer for an internal one's hosts.
+import { IConstruct } from 'constructs';
+
+/** Gateway pods of an app: the ones it deploys, and the installed ones its gateways bind to. */
+interface GatewayPods {
+  /** `namespace/name` of the gateway workload. */
+  readonly workload: string;
+  /** The construct that deploys them, or that first bound to them. */
+  readonly owner: string;
+  readonly labels: Record<string, string>;
+}
+
+const PODS = new WeakMap<IConstruct, Map<string, GatewayPods>>();
+
+/**
+ * Records that `gateway` writes an Istio Gateway selecting `selector`, meant for the pods of
+ * `workload` (`namespace/name`, labelled `labels`), and fails validation when the selector also
+ * matches the pods of another gateway workload of the app.
+ * @internal
+ */
+export function recordGatewaySelection(
+  gateway: IConstruct, selector: Record<string, string>, workload: string, labels: Record<string, string>,
+): void {
+  const root = gateway.node.root;
+  const pods = PODS.get(root) ?? new Map<string, GatewayPods>();
+  PODS.set(root, pods);
+  if (!pods.has(workload)) pods.set(workload, { workload, owner: gateway.node.path, labels });
+  gateway.node.addValidation({
+    validate: () => [...pods.values()]
+      .filter((p) => p.workload !== workload && Object.entries(selector).every(([k, v]) => p.labels[k] === v))
+      .map((p) => `its Istio Gateway selects ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}, which the gateway pods ${p.workload} `
+        + `(${p.owner}) carry too; istiod applies a Gateway's selector in every namespace, so those pods would also serve this gateway's hosts and routes: `
+        + 'give one of the gateways another name or istioLabel'),
+  });
+}
