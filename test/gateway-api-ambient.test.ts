@@ -160,14 +160,14 @@ describe('GatewayApiIngress', () => {
       tls: {
         mode: GatewayTlsMode.MUTUAL,
         certificates: [{ secretName: 'api-cert' }],
-        clientCertificateAuthorities: [{ configMapName: 'partner-ca' }, { configMapName: 'shared-ca', namespace: 'pki' }],
+        clientCertificateAuthorities: [{ configMapName: 'shared-ca', namespace: 'pki' }],
       },
     });
     gw.route({ to: web });
     const objects = synthValid(chart);
     const gateway = find(objects, 'Gateway', 'ingress', 'edge');
     expect(gateway.spec.tls).toEqual({
-      frontend: { default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'partner-ca' }, { group: '', kind: 'ConfigMap', name: 'shared-ca', namespace: 'pki' }] } } },
+      frontend: { default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'shared-ca', namespace: 'pki' }] } } },
     });
     expect(gateway.spec.listeners.find((l: any) => l.protocol === 'HTTPS').tls).toEqual({ mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'api-cert' }] });
     expect(find(objects, 'ReferenceGrant', 'from-edge-to-configmaps', 'pki').spec).toEqual({
@@ -193,6 +193,12 @@ describe('GatewayApiIngress', () => {
       .toThrow('test/e: CA ConfigMap namespace "P" is not a valid DNS label');
     expect(() => new GatewayApiIngress(istioChart, 'f', { namespace: ns, tls: { certificates: [{ secretName: 'c', namespace: 'P' }] } }))
       .toThrow('test/f: certificate namespace "P" is not a valid DNS label');
+    // istiod programs no HTTPS listener with more than one CA reference or more than two certificates.
+    expect(() => new GatewayApiIngress(istioChart, 'g', { namespace: ns, tls: { mode: GatewayTlsMode.MUTUAL, certificates, clientCertificateAuthorities: [{ configMapName: 'a' }, { configMapName: 'b' }] } }))
+      .toThrow('test/g: tls.clientCertificateAuthorities lists 2 ConfigMaps, but Istio takes one CA reference and programs no HTTPS listener otherwise: put every CA in the ca.crt bundle of one ConfigMap');
+    expect(() => new GatewayApiIngress(istioChart, 'h', { namespace: ns, tls: { certificates: [{ secretName: 'rsa' }, { secretName: 'ecdsa' }, { secretName: 'next' }] } }))
+      .toThrow('test/h: tls.certificates lists 3 Secrets, but Istio serves at most 2 on a listener (one RSA, one ECDSA) and programs no HTTPS listener otherwise: keep one certificate per key type');
+    expect(() => new GatewayApiIngress(istioChart, 'two', { namespace: ns, name: 'two', tls: { certificates: [{ secretName: 'rsa' }, { secretName: 'ecdsa' }] } })).not.toThrow();
     // Secret names are DNS subdomains: dots are fine.
     expect(() => new GatewayApiIngress(istioChart, 'dotted', { namespace: ns, name: 'dotted', tls: { certificates: [{ secretName: 'shop.example.com' }] } })).not.toThrow();
     expect(() => new GatewayApiIngress(chart, 'lb', {

@@ -120,12 +120,14 @@ export interface GatewayApiTlsOptions {
   readonly mode?: GatewayTlsMode;
   /**
    * With MUTUAL: the CA certificates that verify the clients' certificates (at most 8; one is what
-   * every implementation supports). Connections without a valid client certificate are refused.
+   * every implementation supports, and all that Istio's classes take: put several CAs in one
+   * ConfigMap's `ca.crt`). Connections without a valid client certificate are refused.
    * @default - none (required with MUTUAL, and only with it)
    */
   readonly clientCertificateAuthorities?: CaCertificateRef[];
   /**
-   * The certificates (listener `certificateRefs`). Required unless PASSTHROUGH.
+   * The certificates (listener `certificateRefs`; Istio's classes serve at most 2, one RSA and one
+   * ECDSA). Required unless PASSTHROUGH.
    * @default - none (PASSTHROUGH)
    */
   readonly certificates?: TlsCertificateRef[];
@@ -274,6 +276,10 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
         throw new Error(`${this.node.path}: tls.certificates ${passthrough ? 'do not apply to PASSTHROUGH (the service holds the certificate): remove them' : 'are required to terminate TLS: name the Secrets that hold them'}`);
       }
       if (passthrough && tls.redirectHttp) throw new Error(`${this.node.path}: tls.redirectHttp needs a terminating mode (SIMPLE), not PASSTHROUGH`);
+      if (certificates.length > 2 && this.istioController) {
+        throw new Error(`${this.node.path}: tls.certificates lists ${certificates.length} Secrets, but Istio serves at most 2 on a listener (one RSA, one ECDSA) and programs no HTTPS listener otherwise: `
+          + 'keep one certificate per key type');
+      }
       const certificateRefs = certificates.map((c) => this.coreRef('Secret', c.secretName, c.namespace, 'certificate Secret name', 'certificate namespace'));
       listeners.push(...this.hosts.map((h) => passthrough
         ? listener('TLS', 443, h, { mode: 'Passthrough' })
@@ -355,6 +361,11 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     for (const d of route.destinations ?? []) if (d.service) recordGatewayRoute(this, d.service);
   }
 
+  /** Whether istiod programs the gateway (its classes `istio`, `istio-remote`, ...), with Istio's limits on listener TLS. */
+  private get istioController(): boolean {
+    return this.gatewayClass.istioDeployed || /^istio(-|$)/.test(this.gatewayClass.name);
+  }
+
   /** The Gateway's `spec.tls` for MUTUAL: client certificates verified against the CA ConfigMaps. */
   private clientValidation(tls: GatewayApiTlsOptions): any {
     const cas = tls.clientCertificateAuthorities ?? [];
@@ -368,6 +379,10 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     }
     if (cas.length === 0 || cas.length > 8) {
       throw new Error(`${this.node.path}: tls.mode MUTUAL needs tls.clientCertificateAuthorities (1 to 8 ConfigMaps with ca.crt) to verify client certificates, got ${cas.length}`);
+    }
+    if (cas.length > 1 && this.istioController) {
+      throw new Error(`${this.node.path}: tls.clientCertificateAuthorities lists ${cas.length} ConfigMaps, but Istio takes one CA reference and programs no HTTPS listener otherwise: `
+        + 'put every CA in the ca.crt bundle of one ConfigMap');
     }
     const caCertificateRefs = cas.map((ca) => this.coreRef('ConfigMap', ca.configMapName, ca.namespace, 'CA ConfigMap name', 'CA ConfigMap namespace'));
     return { frontend: { default: { validation: { caCertificateRefs } } } };
