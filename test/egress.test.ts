@@ -87,8 +87,7 @@ describe('ExternalService: TLS origination, exportTo, location', () => {
       hosts: ['api.example.com'],
       ports: [{ port: 8080, protocol: Protocol.http() }, { port: 9080, protocol: Protocol.http() }, { port: 8443, protocol: Protocol.tls(), name: 'tls-api' }],
       tlsOrigination: { fromPort: 8080, port: 8443, sni: 'front.example.com', caCertificates: '/etc/certs/ca.pem', subjectAltNames: ['api.example.com'] },
-      exportTo: [app, ext],
-      location: ServiceLocation.MESH_INTERNAL,
+      exportTo: [app, ext, app], // a namespace named twice is written once (istiod refuses duplicates)
     });
     client.talksTo(cnn, api);
     const { objects, warnings } = synthAnalyzed(chart);
@@ -111,7 +110,6 @@ describe('ExternalService: TLS origination, exportTo, location', () => {
     expect(cnn.destinationRule).toBeDefined();
 
     const se = find(objects, 'ServiceEntry', 'api', 'external').spec;
-    expect(se.location).toBe('MESH_INTERNAL');
     expect(se.exportTo).toEqual(['app', 'external']);
     const vs = find(objects, 'VirtualService', 'api', 'external').spec;
     expect(vs.exportTo).toEqual(['app', 'external']);
@@ -127,6 +125,25 @@ describe('ExternalService: TLS origination, exportTo, location', () => {
     }]);
     // Kiali flags subsets without labels; Istio documents them for TLS origination (the subset picks the policy, not endpoints).
     expect(warnings).toEqual(['KIA0209 DestinationRule external/api', 'KIA0209 DestinationRule external/cnn']);
+  });
+
+  test('MESH_INTERNAL: endpoints with the service account of their proxies, so callers use mutual TLS', () => {
+    const chart = meshChart(MeshPlatform.istio());
+    const vms = new MeshNamespace(chart, 'vms');
+    new ExternalService(chart, 'legacy', {
+      namespace: vms,
+      hosts: ['legacy.vms.internal'],
+      location: ServiceLocation.MESH_INTERNAL,
+      resolution: Resolution.STATIC,
+      endpoints: ['10.10.0.4', '10.10.0.5'],
+      endpointServiceAccount: 'legacy',
+      addresses: ['10.10.0.100'],
+      ports: [{ port: 8080, protocol: Protocol.http() }],
+    });
+    const se = find(synthAnalyzed(chart).objects, 'ServiceEntry', 'legacy', 'vms').spec;
+    expect(se.location).toBe('MESH_INTERNAL');
+    // A service account marks an endpoint as a mesh workload (tlsMode istio): auto mTLS then applies.
+    expect(se.endpoints).toEqual([{ address: '10.10.0.4', serviceAccount: 'legacy' }, { address: '10.10.0.5', serviceAccount: 'legacy' }]);
   });
 
   test('no origination: no VirtualService or DestinationRule', () => {
@@ -164,6 +181,20 @@ describe('ExternalService: TLS origination, exportTo, location', () => {
     expect(tls('k', {}, { ports: [{ port: 80, protocol: Protocol.http() }] })).toThrow('test/k: tlsOrigination: port 443 is not a port of test/k (ports: 80): declare it in `ports`');
     expect(tls('l', {}, { ports: [{ port: 80, protocol: Protocol.tcp() }, { port: 443 }] }))
       .toThrow('test/l: tlsOrigination: fromPort 80 speaks tcp: the port applications call in plain text must be an HTTP port');
+    const internal = 'test/n: MESH_INTERNAL promises mutual TLS, but Istio sends it only to endpoints that carry a mesh identity, so its proxies would send plain text: '
+      + 'list the `endpoints` and set `endpointServiceAccount` to the service account their proxies run as, or use MESH_EXTERNAL';
+    expect(mk('n', { location: ServiceLocation.MESH_INTERNAL, resolution: Resolution.STATIC, endpoints: ['10.0.0.1'] })).toThrow(internal);
+    expect(mk('n2', { location: ServiceLocation.MESH_INTERNAL, endpointServiceAccount: 'vm' })).toThrow(internal.replace('test/n', 'test/n2'));
+    expect(mk('o', { endpointServiceAccount: 'vm', endpoints: ['10.0.0.1'] }))
+      .toThrow('test/o: endpointServiceAccount names the identity of mesh endpoints, which only ServiceLocation.MESH_INTERNAL has: set the location, or remove it');
+    expect(mk('p', { location: ServiceLocation.MESH_INTERNAL, endpoints: ['10.0.0.1'], endpointServiceAccount: 'VM' })).toThrow('test/p: endpointServiceAccount "VM" is not a valid object name');
+    expect(mk('q', { hosts: ['b1.kafka.example.com', 'b2.kafka.example.com'], addresses: ['10.1.0.1'], ports: [{ port: 9092, protocol: Protocol.tcp() }] }))
+      .toThrow('test/q: hosts b1.kafka.example.com, b2.kafka.example.com share the tcp port 9092 with Resolution.DNS, but a proxy tells hosts apart only by HTTP Host or TLS SNI, '
+        + 'and istiod refuses such a ServiceEntry ("multiple hosts provided with non-HTTP, non-TLS ports"): create one ExternalService per host, or use Resolution.NONE');
+    expect(mk('q2', { hosts: ['b1.kafka.example.com', 'b2.kafka.example.com'], resolution: Resolution.NONE, ports: [{ port: 9092, protocol: Protocol.tcp() }] })).not.toThrow();
+    expect(tls('r', {}, { ports: [{ port: 80, protocol: Protocol.grpc() }, { port: 443 }] }))
+      .toThrow('test/r: tlsOrigination: fromPort 80 speaks grpc, but the proxy would send it on to the TLS port 443 as HTTP/1.1, which grpc is not: '
+        + 'originate TLS for HTTP/1.1 only; let gRPC and HTTP/2 clients speak TLS themselves (port declared https or tls)');
     expect(tls('m', {}, { ports: [{ port: 80, protocol: Protocol.http() }, { port: 443, protocol: Protocol.http() }] }))
       .toThrow('test/m: tlsOrigination: port 443 speaks http: the port TLS is originated to must be declared https or tls');
   });

@@ -32,6 +32,19 @@ export function checkWebhookRules(index: MeshIndex): void {
   for (const kind of ['VirtualService', 'DestinationRule', 'Sidecar', 'RequestAuthentication', 'Telemetry']) {
     for (const e of index.of(kind)) durations(w.on(e), e.spec, []);
   }
+  for (const kind of ['VirtualService', 'DestinationRule', 'ServiceEntry']) {
+    for (const e of index.of(kind)) exportTo(w.on(e), e);
+  }
+}
+
+/** `exportTo` lists each namespace once (`.` stands for the object's own). */
+function exportTo(out: Out, e: Entry): void {
+  const seen = new Set<string>();
+  for (const n of Array.isArray(e.spec?.exportTo) ? e.spec.exportTo : []) {
+    const key = n === '.' ? e.namespace : n;
+    if (seen.has(key)) out.error(`exportTo lists namespace "${key}" twice${n === '.' || e.spec.exportTo.includes('.') ? ' ("." is the object\'s own namespace)' : ''}`, 'list each namespace once');
+    seen.add(key);
+  }
 }
 
 type Out = { error(msg: string, fix: string): void; warn(msg: string, fix: string): void };
@@ -570,6 +583,11 @@ function serviceEntry(out: Out, se: Entry): void {
     if (p?.protocol && !parseProtocol(p.protocol)) out.error(`port ${p.number} protocol "${p.protocol}" is not one Istio knows`, 'use HTTP, HTTPS, HTTP2, GRPC, TCP, TLS, MONGO, REDIS or MYSQL');
     names.add(p?.name);
     numbers.add(p?.number);
+  }
+  // With several hosts, a proxy tells them apart by Host header or SNI only, which plain TCP lacks.
+  const opaque = (se.spec.ports ?? []).find((p: any) => !isHttpProtocol(parseProtocol(p?.protocol)) && !isTlsProtocol(parseProtocol(p?.protocol)));
+  if (hosts.length > 1 && (se.spec.resolution ?? 'NONE') !== 'NONE' && opaque) {
+    out.error(`multiple hosts with the non-HTTP, non-TLS port ${opaque.number} and resolution ${se.spec.resolution}: a proxy cannot tell the hosts apart`, 'one ServiceEntry per host, or resolution NONE');
   }
 }
 

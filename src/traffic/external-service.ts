@@ -3,7 +3,7 @@ import { IEgressTarget } from './egress';
 import { HttpMatch } from './http-match';
 import { checkEnum, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { networking } from '../core/l1';
-import { checkDnsLabel, isCidr, isDnsName, isIp } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, isCidr, isDnsName, isIp } from '../core/names';
 import { resolveNamedPorts } from '../core/ports';
 import { Protocol } from '../core/protocol';
 import type {
@@ -28,7 +28,10 @@ export enum Resolution {
 export enum ServiceLocation {
   /** Outside the mesh: no mutual TLS to it, and its metrics count as traffic leaving the mesh. */
   MESH_EXTERNAL = 'MESH_EXTERNAL',
-  /** Part of the mesh though not in the registry (VMs, another cluster's services): mutual TLS applies. */
+  /**
+   * Part of the mesh though not in the registry (VMs with a sidecar, another cluster's services):
+   * mutual TLS applies to the endpoints, which need `endpointServiceAccount` (their mesh identity).
+   */
   MESH_INTERNAL = 'MESH_INTERNAL',
 }
 
@@ -144,6 +147,13 @@ export interface ExternalServiceProps {
    */
   readonly endpoints?: string[];
   /**
+   * With `ServiceLocation.MESH_INTERNAL`: the service account (in the service's namespace) that the
+   * proxies on the `endpoints` run as. It marks the endpoints as mesh workloads, so callers' proxies
+   * connect to them with mutual TLS.
+   * @default - none (required with MESH_INTERNAL, and only with it)
+   */
+  readonly endpointServiceAccount?: string;
+  /**
    * ServiceEntry name.
    * @default - the construct id
    */
@@ -239,7 +249,25 @@ export class ExternalService extends Construct implements IEgressTarget {
     const ports = resolveNamedPorts(this, props.ports ?? defaultPorts, Protocol.https());
     this.ports = ports;
     if (checkList(this, 'exportTo', props.exportTo)?.length === 0) throw new Error(`${where}: \`exportTo\` is empty: list the namespaces that may call the service, or omit it for all`);
-    this.exportTo = props.exportTo?.map((n, i) => checkNamespaceRef(this, `exportTo[${i}]`, n).name);
+    // Callers' namespaces often repeat; istiod refuses an exportTo that names one twice.
+    this.exportTo = props.exportTo && [...new Set(props.exportTo.map((n, i) => checkNamespaceRef(this, `exportTo[${i}]`, n).name))];
+    const opaque = ports.find((p) => !p.protocol.isHttp && p.protocol.name !== 'https' && p.protocol.name !== 'tls');
+    if (this.hosts.length > 1 && resolution !== Resolution.NONE && opaque) {
+      throw new Error(`${where}: hosts ${this.hosts.join(', ')} share the ${opaque.protocol.name} port ${opaque.port} with Resolution.${resolution}, but a proxy tells hosts apart only by HTTP Host or TLS SNI, `
+        + 'and istiod refuses such a ServiceEntry ("multiple hosts provided with non-HTTP, non-TLS ports"): create one ExternalService per host, or use Resolution.NONE');
+    }
+
+    // Auto mTLS sends mutual TLS only to endpoints marked as mesh workloads (a service account, or
+    // the tlsMode label); the hosts resolved by DNS are never marked, so they always get plain text.
+    const account = props.endpointServiceAccount;
+    if (props.location === ServiceLocation.MESH_INTERNAL && (account === undefined || !endpoints.length)) {
+      throw new Error(`${where}: MESH_INTERNAL promises mutual TLS, but Istio sends it only to endpoints that carry a mesh identity, so its proxies would send plain text: `
+        + 'list the `endpoints` and set `endpointServiceAccount` to the service account their proxies run as, or use MESH_EXTERNAL');
+    }
+    if (account !== undefined && props.location !== ServiceLocation.MESH_INTERNAL) {
+      throw new Error(`${where}: endpointServiceAccount names the identity of mesh endpoints, which only ServiceLocation.MESH_INTERNAL has: set the location, or remove it`);
+    }
+    if (account !== undefined) checkDnsSubdomain(this, 'endpointServiceAccount', account);
 
     const metadata = { name: checkDnsLabel(this, 'name', props.name ?? id), namespace: this.namespace.name };
     this.serviceEntry = new (networking().ServiceEntry)(this, 'Resource', {
@@ -250,7 +278,7 @@ export class ExternalService extends Construct implements IEgressTarget {
         ports: ports.map((p) => ({ number: p.port, name: p.name, protocol: p.protocol.name.toUpperCase() })),
         location: (props.location ?? ServiceLocation.MESH_EXTERNAL) as string as ServiceEntrySpecLocation,
         resolution: resolution as string as ServiceEntrySpecResolution,
-        endpoints: endpoints.length ? endpoints.map((address) => ({ address })) : undefined,
+        endpoints: endpoints.length ? endpoints.map((address) => ({ address, serviceAccount: account })) : undefined,
         exportTo: this.exportTo,
       },
     });
@@ -366,6 +394,11 @@ export function resolveOrigination(scope: IConstruct, service: ExternalService, 
   };
   const fromProtocol = declared(fromPort, 'fromPort');
   if (!fromProtocol.isHttp) throw new Error(`${where}: fromPort ${fromPort} speaks ${fromProtocol.name}: the port applications call in plain text must be an HTTP port`);
+  // The proxy speaks HTTP/2 upstream only to a port declared HTTP/2 or gRPC, which an https or tls port is not.
+  if (fromProtocol.name === 'http2' || fromProtocol.name === 'grpc') {
+    throw new Error(`${where}: fromPort ${fromPort} speaks ${fromProtocol.name}, but the proxy would send it on to the TLS port ${port} as HTTP/1.1, which ${fromProtocol.name} is not: `
+      + 'originate TLS for HTTP/1.1 only; let gRPC and HTTP/2 clients speak TLS themselves (port declared https or tls)');
+  }
   const toProtocol = declared(port, 'port');
   if (toProtocol.name !== 'https' && toProtocol.name !== 'tls') {
     throw new Error(`${where}: port ${port} speaks ${toProtocol.name}: the port TLS is originated to must be declared https or tls`);
