@@ -1,7 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-34';
 import {
-  EgressGateway, ExternalService, HttpMatch, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, OutboundTrafficPolicy, Protocol,
+  DataplaneMode, EgressGateway, ExternalService, HttpMatch, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, OutboundTrafficPolicy, Protocol,
   Resolution, ServiceLocation, Severity, Source, TlsOriginationMode,
 } from '../src';
 import { meshChart } from './helpers';
@@ -360,6 +360,13 @@ describe('EgressGateway', () => {
     expect(() => new EgressGateway(chart, 'gw2', { namespace: outside }))
       .toThrow('test/gw2: namespace "legacy" has injection disabled, but the gateway\'s proxy (image: auto) is injected: put the gateway in a namespace with sidecar injection on');
     expect(() => gw.route(mk('a'), { allowFrom: [] })).toThrow('test/egress: allowFrom is empty for test/a: name the sources that may use the gateway (an empty list would let no one)');
+    // ztunnel applies no VirtualService: ambient callers would leave directly, past the gateway.
+    const ambientNs = new MeshNamespace(chart, 'amb', { dataplaneMode: DataplaneMode.AMBIENT });
+    const ambientSvc = new MeshService(chart, 'amb-svc', { namespace: ambientNs, image: 'a:1', port: 80 });
+    const ambientMessage = (svc: string) => `test/egress: allowFrom names workloads of the ambient namespace "amb", but the route to test/${svc} steers traffic to the gateway with a mesh VirtualService, which only sidecars apply: `
+      + 'ztunnel would send their traffic out directly, past the gateway and its policy; give that namespace sidecars, or send it through a waypoint for the ServiceEntry (istio.io/use-waypoint)';
+    expect(() => gw.route(mk('amb1'), { allowFrom: [Source.namespaces(app, ambientNs)] })).toThrow(ambientMessage('amb1'));
+    expect(() => gw.route(mk('amb2'), { allowFrom: [Source.services(client).and(Source.ipBlocks('10.0.0.0/8')), Source.services(ambientSvc)] })).toThrow(ambientMessage('amb2'));
     expect(() => gw.route(mk('b', { tlsOrigination: {} }), { allowFrom }))
       .toThrow('test/egress: test/b originates TLS at the sidecars (tlsOrigination), but through the gateway the sidecars only carry its traffic to the gateway: move those options to route()\'s originateTls');
     expect(() => gw.route(mk('c', { resolution: Resolution.NONE }), { allowFrom }))

@@ -211,6 +211,11 @@ export class EgressGateway extends Construct implements IMeshIdentity {
       if (typeof (s as any)?._toIstio !== 'function') throw new Error(`${where}: allowFrom[${i}] must be a Source (e.g. Source.services(front))`);
     });
     const svc = service.node.path;
+    const ambient = options.allowFrom.flatMap((s) => s._ambientNamespaces());
+    if (ambient.length) {
+      throw new Error(`${where}: allowFrom names workloads of the ambient namespace "${ambient[0]}", but the route to ${svc} steers traffic to the gateway with a mesh VirtualService, which only sidecars apply: `
+        + 'ztunnel would send their traffic out directly, past the gateway and its policy; give that namespace sidecars, or send it through a waypoint for the ServiceEntry (istio.io/use-waypoint)');
+    }
     if (options.allowFrom.length === 0) {
       throw new Error(`${where}: allowFrom is empty for ${svc}: name the sources that may use the gateway (an empty list would let no one)`);
     }

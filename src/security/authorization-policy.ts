@@ -30,7 +30,9 @@ export class Source {
   /** Calls from these mesh services or gateways (their SPIFFE principals). */
   public static services(...services: IMeshIdentity[]): Source {
     services.forEach((s, i) => checkIdentity('Source.services', i, s));
-    return Source.principals(...services.map((s) => s.principal));
+    const source = Source.principals(...services.map((s) => s.principal));
+    source.ambient.push(...ambientNames(services.map((s) => (s as { namespace?: unknown }).namespace)));
+    return source;
   }
 
   /** Calls from a service account of a mesh namespace (for workloads not built with MeshService). */
@@ -55,7 +57,9 @@ export class Source {
   /** Calls from workloads of these namespaces. */
   public static namespaces(...namespaces: IMeshNamespace[]): Source {
     namespaces.forEach((n, i) => checkNamespaceRef('Source.namespaces', `namespaces[${i}]`, n));
-    return new Source({ namespaces: nonEmpty('Source.namespaces', namespaces.map((n) => withSidecars('Source.namespaces', n).name)) });
+    const source = new Source({ namespaces: nonEmpty('Source.namespaces', namespaces.map((n) => withSidecars('Source.namespaces', n).name)) });
+    source.ambient.push(...ambientNames(namespaces));
+    return source;
   }
 
   /** Calls from these source IP addresses or CIDR ranges. */
@@ -79,6 +83,9 @@ export class Source {
     return new Source({ notRequestPrincipals: ['*'] });
   }
 
+  /** The ambient namespaces among the callers named (ztunnel, not a sidecar, carries their traffic). */
+  private readonly ambient: string[] = [];
+
   private constructor(private readonly spec: Record<string, string[]>) {}
 
   /** A source that requires both this and `other`. */
@@ -90,7 +97,17 @@ export class Source {
       if (k in merged) throw new Error(`Source.and: both sources set ${k}: list the values in one factory call`);
       merged[k] = v;
     }
-    return new Source(merged);
+    const source = new Source(merged);
+    source.ambient.push(...this.ambient, ...other.ambient);
+    return source;
+  }
+
+  /**
+   * The names of the ambient namespaces whose workloads this source names.
+   * @internal
+   */
+  public _ambientNamespaces(): string[] {
+    return [...new Set(this.ambient)];
   }
 
   /**
@@ -321,6 +338,10 @@ function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.Auth
 }
 
 /** `namespace`, unless its pods have no proxy (no sidecar, not ambient) and so no identity a policy could match. */
+function ambientNames(namespaces: unknown[]): string[] {
+  return namespaces.filter((n): n is IMeshNamespace => (n as IMeshNamespace | undefined)?.dataplaneMode === DataplaneMode.AMBIENT).map((n) => n.name);
+}
+
 function withSidecars(where: string, namespace: IMeshNamespace): IMeshNamespace {
   if (namespace.dataplaneMode === DataplaneMode.NONE) {
     throw new Error(`${where}: namespace "${namespace.name}" has injection disabled: its pods have no sidecar and present no mesh identity, so the policy would never match them; `
