@@ -1,8 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-34';
 import {
-  DataplaneMode, EgressGateway, ExternalService, HttpMatch, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService, OutboundTrafficPolicy, Protocol,
-  Resolution, ServiceLocation, Severity, Source, TlsOriginationMode,
+  DataplaneMode, EgressGateway, ExternalService, HttpMatch, MeshAnalyzer, MeshNamespace, MeshOptions, MeshPlatform, MeshService,
+  OutboundTrafficPolicy, Protocol, Resolution, ServiceLocation, Severity, Source, TlsOriginationMode,
 } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
