@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, Include, JsonPatch, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Include, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshService, Protocol, Source } from '../src';
+import { DataplaneMode, HttpMatch, IngressGateway, MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService, Protocol, Source } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
 
@@ -130,7 +130,7 @@ describe('MeshService adopts a workload the app defines', () => {
     const sts = new kplus.k8s.KubeStatefulSet(chart, 'db', {
       metadata: { name: 'ratings-db' },
       spec: {
-        serviceName: 'ratings-db',
+        serviceName: 'ratings-db-headless', // governed by a headless Service of its own, beside the mesh's ClusterIP one
         selector: { matchLabels: labels },
         template: { metadata: { labels }, spec: { serviceAccountName: 'db', containers: [{ name: 'db', image: 'mysql:8', ports: [{ containerPort: 3306, name: 'tcp-mysql' }] }] } },
         volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: kplus.k8s.Quantity.fromString('1Gi') } } } }],
@@ -201,7 +201,7 @@ describe('adoption errors name the construct and the fix', () => {
   test('not a workload, Jobs, Pods', () => {
     const { chart, ns } = shopChart();
     const cm = new kplus.ConfigMap(chart, 'cm', { data: { a: 'b' } });
-    expect(() => new MeshService(chart, 'a', { namespace: ns, workload: cm })).toThrow('test/a: cannot adopt ConfigMap test/cm/Resource: it is not a workload: adopt a Deployment, StatefulSet, DaemonSet or ReplicaSet');
+    expect(() => new MeshService(chart, 'a', { namespace: ns, workload: cm })).toThrow('test/a: cannot adopt ConfigMap test/cm/Resource: it is not a workload: adopt a Deployment, StatefulSet or DaemonSet');
     const job = new kplus.Job(chart, 'job', { containers: [{ image: 'j:1' }] });
     expect(() => new MeshService(chart, 'b', { namespace: ns, workload: job })).toThrow("test/b: cannot adopt Job test/job/Resource: a Job's pod template is immutable");
     const svc = new kplus.Service(chart, 'svc', { ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'p', { labels: { a: 'b' } }) });
@@ -289,6 +289,86 @@ describe('adoption errors name the construct and the fix', () => {
     const { Cpu } = kplus;
     expect(() => new MeshService(chart, 'd', { namespace: ns, workload: annotated, sidecar: { cpuRequest: Cpu.millis(100), memoryRequest: Size.mebibytes(64) } }))
       .toThrow('test/d: Deployment test/annotated/Resource sets pod annotation sidecar.istio.io/proxyCPU itself and `sidecar` sets it too: configure the sidecar in one place');
+  });
+
+  test('pods the mesh never reaches: hostNetwork, ambient opt-out; Istio prefers the injection label to the annotation', () => {
+    const { chart, ns } = shopChart();
+    const l1 = (id: string, pod: any, meta: any = {}, spec: any = {}, kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' = 'Deployment') => {
+      const labels = { app: id, ...meta.labels };
+      const props = { metadata: { name: id }, spec: { selector: { matchLabels: { app: id } }, ...spec, template: { metadata: { ...meta, labels }, spec: { serviceAccountName: id, containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 8080, name: 'http' }] }], ...pod } } } };
+      return kind === 'Deployment' ? new kplus.k8s.KubeDeployment(chart, id, props as any)
+        : kind === 'StatefulSet' ? new kplus.k8s.KubeStatefulSet(chart, id, props as any)
+          : kind === 'DaemonSet' ? new kplus.k8s.KubeDaemonSet(chart, id, props as any) : new kplus.k8s.KubeReplicaSet(chart, id, props as any);
+    };
+    expect(() => new MeshService(chart, 'agent-mesh', { namespace: ns, name: 'agent', workload: l1('agent', { hostNetwork: true }, {}, {}, 'DaemonSet') }))
+      .toThrow('test/agent-mesh: DaemonSet test/agent runs with hostNetwork: true: Istio injects no sidecar into such pods and ambient mode never captures them, so they have no mesh identity and no policy applies to them; keep it out of the mesh, or drop hostNetwork');
+    const oss = meshChart(MeshPlatform.istio());
+    const ambient = new MeshNamespace(oss, 'amb', { dataplaneMode: DataplaneMode.AMBIENT });
+    const none = new kplus.k8s.KubeDeployment(oss, 'none', {
+      metadata: { name: 'none', namespace: 'amb' },
+      spec: {
+        selector: { matchLabels: { app: 'none' } },
+        template: { metadata: { labels: { 'app': 'none', 'istio.io/dataplane-mode': 'none' } }, spec: { serviceAccountName: 'none', containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 8080, name: 'http' }] }] } },
+      },
+    });
+    expect(() => new MeshService(oss, 'none-mesh', { namespace: ambient, name: 'none', workload: none }))
+      .toThrow('test/none-mesh: Deployment test/none opts out of ambient capture (istio.io/dataplane-mode: none): remove that label to put it in the mesh');
+    // The label wins: these pods are injected.
+    const both = l1('both', {}, { labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' } });
+    expect(() => new MeshService(chart, 'both-mesh', { namespace: ns, name: 'both', workload: both })).not.toThrow();
+    // A drain longer than the adopted pods' grace period would be cut short.
+    expect(() => new MeshService(chart, 'drain-mesh', { namespace: ns, name: 'drain', workload: l1('drain', { terminationGracePeriodSeconds: 10 }), sidecar: { terminationDrainDuration: Duration.seconds(20) } }))
+      .toThrow('test/drain-mesh: sidecar.terminationDrainDuration is 20s, but the pod has 10s to terminate before Kubernetes kills the proxy: the drain would be cut short; use at most 10s');
+    // Controllers that keep their running pods when the template changes.
+    expect(() => new MeshService(chart, 'rs-mesh', { namespace: ns, name: 'rs', workload: l1('rs', {}, {}, {}, 'ReplicaSet') }))
+      .toThrow('test/rs-mesh: cannot adopt ReplicaSet test/rs: a ReplicaSet keeps its running pods when its template changes, so the mesh\'s labels and sidecar would reach none of them: adopt the Deployment that owns it');
+    expect(() => new MeshService(chart, 'od-mesh', { namespace: ns, name: 'od', workload: l1('od', {}, {}, { updateStrategy: { type: 'OnDelete' } }, 'DaemonSet') }))
+      .toThrow('test/od-mesh: cannot adopt DaemonSet test/od: its updateStrategy OnDelete keeps its running pods when the template changes, so the mesh\'s labels and sidecar would reach only pods created later, '
+        + 'and the mesh Service would select none of the running ones: use RollingUpdate (or delete its pods after applying, then adopt)');
+    // A StatefulSet's governing Service must be headless.
+    expect(() => new MeshService(chart, 'db-mesh', { namespace: ns, name: 'db', workload: l1('db', {}, {}, { serviceName: 'db' }, 'StatefulSet') }))
+      .toThrow('test/db-mesh: StatefulSet test/db is governed by the Service "db" (spec.serviceName), which must be headless to give its pods their DNS names, but the mesh would create a ClusterIP Service of that name: '
+        + 'pass that Service as `service`, or give the mesh Service another `name`');
+  });
+
+  test('a Service port forwards the transport its container port listens on', () => {
+    const { chart, ns } = shopChart();
+    const d = (id: string, port: any) => new kplus.k8s.KubeDeployment(chart, id, {
+      metadata: { name: id },
+      spec: { selector: { matchLabels: { app: id } }, template: { metadata: { labels: { app: id } }, spec: { serviceAccountName: id, containers: [{ name: 'c', image: 'c:1', ports: [port] }] } } },
+    });
+    expect(() => new MeshService(chart, 'statsd', { namespace: ns, workload: d('statsd-app', { containerPort: 8125, name: 'tcp-statsd', protocol: 'UDP' }) }))
+      .toThrow('test/statsd: Service port 8125 (tcp) forwards TCP to container port 8125, which Deployment test/statsd-app declares as UDP: name the port after its transport ("udp-…"), or fix the container port\'s protocol');
+    expect(() => new MeshService(chart, 'dns', { namespace: ns, workload: d('dns-app', { containerPort: 5353, name: 'udp-dns' }) }))
+      .toThrow('test/dns: Service port 5353 (udp) forwards UDP to container port 5353, which Deployment test/dns-app declares as TCP: name the port after its transport (not "udp-…"), or fix the container port\'s protocol');
+    const ok = new MeshService(chart, 'dns2', { namespace: ns, workload: d('dns2-app', { containerPort: 5353, name: 'udp-dns', protocol: 'UDP' }) });
+    expect(ok.ports[0].protocol.name).toBe('udp');
+  });
+
+  test('labels and annotations of a cdk8s-plus workload merge with what the app adds later; a later opt-out fails synth', () => {
+    const { chart, ns } = shopChart();
+    const d = appDeployment(chart, 'web');
+    new MeshService(chart, 'web-mesh', { namespace: ns, workload: d, name: 'web' });
+    d.podMetadata.addAnnotation('prometheus.io/scrape', 'true');
+    const pod = find(synthValid(chart), 'Deployment', 'web').spec.template.metadata;
+    expect(pod.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' });
+    expect(pod.labels.app).toBe('web');
+    d.podMetadata.addAnnotation('sidecar.istio.io/inject', 'false');
+    expect(() => Testing.synth(chart)).toThrow('[test/web-mesh] Deployment test/web/Resource was changed after it was adopted: it opts out of sidecar injection (sidecar.istio.io/inject: "false"): remove that label or annotation to put it in the mesh');
+    // An L1 object: a later patch that replaces what adoption added.
+    const other = shopChart();
+    const l1 = new kplus.k8s.KubeDeployment(other.chart, 'l1', { metadata: { name: 'l1' }, spec: { selector: { matchLabels: { app: 'l1' } }, template: { metadata: { labels: { app: 'l1' } }, spec: { serviceAccountName: 'l1', containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 80, name: 'http' }] }] } } } });
+    new MeshService(other.chart, 'l1-mesh', { namespace: other.ns, workload: l1, name: 'l1' });
+    l1.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { team: 'shop' }));
+    expect(() => Testing.synth(other.chart)).toThrow('[test/l1-mesh] Deployment test/l1\'s pod annotation proxy.istio.io/config is gone now, but it was "{"holdApplicationUntilProxyStarts":true}" when the mesh adopted it: set it before adopting');
+  });
+
+  test('service account names are DNS subdomains', () => {
+    const { chart, ns } = shopChart();
+    const other = MeshNamespace.fromNamespaceName(chart, 'pay-ns', 'pay');
+    const pay = MeshService.fromServiceAttributes(chart, 'pay', { name: 'pay', namespace: other, ports: [{ port: 80 }], serviceAccountName: 'pay.api' });
+    expect(pay.principal).toBe('cluster.local/ns/pay/sa/pay.api');
+    expect(Source.serviceAccount(ns, 'ci.runner')._toIstio()).toEqual({ principals: ['cluster.local/ns/shop/sa/ci.runner'] });
   });
 
   test('versions: one identity, adopted services adopt, subsets need a first version', () => {

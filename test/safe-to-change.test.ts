@@ -68,7 +68,7 @@ describe('changing props never yields an update the API server refuses', () => {
       const db = new kplus.k8s.KubeStatefulSet(chart, 'db', {
         metadata: { name: 'db', namespace: 'shop' },
         spec: {
-          serviceName: 'db',
+          serviceName: 'db-headless',
           selector: { matchLabels: labels },
           template: { metadata: { labels }, spec: { serviceAccountName: 'db', containers: [{ name: 'db', image: 'db:1', ports: [{ containerPort: 5432, name: 'tcp-pg' }] }] } },
           volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: kplus.k8s.Quantity.fromString('1Gi') } } } }],

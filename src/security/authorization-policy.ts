@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { security } from '../core/l1';
-import { checkDnsLabel, checkRange, isCidr, isIp } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkRange, isCidr, isIp } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, ingressBypass, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
@@ -38,7 +38,7 @@ export class Source {
   /** Calls from a service account of a mesh namespace (for workloads not built with MeshService). */
   public static serviceAccount(namespace: IMeshNamespace, name: string): Source {
     checkNamespaceRef('Source.serviceAccount', 'namespace', namespace);
-    checkDnsLabel('Source.serviceAccount', 'service account name', checkString('Source.serviceAccount', 'name', name));
+    checkDnsSubdomain('Source.serviceAccount', 'service account name', checkString('Source.serviceAccount', 'name', name));
     return Source.principals(servicePrincipal(namespace.platform.trustDomain, withSidecars('Source.serviceAccount', namespace).name, name));
   }
 

@@ -3,18 +3,21 @@ import { IConstruct } from 'constructs';
 import { isPlainObject } from '../core/json';
 
 /** Kinds whose pod template the mesh can amend, and why the others cannot be adopted. */
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const REFUSED: Record<string, string> = {
   Pod: 'a bare Pod cannot be amended once it runs: adopt the Deployment, StatefulSet or DaemonSet that creates it',
   Job: "a Job's pod template is immutable and a sidecar keeps a Job's pod from completing: keep Jobs out of the mesh or give them a native sidecar by hand",
   CronJob: "the sidecar would keep each Job's pod from completing: keep CronJobs out of the mesh or give them a native sidecar by hand",
   Service: 'a Service is not a workload: pass the workload as `workload` and the Service as `service`',
+  ReplicaSet: 'a ReplicaSet keeps its running pods when its template changes, so the mesh\'s labels and sidecar would reach none of them: adopt the Deployment that owns it',
 };
 
 /** A container port of a pod template. */
 export interface ContainerPort {
   readonly containerPort: number;
   readonly name?: string;
+  /** `TCP` unless the port says otherwise. */
+  readonly protocol: string;
 }
 
 /**
@@ -32,6 +35,16 @@ export interface WorkloadView {
   /** `default` when the pod spec names none. */
   readonly serviceAccountName: string;
   readonly containerPorts: ContainerPort[];
+  readonly hostNetwork: boolean;
+  /** The pod's `terminationGracePeriodSeconds` (Kubernetes' default: 30). */
+  readonly gracePeriodSeconds: number;
+  /** A StatefulSet's governing Service (`spec.serviceName`). */
+  readonly serviceName?: string;
+  /**
+   * The pod metadata of a cdk8s-plus workload, which merges what is added to it at render: labels and
+   * annotations set there survive the user's later additions (a JSON patch would replace a map added later).
+   */
+  readonly podMetadata?: { addLabel(key: string, value: string): void; addAnnotation(key: string, value: string): void };
 }
 
 /**
@@ -79,7 +92,12 @@ export function readWorkload(scope: IConstruct, c: IConstruct): WorkloadView {
   const kind = String(json.kind);
   const where = `${kind} ${apiObject.node.path}`;
   if (!POD_TEMPLATE_KINDS.has(kind)) {
-    throw new Error(`${scope.node.path}: cannot adopt ${where}: ${REFUSED[kind] ?? 'it is not a workload: adopt a Deployment, StatefulSet, DaemonSet or ReplicaSet'}`);
+    throw new Error(`${scope.node.path}: cannot adopt ${where}: ${REFUSED[kind] ?? 'it is not a workload: adopt a Deployment, StatefulSet or DaemonSet'}`);
+  }
+  // The labels and the sidecar the mesh adds reach only pods created after the template changes.
+  if (json.spec?.updateStrategy?.type === 'OnDelete') {
+    throw new Error(`${scope.node.path}: cannot adopt ${where}: its updateStrategy OnDelete keeps its running pods when the template changes, so the mesh's labels and sidecar `
+      + 'would reach only pods created later, and the mesh Service would select none of the running ones: use RollingUpdate (or delete its pods after applying, then adopt)');
   }
   const template = json.spec?.template;
   const podLabels = template?.metadata?.labels;
@@ -88,6 +106,7 @@ export function readWorkload(scope: IConstruct, c: IConstruct): WorkloadView {
   }
   const podSpec = template.spec ?? {};
   const containers: any[] = Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  const podMetadata = (c as { podMetadata?: WorkloadView['podMetadata'] }).podMetadata;
   return {
     apiObject,
     kind,
@@ -97,7 +116,11 @@ export function readWorkload(scope: IConstruct, c: IConstruct): WorkloadView {
     podAnnotations: { ...(isPlainObject(template.metadata.annotations) ? template.metadata.annotations : {}) },
     serviceAccountName: podSpec.serviceAccountName ?? podSpec.serviceAccount ?? 'default',
     containerPorts: containers.flatMap((ct) => (Array.isArray(ct?.ports) ? ct.ports : [])
-      .map((p: any) => ({ containerPort: p.containerPort, name: p.name }))),
+      .map((p: any) => ({ containerPort: p.containerPort, name: p.name, protocol: p.protocol ?? 'TCP' }))),
+    hostNetwork: podSpec.hostNetwork === true,
+    gracePeriodSeconds: typeof podSpec.terminationGracePeriodSeconds === 'number' ? podSpec.terminationGracePeriodSeconds : 30,
+    serviceName: kind === 'StatefulSet' ? json.spec?.serviceName : undefined,
+    podMetadata: typeof podMetadata?.addLabel === 'function' && typeof podMetadata.addAnnotation === 'function' ? podMetadata : undefined,
   };
 }
 
@@ -132,7 +155,9 @@ export function addToPodTemplate(w: WorkloadView, field: 'labels' | 'annotations
   const existing = field === 'labels' ? w.podLabels : w.podAnnotations;
   const missing = Object.entries(values).filter(([k]) => !(k in existing));
   if (missing.length === 0) return;
-  if (field === 'annotations' && Object.keys(existing).length === 0) {
+  if (w.podMetadata) {
+    for (const [k, v] of missing) (field === 'labels' ? w.podMetadata.addLabel(k, v) : w.podMetadata.addAnnotation(k, v));
+  } else if (field === 'annotations' && Object.keys(existing).length === 0) {
     w.apiObject.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', Object.fromEntries(missing)));
   } else {
     for (const [k, v] of missing) w.apiObject.addJsonPatch(JsonPatch.add(`/spec/template/metadata/${field}/${pointer(k)}`, v));

@@ -10,11 +10,11 @@ import { WorkloadKind, WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
 import { networking } from '../core/l1';
-import { checkDnsLabel, checkLabels, checkServiceName, sortedRecord } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkServiceName, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
 import { Protocol, protocolNamed, serviceProtocol } from '../core/protocol';
 import type { Sidecar } from '../imports/networking.istio.io';
-import { DataplaneMode } from '../platform/dataplane';
+import { DataplaneMode, isAmbient } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IEgressTarget } from '../traffic/egress';
 import { TrafficPolicyOptions } from '../traffic/traffic-policy';
@@ -391,7 +391,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       }
       this._checkNewVersion(version);
       this.adoptedVersion(view, version);
-      this.ports.forEach((p) => this.checkContainerPort(view, p.targetPort, p.port));
+      this.ports.forEach((p) => this.checkContainerPort(view, p));
       this.adopt(view, version);
       objects = { workload: view.apiObject };
     }
@@ -446,8 +446,11 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
   private adopt(w: WorkloadView, version: string | undefined): void {
     const where = `${w.kind} ${w.apiObject.node.path}`;
     this.checkNamespace(w.apiObject, w.kind, w.namespace);
-    if (w.podLabels['sidecar.istio.io/inject'] === 'false' || w.podAnnotations['sidecar.istio.io/inject'] === 'false') {
-      throw new Error(`${this.node.path}: ${where} opts out of sidecar injection (sidecar.istio.io/inject: "false"): remove that label or annotation to put it in the mesh`);
+    const outOfMesh = this.outOfMesh(w);
+    if (outOfMesh) throw new Error(`${this.node.path}: ${where} ${outOfMesh}`);
+    if (w.serviceName !== undefined && w.serviceName === this.name && this.props.service === undefined) {
+      throw new Error(`${this.node.path}: ${where} is governed by the Service "${w.serviceName}" (spec.serviceName), which must be headless to give its pods their DNS names, `
+        + 'but the mesh would create a ClusterIP Service of that name: pass that Service as `service`, or give the mesh Service another `name`');
     }
     const checkSelected = () => {
       if (selects(this.selectorLabels, w.podLabels)) return;
@@ -465,9 +468,9 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     addToPodTemplate(w, 'labels', labels);
     this.recordPods({ ...labels, ...w.podLabels });
     checkSelected();
-    this.ports.forEach((p) => this.checkContainerPort(w, p.targetPort, p.port));
+    this.ports.forEach((p) => this.checkContainerPort(w, p));
 
-    const annotations = sidecarAnnotations(this, this.props.sidecar ?? {});
+    const annotations = sidecarAnnotations(this, this.props.sidecar ?? {}, w.gracePeriodSeconds);
     const own = 'proxy.istio.io/config' in w.podAnnotations;
     if (own && this.props.sidecar === undefined) {
       // The workload configures its own proxy: keep it.
@@ -482,6 +485,22 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     this.adoptedViews.push(w);
   }
 
+  /** Why the pods of an adopted workload stay out of the mesh, if they do. */
+  private outOfMesh(w: WorkloadView): string | undefined {
+    // Istio's injector prefers the label to the annotation.
+    const inject = w.podLabels['sidecar.istio.io/inject'] ?? w.podAnnotations['sidecar.istio.io/inject'];
+    if (w.hostNetwork) {
+      return 'runs with hostNetwork: true: Istio injects no sidecar into such pods and ambient mode never captures them, so they have no mesh identity and no policy applies to them; '
+        + 'keep it out of the mesh, or drop hostNetwork';
+    }
+    if (isAmbient(this.namespace)) {
+      if (w.podLabels['istio.io/dataplane-mode'] === 'none') return 'opts out of ambient capture (istio.io/dataplane-mode: none): remove that label to put it in the mesh';
+    } else if (inject === 'false') {
+      return 'opts out of sidecar injection (sidecar.istio.io/inject: "false"): remove that label or annotation to put it in the mesh';
+    }
+    return undefined;
+  }
+
   /** Objects without a namespace join the service's; others must already be in it. */
   private checkNamespace(obj: ApiObject, kind: string, namespace: string | undefined): void {
     if (namespace === undefined) {setNamespace(obj, this.namespace.name);} else if (namespace !== this.namespace.name) {
@@ -489,11 +508,19 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     }
   }
 
-  private checkContainerPort(w: WorkloadView, targetPort: number, port: number): void {
-    if (!w.containerPorts.some((c) => c.containerPort === targetPort)) {
-      const declared = w.containerPorts.map((c) => c.containerPort).join(', ') || 'none';
-      throw new Error(`${this.node.path}: Service port ${port} sends to container port ${targetPort}, which ${w.kind} ${w.apiObject.node.path} does not declare (its container ports: ${declared}): `
+  private checkContainerPort(w: WorkloadView, p: ResolvedMeshServicePort): void {
+    const { targetPort, port } = p;
+    const declared = w.containerPorts.filter((c) => c.containerPort === targetPort);
+    if (declared.length === 0) {
+      const ports = w.containerPorts.map((c) => c.containerPort).join(', ') || 'none';
+      throw new Error(`${this.node.path}: Service port ${port} sends to container port ${targetPort}, which ${w.kind} ${w.apiObject.node.path} does not declare (its container ports: ${ports}): `
         + 'add the port to its container, or fix the Service port');
+    }
+    // A Service port forwards one transport; the container must listen on it.
+    const wanted = transport(p.protocol);
+    if (!declared.some((c) => c.protocol === wanted)) {
+      throw new Error(`${this.node.path}: Service port ${port} (${p.protocol.name}) forwards ${wanted} to container port ${targetPort}, which ${w.kind} ${w.apiObject.node.path} declares as ${declared[0].protocol}: `
+        + `name the port after its transport (${declared[0].protocol === 'UDP' ? '"udp-…"' : 'not "udp-…"'}), or fix the container port's protocol`);
     }
   }
 
@@ -548,6 +575,13 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     for (const p of this.ports) {
       if (!now.containerPorts.some((c) => c.containerPort === p.targetPort)) problems.push(`${where} no longer declares container port ${p.targetPort} (Service port ${p.port})`);
     }
+    const outOfMesh = this.outOfMesh(now);
+    if (outOfMesh) problems.push(`${where} was changed after it was adopted: it ${outOfMesh}`);
+    // What adoption added must still be there (a later label, annotation or patch can replace it).
+    for (const [k, v] of Object.entries(adopted.podAnnotations)) {
+      const current = now.podAnnotations[k];
+      if (current !== v) problems.push(`${where}'s pod annotation ${k} is ${current === undefined ? 'gone' : `"${current}"`} now, but it was "${v}" when the mesh adopted it: set it before adopting`);
+    }
     return problems;
   }
 
@@ -567,7 +601,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       annotations['iam.gke.io/gcp-service-account'] = sa.gcpServiceAccount;
     }
     return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: this._metadata(checkDnsLabel(this, 'service account name', sa.name ?? `${this.name}-sa`), {
+      metadata: this._metadata(checkDnsSubdomain(this, 'service account name', sa.name ?? `${this.name}-sa`), {
         labels: sa.labels && checkLabels(this, 'serviceAccount.labels', sa.labels),
         annotations: checkLabels(this, 'serviceAccount.annotations', annotations, true),
       }),
@@ -701,7 +735,7 @@ class ReferencedService extends MeshServiceBase {
     this.ports = resolveServicePorts(this, attrs.ports, ProtocolSelection.APP_PROTOCOL);
     this.selectorLabels = { ...(attrs.selectorLabels ?? { app: this.name }) };
     if (Object.keys(this.selectorLabels).length === 0) throw new Error(`${this.node.path}: selectorLabels is empty: name the labels that select the service's pods`);
-    this.serviceAccountName = checkDnsLabel(this, 'serviceAccountName', attrs.serviceAccountName ?? 'default');
+    this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', attrs.serviceAccountName ?? 'default');
     this.ownerSubsets = attrs.versions !== undefined;
     for (const v of attrs.versions ?? []) this._declareVersion(v, true);
     this._assumePodsElsewhere(() => this.versions.length === 0);
