@@ -1,6 +1,7 @@
 import { Severity } from './finding';
 import { Entry, MeshIndex, Workload } from './mesh-index';
 import { isControlPlane } from './ports';
+import { serviceProtocol } from '../core/protocol';
 
 /** The proxy's UID: an application running as it bypasses traffic capture. */
 const PROXY_UID = 1337;
@@ -18,17 +19,28 @@ export function checkWorkloads(index: MeshIndex): void {
   }
 }
 
-/** IST0116: the Services of one Deployment give the same port number different protocols. */
+/**
+ * IST0116: the Services of one Deployment give the same port number different protocols: Kubernetes
+ * transports (as istioctl checks), or protocols Istio reads from the port names (which Istio's
+ * requirements forbid too: `http` on one Service and `tcp` on another for the same pods).
+ */
 function checkProtocols(index: MeshIndex, w: Workload, services: Entry[]): void {
   const byPort = new Map<number, Map<string, string>>();
+  const byPortName = new Map<number, Map<string, string>>();
+  const add = (map: Map<number, Map<string, string>>, port: number, protocol: string, svc: string) => {
+    const protocols = map.get(port) ?? new Map<string, string>();
+    protocols.set(protocol, svc);
+    map.set(port, protocols);
+  };
   for (const svc of services) {
     for (const p of svc.spec.ports ?? []) {
-      const protocols = byPort.get(p?.port) ?? new Map<string, string>();
-      protocols.set(p?.protocol ?? 'TCP', svc.name);
-      byPort.set(p?.port, protocols);
+      add(byPort, p?.port, p?.protocol ?? 'TCP', svc.name);
+      // Ports without a declared protocol are sniffed, and agree with any.
+      const istio = serviceProtocol(p);
+      if (istio) add(byPortName, p?.port, istio, svc.name);
     }
   }
-  for (const [port, protocols] of byPort) {
+  for (const [port, protocols] of [...byPort, ...[...byPortName].filter(([port]) => (byPort.get(port)?.size ?? 0) < 2)]) {
     if (protocols.size < 2) continue;
     const detail = [...protocols].map(([proto, svc]) => `${svc}: ${proto}`).join(', ');
     index.report(w.entry, 'IST0116', Severity.WARNING, `the Services selecting this Deployment use port ${port} with different protocols (${detail})`,
