@@ -40,7 +40,7 @@ function checkProtocols(index: MeshIndex, w: Workload, services: Entry[]): void 
       if (istio) add(byPortName, p?.port, istio, svc.name);
     }
   }
-  for (const [port, protocols] of [...byPort, ...[...byPortName].filter(([port]) => (byPort.get(port)?.size ?? 0) < 2)]) {
+  for (const [port, protocols] of [...byPort, ...[...byPortName].filter(([p]) => (byPort.get(p)?.size ?? 0) < 2)]) {
     if (protocols.size < 2) continue;
     const detail = [...protocols].map(([proto, svc]) => `${svc}: ${proto}`).join(', ');
     index.report(w.entry, 'IST0116', Severity.WARNING, `the Services selecting this Deployment use port ${port} with different protocols (${detail})`,
