@@ -363,6 +363,24 @@ describe('adoption errors name the construct and the fix', () => {
     expect(() => Testing.synth(other.chart)).toThrow('[test/l1-mesh] Deployment test/l1\'s pod annotation proxy.istio.io/config is gone now, but it was "{"holdApplicationUntilProxyStarts":true}" when the mesh adopted it: set it before adopting');
   });
 
+  test('a workload without a namespace joins the service\'s, but the objects its pods use must not stay behind', () => {
+    const chart = meshChart(); // no namespace on the chart
+    const ns = new MeshNamespace(chart, 'shop');
+    const sa = new kplus.ServiceAccount(chart, 'web-sa', { metadata: { name: 'web' } });
+    const config = new kplus.ConfigMap(chart, 'web-config', { metadata: { name: 'web-config' }, data: { a: 'b' } });
+    const d = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, serviceAccount: sa, containers: [{ image: 'web:1', ports: [{ number: 8080, name: 'http' }] }] });
+    d.containers[0].env.copyFrom(kplus.Env.fromConfigMap(config));
+    new MeshService(chart, 'web-mesh', { namespace: ns, workload: d, name: 'web' });
+    expect(() => Testing.synth(chart)).toThrow('Deployment test/web/Resource renders without a namespace and was adopted into "shop", but ServiceAccount test/web-sa/Resource, ConfigMap test/web-config/Resource '
+      + 'that its pods use render without one too, so they would land in the namespace kubectl applies to, not beside the pods: set the namespace on the chart, or on each of these objects');
+    // Objects that state their namespace are where the pods are.
+    const fine = meshChart();
+    const shop = new MeshNamespace(fine, 'shop');
+    const fineSa = new kplus.ServiceAccount(fine, 'web-sa', { metadata: { name: 'web', namespace: 'shop' } });
+    new MeshService(fine, 'web-mesh', { namespace: shop, name: 'web', workload: new kplus.Deployment(fine, 'web', { metadata: { name: 'web' }, serviceAccount: fineSa, containers: [{ image: 'web:1', ports: [{ number: 8080, name: 'http' }] }] }) });
+    expect(find(synthValid(fine), 'Deployment', 'web').metadata.namespace).toBe('shop');
+  });
+
   test('service account names are DNS subdomains', () => {
     const { chart, ns } = shopChart();
     const other = MeshNamespace.fromNamespaceName(chart, 'pay-ns', 'pay');

@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isPlainObject } from '../core/json';
 
@@ -165,12 +165,66 @@ export function addToPodTemplate(w: WorkloadView, field: 'labels' | 'annotations
   for (const [k, v] of missing) existing[k] = v;
 }
 
+/** Per chart, the objects adoption moved into a namespace (checked once per chart at synth). */
+const MOVED = new WeakMap<Chart, ApiObject[]>();
+
 /**
- * Puts an object that renders without a namespace into `namespace`.
+ * Puts an object that renders without a namespace into `namespace`. The objects its pods use must
+ * not stay behind: at synth, its chart fails if the app defines them without a namespace too.
  * @internal
  */
 export function setNamespace(obj: ApiObject, namespace: string): void {
   obj.addJsonPatch(JsonPatch.add('/metadata/namespace', namespace));
+  const chart = Chart.of(obj);
+  const moved = MOVED.get(chart);
+  if (moved) {
+    moved.push(obj);
+    return;
+  }
+  MOVED.set(chart, [obj]);
+  chart.node.addValidation({ validate: () => leftBehind(chart.node.root, MOVED.get(chart)!) });
+}
+
+/** Kinds a pod names by name, in its own namespace. */
+const POD_REFERENCED_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'PersistentVolumeClaim']);
+
+/** The objects without a namespace that the pods of `moved` use: they would not land beside the pods. */
+function leftBehind(root: IConstruct, moved: ApiObject[]): string[] {
+  const namespaceless = new Map<string, ApiObject>();
+  for (const c of root.node.findAll()) {
+    if (ApiObject.isApiObject(c) && POD_REFERENCED_KINDS.has(c.kind) && c.metadata.namespace === undefined) namespaceless.set(`${c.kind}/${c.name}`, c);
+  }
+  return moved.flatMap((obj) => {
+    const pod = obj.toJson().spec?.template?.spec;
+    if (!isPlainObject(pod)) return [];
+    const behind = podReferences(pod).map((ref) => namespaceless.get(ref)).filter((o): o is ApiObject => o !== undefined);
+    return behind.length === 0 ? [] : [`${obj.kind} ${obj.node.path} renders without a namespace and was adopted into "${obj.toJson().metadata?.namespace}", `
+      + `but ${behind.map((o) => `${o.kind} ${o.node.path}`).join(', ')} that its pods use render without one too, so they would land in the namespace kubectl applies to, `
+      + 'not beside the pods: set the namespace on the chart, or on each of these objects'];
+  });
+}
+
+/** `Kind/name` of what a pod spec names: its ServiceAccount, and the ConfigMaps, Secrets and claims of its volumes and environment. */
+function podReferences(pod: any): string[] {
+  const refs = [`ServiceAccount/${pod.serviceAccountName ?? pod.serviceAccount ?? 'default'}`];
+  for (const v of Array.isArray(pod.volumes) ? pod.volumes : []) {
+    if (v?.configMap?.name) refs.push(`ConfigMap/${v.configMap.name}`);
+    if (v?.secret?.secretName) refs.push(`Secret/${v.secret.secretName}`);
+    if (v?.persistentVolumeClaim?.claimName) refs.push(`PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}`);
+  }
+  for (const s of Array.isArray(pod.imagePullSecrets) ? pod.imagePullSecrets : []) if (s?.name) refs.push(`Secret/${s.name}`);
+  const containers = [...Array.isArray(pod.containers) ? pod.containers : [], ...Array.isArray(pod.initContainers) ? pod.initContainers : []];
+  for (const c of containers) {
+    for (const f of Array.isArray(c?.envFrom) ? c.envFrom : []) {
+      if (f?.configMapRef?.name) refs.push(`ConfigMap/${f.configMapRef.name}`);
+      if (f?.secretRef?.name) refs.push(`Secret/${f.secretRef.name}`);
+    }
+    for (const e of Array.isArray(c?.env) ? c.env : []) {
+      if (e?.valueFrom?.configMapKeyRef?.name) refs.push(`ConfigMap/${e.valueFrom.configMapKeyRef.name}`);
+      if (e?.valueFrom?.secretKeyRef?.name) refs.push(`Secret/${e.valueFrom.secretKeyRef.name}`);
+    }
+  }
+  return [...new Set(refs)];
 }
 
 /** A JSON pointer token (RFC 6901). */
