@@ -56,6 +56,37 @@ describe('TracingConfig', () => {
     });
   });
 
+  test('openTelemetry: a service istiod cannot find in its registry is refused (it would configure no tracer, silently)', () => {
+    const otel = (service: string) => () => Tracing.openTelemetry({ service });
+    const silent = 'istiod looks providers up by registry host name and would silently configure no tracer';
+    // A Kubernetes short name: resolves in a pod's DNS, but the registry knows only the full name.
+    expect(otel('otel-collector')).toThrow(`Tracing.openTelemetry: service "otel-collector" is not the collector's full host name: ${silent}: `
+      + 'use "otel-collector.<namespace>.svc.cluster.local"');
+    expect(otel('observability/otel-collector')).toThrow(`service "observability/otel-collector" is not the collector's full host name: ${silent}: `
+      + 'use "observability/otel-collector.observability.svc.cluster.local"');
+    // `<name>.<namespace>`: refused, like any two-label name (see OpenTelemetryOptions.service).
+    expect(otel('otel-collector.observability')).toThrow(`Tracing.openTelemetry: service "otel-collector.observability" is not the collector's full host name: ${silent}: `
+      + 'use "otel-collector.observability.svc.cluster.local" (for a collector outside the cluster, a ServiceEntry host of three labels or more)');
+    expect(otel('example.com')).toThrow('service "example.com" is not the collector\'s full host name');
+    expect(otel('otel-collector.observability.svc')).toThrow(`service "otel-collector.observability.svc" is not the collector's full host name: ${silent}: `
+      + 'use "otel-collector.observability.svc.cluster.local"');
+    // IP addresses are not registry host names.
+    for (const ip of ['10.0.0.1', 'observability/10.0.0.1', '::1']) {
+      expect(otel(ip)).toThrow(`Tracing.openTelemetry: service "${ip}" is an IP address, not the collector's host name: ${silent}: `
+        + 'use its Service\'s "<name>.<namespace>.svc.cluster.local", or the host of a ServiceEntry for a collector outside the cluster');
+    }
+    // `<namespace>/<host>`: istiod looks the host up in that namespace only.
+    expect(otel('tracing/otel.observability.svc.cluster.local')).toThrow('Tracing.openTelemetry: service "tracing/otel.observability.svc.cluster.local" names namespace "tracing", '
+      + 'but the Service "otel.observability.svc.cluster.local" is in namespace "observability": istiod looks the host up in the namespace given and would silently configure no tracer: '
+      + 'use "observability/otel.observability.svc.cluster.local" or "otel.observability.svc.cluster.local"');
+    expect(otel('a/b/c.d.svc.cluster.local')).toThrow('service "a/b/c.d.svc.cluster.local" is not a host name');
+    // What istiod finds: a Service's full name (in its own namespace), a ServiceEntry host, another cluster domain.
+    for (const service of ['otel-collector.observability.svc.cluster.local', 'observability/otel-collector.observability.svc.cluster.local',
+      'otel.example.com', 'egress/otel.example.com', 'otel-collector.observability.svc.corp.internal', 'tracing/otel.observability.svc.corp.internal']) {
+      expect(Tracing.openTelemetry({ service }).service).toBe(service);
+    }
+  });
+
   test('default JSON fields include the reference set', () => {
     const keys = AccessLogField.defaults().map((f) => f.key);
     expect(keys).toEqual(expect.arrayContaining(['protocol', 'duration', 'response_code', 'response_flags', 'method', 'path', 'authority', 'upstream_host', 'request_id']));
@@ -67,12 +98,12 @@ describe('TracingConfig', () => {
     expect(() => new TracingConfig(chart, 'b', { tracing: Tracing.cloudTrace() })).toThrow(/test\/b: Tracing.cloudTrace\(\) needs a managed mesh.*Use Tracing.openTelemetry\(\)/);
     expect(() => Tracing.cloudTrace({ samplingPercent: 101 })).toThrow('Tracing: samplingPercent 101 is out of range: use 0 to 100 in steps of 0.01');
     expect(() => Tracing.cloudTrace({ samplingPercent: -1 })).toThrow('samplingPercent -1 is out of range');
-    expect(() => Tracing.openTelemetry({ service: 'c', samplingPercent: 0.001 })).toThrow('samplingPercent 0.001 is out of range');
+    expect(() => Tracing.openTelemetry({ service: 'c.o.svc.cluster.local', samplingPercent: 0.001 })).toThrow('samplingPercent 0.001 is out of range');
     expect(() => new TracingConfig(meshChart(MeshPlatform.asmManaged()), 'c', { tracing: Tracing.cloudTrace({ samplingPercent: 0 }) }))
       .toThrow('test/c: Tracing.cloudTrace({ samplingPercent: 0 }) on managed ASM would trace 1% of requests, not none: istiod reads a sampling of 0 as unset; to trace nothing, omit `tracing`');
     expect(() => Tracing.openTelemetry({ service: 'Not A Host' })).toThrow('Tracing.openTelemetry: service "Not A Host" is not a host name');
-    expect(() => Tracing.openTelemetry({ service: 'c', port: 0 })).toThrow('Tracing.openTelemetry: port 0 is out of range');
-    expect(() => Tracing.openTelemetry({ service: 'c', providerName: 'Otel' })).toThrow('providerName "Otel" must be lowercase');
+    expect(() => Tracing.openTelemetry({ service: 'c.o.svc.cluster.local', port: 0 })).toThrow('Tracing.openTelemetry: port 0 is out of range');
+    expect(() => Tracing.openTelemetry({ service: 'c.o.svc.cluster.local', providerName: 'Otel' })).toThrow('providerName "Otel" must be lowercase');
     expect(() => AccessLog.json([])).toThrow('AccessLog.json: the field list is empty');
     expect(() => AccessLog.json([AccessLogField.PROTOCOL, AccessLogField.PROTOCOL])).toThrow('AccessLog.json: field "protocol" appears twice');
     expect(() => AccessLogField.custom('bad key', '%PROTOCOL%')).toThrow('AccessLogField.custom: key "bad key"');
@@ -86,8 +117,8 @@ describe('TracingConfig', () => {
       .toThrow('test/two: MeshConfig field "accessLogFile" is already set by test/one: a mesh has one MeshConfig document; set it in one place');
     // Both constructs are named.
     const oss = meshChart(MeshPlatform.istio({ sharedMeshConfig: 'istio-user' }));
-    new TracingConfig(oss, 'one', { tracing: Tracing.openTelemetry({ service: 'c' }) });
-    expect(() => new TracingConfig(oss, 'two', { tracing: Tracing.openTelemetry({ service: 'd', providerName: 'other' }) }))
+    new TracingConfig(oss, 'one', { tracing: Tracing.openTelemetry({ service: 'c.o.svc.cluster.local' }) });
+    expect(() => new TracingConfig(oss, 'two', { tracing: Tracing.openTelemetry({ service: 'd.o.svc.cluster.local', providerName: 'other' }) }))
       .toThrow('test/two: test/one already writes the app\'s mesh-wide Telemetry in "istio-system" (Istio allows one selector-less Telemetry per namespace): use one TracingConfig per mesh');
   });
 

@@ -1,5 +1,5 @@
 import { checkProps, checkString } from '../core/check';
-import { isDnsLabel, isDnsName } from '../core/names';
+import { isDnsLabel, isDnsName, isIp } from '../core/names';
 
 /** Options of `Tracing.cloudTrace()`. */
 export interface CloudTraceOptions {
@@ -15,7 +15,21 @@ export interface CloudTraceOptions {
 
 /** Options of `Tracing.openTelemetry()`. */
 export interface OpenTelemetryOptions {
-  /** Host of the OTLP collector, e.g. `opentelemetry-collector.observability.svc.cluster.local`. */
+  /**
+   * Host of the OTLP collector in Istio's service registry, optionally as `<namespace>/<host>`: the
+   * full name of its Service, `<name>.<namespace>.svc.cluster.local` (e.g.
+   * `opentelemetry-collector.observability.svc.cluster.local`), or the host of a ServiceEntry for a
+   * collector outside the cluster (e.g. `otel.example.com`). In a cluster whose DNS domain is not
+   * `cluster.local`, a Service's name ends in that domain instead.
+   *
+   * istiod looks the provider's service up by exact registry host name and, when nothing matches,
+   * only logs it and configures no tracer. So these are refused: a name without a dot
+   * (`otel-collector`), an IP address, a name of two labels (`otel-collector.observability`, the
+   * Kubernetes short form), `<name>.<namespace>.svc`, and a `<namespace>/` other than the namespace
+   * in a `<name>.<namespace>.svc.cluster.local` host. A collector at a two-label domain
+   * (`example.com`) is named through a ServiceEntry whose host has three labels or more
+   * (`otel.example.com`), with resolution DNS and that domain as its endpoint address.
+   */
   readonly service: string;
   /**
    * OTLP/gRPC port of the collector.
@@ -55,11 +69,7 @@ export class Tracing {
   /** An OpenTelemetry collector (MeshConfig extension provider + Telemetry). */
   public static openTelemetry(options: OpenTelemetryOptions): Tracing {
     checkProps('Tracing.openTelemetry', options, ['service']);
-    const [first, host, extra] = checkString('Tracing.openTelemetry', 'service', options.service).split('/');
-    // `[<namespace>/]<host>`, as MeshConfig extension providers accept.
-    if (extra !== undefined || (host === undefined ? !isDnsName(first, false) : !isDnsLabel(first) || !isDnsName(host, false))) {
-      throw new Error(`Tracing.openTelemetry: service "${options.service}" is not a host name: use e.g. "otel-collector.observability.svc.cluster.local"`);
-    }
+    checkCollectorHost(checkString('Tracing.openTelemetry', 'service', options.service));
     const port = options.port ?? 4317;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new Error(`Tracing.openTelemetry: port ${port} is out of range: use a whole number from 1 to 65535`);
@@ -83,6 +93,45 @@ export class Tracing {
     /** Provider name that Telemetry resources refer to. */
     public readonly providerName: string,
   ) {}
+}
+
+/**
+ * Throws unless `service` (`[<namespace>/]<host>`, as MeshConfig extension providers accept) can
+ * name a host of Istio's service registry. istiod looks it up by exact host name (in the namespace,
+ * if given) and, when nothing matches, only logs "could not find service ... in Istio service
+ * registry" and configures no tracer: short names, IP addresses and truncated Kubernetes names
+ * would leave tracing silently off.
+ */
+function checkCollectorHost(service: string): void {
+  const [first, second, extra] = service.split('/');
+  const namespace = second === undefined ? undefined : first;
+  const host = second ?? first;
+  const at = namespace === undefined ? '' : `${namespace}/`;
+  const silent = 'istiod looks providers up by registry host name and would silently configure no tracer';
+  if (isIp(host)) {
+    throw new Error(`Tracing.openTelemetry: service "${service}" is an IP address, not the collector's host name: ${silent}: `
+      + 'use its Service\'s "<name>.<namespace>.svc.cluster.local", or the host of a ServiceEntry for a collector outside the cluster');
+  }
+  if (extra !== undefined || (namespace !== undefined && !isDnsLabel(namespace)) || !isDnsName(host, false)) {
+    throw new Error(`Tracing.openTelemetry: service "${service}" is not a host name: use e.g. "otel-collector.observability.svc.cluster.local"`);
+  }
+  const labels = host.split('.');
+  // `<name>`, `<name>.<namespace>` and `<name>.<namespace>.svc` resolve in a pod's DNS, but the
+  // registry knows a Service only by its full name. Two labels may also be a domain (`example.com`):
+  // refused too, as a registry host for it can always have three labels (see `service`).
+  const full = labels.length === 1 ? `${host}.${namespace ?? '<namespace>'}.svc.cluster.local`
+    : labels.length === 2 ? `${host}.svc.cluster.local`
+      : labels.length === 3 && labels[2] === 'svc' ? `${host}.cluster.local` : undefined;
+  if (full !== undefined) {
+    throw new Error(`Tracing.openTelemetry: service "${service}" is not the collector's full host name: ${silent}: use "${at}${full}"`
+      + (labels.length === 2 ? ' (for a collector outside the cluster, a ServiceEntry host of three labels or more)' : ''));
+  }
+  // A Service's host names its namespace: in another namespace, istiod finds nothing.
+  const serviceNamespace = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1];
+  if (namespace !== undefined && serviceNamespace !== undefined && serviceNamespace !== namespace) {
+    throw new Error(`Tracing.openTelemetry: service "${service}" names namespace "${namespace}", but the Service "${host}" is in namespace "${serviceNamespace}": `
+      + `istiod looks the host up in the namespace given and would silently configure no tracer: use "${serviceNamespace}/${host}" or "${host}"`);
+  }
 }
 
 function checkSampling(percent: number | undefined): number | undefined {
