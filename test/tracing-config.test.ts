@@ -87,6 +87,25 @@ describe('TracingConfig', () => {
     }
   });
 
+  test('openTelemetry: providerName may not replace a built-in provider nor TracingConfig\'s access-log provider', () => {
+    const otel = (providerName: string) => () => Tracing.openTelemetry({ service: 'otel.observability.svc.cluster.local', providerName });
+    const builtIn = 'is the name of an Istio built-in provider: a provider of that name replaces it, which';
+    expect(otel('prometheus')).toThrow(`Tracing.openTelemetry: providerName "prometheus" ${builtIn} removes every Istio metric, mesh-wide: choose another name, e.g. "otel-tracing"`);
+    expect(otel('Prometheus')).toThrow(`providerName "Prometheus" ${builtIn} removes every Istio metric, mesh-wide`);
+    expect(otel('envoy')).toThrow(`providerName "envoy" ${builtIn} breaks the access logs of every Telemetry that names "envoy": choose another name`);
+    expect(otel('ENVOY')).toThrow(`providerName "ENVOY" ${builtIn} breaks the access logs`);
+    expect(otel('stackdriver')).toThrow(`providerName "stackdriver" ${builtIn} breaks every Telemetry that names "stackdriver": choose another name`);
+    expect(otel('envoy-access-log')).toThrow('Tracing.openTelemetry: providerName "envoy-access-log" is the name of TracingConfig\'s access-log provider: '
+      + 'with an access-log format of its own, TracingConfig writes a provider of that name too, and istiod keeps the last provider of a name, '
+      + 'so the tracer would replace it and no access log would be written: choose another name, e.g. "otel-tracing"');
+    expect(() => Tracing.openTelemetry({ service: 'otel.observability.svc.cluster.local', providerName: 42 as any })).toThrow('Tracing.openTelemetry: `providerName` must be a string, got 42');
+    // Other names, and names that merely contain a built-in one, are fine.
+    for (const providerName of ['otel-tracing', 'otel', 'prometheus-tracing', 'envoy-otel', 'stackdriver2']) {
+      expect(otel(providerName)().providerName).toBe(providerName);
+    }
+    expect(Tracing.openTelemetry({ service: 'otel.observability.svc.cluster.local' }).providerName).toBe('otel-tracing');
+  });
+
   test('default JSON fields include the reference set', () => {
     const keys = AccessLogField.defaults().map((f) => f.key);
     expect(keys).toEqual(expect.arrayContaining(['protocol', 'duration', 'response_code', 'response_flags', 'method', 'path', 'authority', 'upstream_host', 'request_id']));

@@ -1,6 +1,13 @@
 import { checkInstance, checkList, checkString } from '../core/check';
 
 /**
+ * Name of the MeshConfig extension provider (`envoyFileAccessLog`) that `TracingConfig` writes for
+ * an access-log format of its own on open-source Istio.
+ * @internal
+ */
+export const ACCESS_LOG_PROVIDER = 'envoy-access-log';
+
+/**
  * One field of a JSON access log: a key and the Envoy command operator that fills it.
  *
  * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators

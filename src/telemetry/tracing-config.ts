@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { AccessLog, AccessLogEncoding } from './access-log';
+import { ACCESS_LOG_PROVIDER, AccessLog, AccessLogEncoding } from './access-log';
 import { Tracing, TracingBackend } from './tracing';
 import { checkInstance, checkProps } from '../core/check';
 import { telemetry } from '../core/l1';
@@ -26,7 +26,6 @@ export interface TracingConfigProps {
   readonly tracing?: Tracing;
 }
 
-const ACCESS_LOG_PROVIDER = 'envoy-access-log';
 /** Root namespaces whose selector-less Telemetry a TracingConfig has taken, per app, with the construct that took it. */
 const ROOT_TELEMETRY = new WeakMap<IConstruct, Map<string, string>>();
 

@@ -1,5 +1,19 @@
+import { ACCESS_LOG_PROVIDER } from './access-log';
 import { checkProps, checkString } from '../core/check';
 import { isDnsLabel, isDnsName, isIp } from '../core/names';
+
+/**
+ * Provider names a tracer may not take, with what taking them would do: the extension providers of
+ * Istio's default MeshConfig (`pkg/config/mesh/mesh.go`), which istiod merges with the configured
+ * ones by name (a provider of the same name replaces the built-in one), and TracingConfig's own.
+ */
+const RESERVED_PROVIDERS: Record<string, string> = {
+  prometheus: 'an Istio built-in provider: a provider of that name replaces it, which removes every Istio metric, mesh-wide',
+  envoy: 'an Istio built-in provider: a provider of that name replaces it, which breaks the access logs of every Telemetry that names "envoy"',
+  stackdriver: 'an Istio built-in provider: a provider of that name replaces it, which breaks every Telemetry that names "stackdriver"',
+  [ACCESS_LOG_PROVIDER]: 'TracingConfig\'s access-log provider: with an access-log format of its own, TracingConfig writes a provider of that name too, '
+    + 'and istiod keeps the last provider of a name, so the tracer would replace it and no access log would be written',
+};
 
 /** Options of `Tracing.cloudTrace()`. */
 export interface CloudTraceOptions {
@@ -37,7 +51,11 @@ export interface OpenTelemetryOptions {
    */
   readonly port?: number;
   /**
-   * Name of the MeshConfig extension provider.
+   * Name of the MeshConfig extension provider. It may not be the name of one of Istio's built-in
+   * providers, `envoy`, `prometheus` or `stackdriver`, in any case, nor `envoy-access-log`
+   * (TracingConfig's access-log provider): istiod merges extension providers by name, so the tracer
+   * would replace that provider (`prometheus`: every Istio metric, mesh-wide; `envoy`: the access
+   * log of Telemetry resources that name it; `envoy-access-log`: TracingConfig's own access log).
    * @default 'otel-tracing'
    */
   readonly providerName?: string;
@@ -74,7 +92,12 @@ export class Tracing {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new Error(`Tracing.openTelemetry: port ${port} is out of range: use a whole number from 1 to 65535`);
     }
-    const name = options.providerName ?? 'otel-tracing';
+    const name = options.providerName === undefined ? 'otel-tracing' : checkString('Tracing.openTelemetry', 'providerName', options.providerName);
+    const taken = RESERVED_PROVIDERS[name.toLowerCase()];
+    if (taken !== undefined) {
+      throw new Error(`Tracing.openTelemetry: providerName "${name}" is the name of ${taken}: `
+        + 'choose another name, e.g. "otel-tracing"');
+    }
     if (!isDnsLabel(name)) {
       throw new Error(`Tracing.openTelemetry: providerName "${name}" must be lowercase letters, digits and '-'`);
     }
