@@ -173,6 +173,10 @@ describe('request security', () => {
     const pt = new IngressGateway(chart, 'g5', { namespace: gwNs, name: 'g5', tls: { mode: GatewayTlsMode.PASSTHROUGH } });
     expect(() => pt.routeTls({ sniHosts: ['a.example.com'], to: api })).toThrow('test/g5: routeTls to test/api: the service has no https/tls port');
     expect(() => pt.routeTls({ sniHosts: [], to: api })).toThrow('test/g5: routeTls needs at least one SNI host');
+    const withTls = new MeshService(chart, 'tls-svc', { namespace: api.namespace, image: 't:1', ports: [{ port: 443, protocol: Protocol.https() }] });
+    pt.routeTls({ sniHosts: ['a.example.com'], to: withTls });
+    expect(() => pt.routeTls({ sniHosts: ['b.example.com', 'a.example.com'], to: withTls }))
+      .toThrow('test/g5: routeTls: SNI host "a.example.com" is already routed to test/tls-svc: the gateway forwards each SNI host to one destination; route it once');
     expect(() => simple.route({})).toThrow('test/g4: a gateway route needs `to`, `destinations` (with a service), `redirect` or `directResponse`');
   });
 

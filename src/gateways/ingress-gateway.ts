@@ -221,6 +221,8 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
   private readonly routeRules = new Map<string, { http: VirtualServiceSpecHttp[]; tls: VirtualServiceSpecTls[] }>();
   private readonly routeObjects: VirtualService[] = [];
   private readonly vsNames = new Set<string>();
+  /** The destination of each SNI host that `routeTls` routed. */
+  private readonly sniRoutes = new Map<string, string>();
   private readonly tlsMode?: GatewayTlsMode;
   /** The TLS server's port, which a TLS route's match must name: istiod compares it with the server's number. */
   private readonly tlsPort?: number;
@@ -375,6 +377,12 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       throw new Error(`${this.node.path}: routeTls to ${to.node.path}: ${options.port === undefined ? 'the service has no https/tls port' : `port ${options.port} is not an https/tls port of the service`}`);
     }
     const sniHosts = this.checkedHosts(options.sniHosts);
+    for (const sni of sniHosts) {
+      const other = this.sniRoutes.get(sni);
+      // One filter chain per SNI host: istiod keeps the first rule for a host and skips the others.
+      if (other) throw new Error(`${this.node.path}: routeTls: SNI host "${sni}" is already routed to ${other}: the gateway forwards each SNI host to one destination; route it once`);
+      this.sniRoutes.set(sni, to.node.path);
+    }
     this.rulesFor(sniHosts, 'tls').push({
       match: [{ port: this.tlsPort, sniHosts }],
       route: [{ destination: { host: to.fqdn, port: { number: target.port } } }],
