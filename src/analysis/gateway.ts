@@ -153,14 +153,16 @@ function checkCredentials(index: MeshIndex): void {
       const [ns, name] = cn.includes('/') ? cn.split('/', 2) : [namespace, cn];
       const secret = index.get('Secret', ns, name);
       if (!secret) {
-        if (index.inNamespace('Secret', ns).some(isCredential)) missing.add(cn);
+        // A Secret beside the Gateway, when its pods run elsewhere (an installed gateway), is the usual slip.
+        if (index.inNamespace('Secret', ns).some(isCredential) || (!cn.includes('/') && ns !== gw.namespace && index.get('Secret', gw.namespace, name))) missing.add(cn);
         continue;
       }
       const problem = credentialProblem(secret);
       if (problem) invalid.push(`Secret ${ns}/${name}: ${problem}`);
     }
     for (const cn of missing) {
-      index.report(gw, 'IST0101', Severity.ERROR, `referenced credentialName not found: "${cn}" (no Secret ${cn.includes('/') ? cn : `${namespace}/${cn}`}, the namespace of the gateway's pods)`,
+      const beside = !cn.includes('/') && namespace !== gw.namespace && index.get('Secret', gw.namespace, cn) ? ` (a Secret ${gw.namespace}/${cn} exists beside the Gateway, but the gateway reads its own namespace)` : '';
+      index.report(gw, 'IST0101', Severity.ERROR, `referenced credentialName not found: "${cn}" (no Secret ${cn.includes('/') ? cn : `${namespace}/${cn}`}, the namespace of the gateway's pods)${beside}`,
         `create the TLS Secret in namespace "${namespace}", or fix credentialName`);
     }
     if (invalid.length) {
