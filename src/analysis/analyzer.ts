@@ -19,7 +19,7 @@ import { MeshIndex, Source } from './mesh-index';
 import { MeshInput, readMeshSettings } from './mesh-settings';
 import { checkAuthorizationMtls, checkMtls } from './mtls';
 import { checkServicePorts } from './ports';
-import { schemaFindings } from './schema';
+import { schemaFindings, undecodableFinding } from './schema';
 import { checkServiceEntries } from './service-entry';
 import { render, Rendering, synchronousTick, synthPhase } from './shared-rendering';
 import { checkSelectors } from './sidecar-telemetry';
@@ -27,6 +27,7 @@ import { checkTelemetryAndDeprecations } from './telemetry';
 import { checkVirtualServices } from './virtual-service';
 import { checkWebhookRules } from './webhook';
 import { checkWorkloads } from './workloads';
+import { isPlainObject } from '../core/json';
 
 /** Istio's per-object suppression annotation: comma-separated codes, or `*` for all. */
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
@@ -96,7 +97,8 @@ export class MeshAnalyzer {
 
   /** Findings for the objects of a multi-document YAML text; throws on YAML syntax errors. */
   public static analyzeYaml(text: string, file?: string, options: AnalyzerOptions = {}): Finding[] {
-    return run(parseYaml(text, file), options);
+    const { sources, refused } = parseYaml(text, file);
+    return analyzeSources(sources, options, {}, true, refused).findings;
   }
 
   /**
@@ -243,14 +245,16 @@ export function analyzeFiles(
   files: { file: string; text: string }[], options: AnalyzerOptions, assumed: any[] = [], mesh: MeshInput = {},
 ): LocatedFinding[] {
   const lines = new Map<object, number>();
-  const sources = files.flatMap((f) => parseYaml(f.text, f.file, lines));
-  const { findings, index } = analyzeSources([...sources, ...assumedSources(sources, assumed)], options, mesh);
+  const parsed = files.map((f) => parseYaml(f.text, f.file, lines));
+  const sources = parsed.flatMap((p) => p.sources);
+  const refused = parsed.flatMap((p) => p.refused);
+  const { findings, index } = analyzeSources([...sources, ...assumedSources(sources, assumed)], options, mesh, true, refused);
   const lineOf = new Map<string, number>();
   for (const e of index.entries) {
     const key = `${e.file}\0${e.resource}`;
     if (!lineOf.has(key) && lines.has(e.obj)) lineOf.set(key, lines.get(e.obj)!);
   }
-  return findings.map((f) => ({ ...f, line: lineOf.get(`${f.file}\0${f.resource}`) }));
+  return findings.map((f) => ({ ...f, line: lines.get(f) ?? lineOf.get(`${f.file}\0${f.resource}`) }));
 }
 
 /**
@@ -258,7 +262,7 @@ export function analyzeFiles(
  * @internal
  */
 export function objectsOfFiles(files: { file: string; text: string }[]): any[] {
-  return files.flatMap((f) => parseYaml(f.text, f.file)).map((s) => s.obj);
+  return files.flatMap((f) => parseYaml(f.text, f.file).sources).map((s) => s.obj);
 }
 
 /** `CODE Severity Kind ns/name [path]: message. Fix: fix`. */
@@ -273,13 +277,15 @@ function run(sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, 
 
 /**
  * `livePods`: whether Pods among the objects are running pods (files and plain objects, as
- * `istioctl analyze` reads them) rather than manifests of an app being synthesized.
+ * `istioctl analyze` reads them) rather than manifests of an app being synthesized. `refused`:
+ * findings on YAML documents that are no objects (see `parseYaml`), suppressed like the others.
  */
 function analyzeSources(
-  sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, livePods = true,
+  sources: Source[], options: AnalyzerOptions, mesh: MeshInput = {}, livePods = true, refused: Finding[] = [],
 ): { findings: Finding[]; index: MeshIndex } {
   const root = options.rootNamespace ?? 'istio-system';
   const index = new MeshIndex(sources, root, options.istioNamespace ?? root);
+  index.findings.push(...refused);
   index.livePods = livePods;
   index.mesh = readMeshSettings(index, mesh);
   for (const e of index.entries) {
@@ -291,7 +297,7 @@ function analyzeSources(
   // The checks across objects read them in the shapes of their schemas. Hand-written objects can
   // break those shapes: the SCHEMA findings name the problem then, and a check that stops on such
   // an object does not stop the analysis.
-  const schemaErrors = index.findings.length > 0;
+  const schemaErrors = index.findings.length > refused.length;
   const stopped: string[] = [];
   const guarded = (name: string, f: () => void): boolean => {
     try {
@@ -360,11 +366,15 @@ function istioResource(resource: string): string {
   return m ? `${m[1]} ${m[3]}.${m[2]}` : resource;
 }
 
+/** The objects of a YAML stream, and SCHEMA errors for the documents kubectl refuses to decode. */
+interface ParsedYaml { readonly sources: Source[]; readonly refused: Finding[] }
+
 /**
- * The objects of a YAML stream (documents and `kind: List` items) as kubectl reads them, tagged
- * with the file; `lines` receives the 1-based line each object starts on.
+ * The objects of a YAML stream (documents and the items of lists) as kubectl reads them, tagged
+ * with the file; `lines` receives the 1-based line each object (and each refused document's
+ * finding) starts on. Empty documents and null list items are skipped, as kubectl skips them.
  */
-function parseYaml(text: string, file?: string, lines?: Map<object, number>): Source[] {
+function parseYaml(text: string, file?: string, lines?: Map<object, number>): ParsedYaml {
   const lineCounter = new LineCounter();
   let docs: KubeDocument[];
   try {
@@ -372,16 +382,33 @@ function parseYaml(text: string, file?: string, lines?: Map<object, number>): So
   } catch (e) {
     throw new Error(`${file ?? 'YAML'}: ${(e as Error).message}`);
   }
-  const out: Source[] = [];
-  for (const { value, start, itemStarts } of docs) {
-    const isList = value?.kind === 'List' && Array.isArray(value.items);
-    const items: any[] = isList ? value.items : [value];
+  const sources: Source[] = [];
+  const refused: Finding[] = [];
+  docs.forEach(({ value, start, itemStarts }, d) => {
+    const list = listItems(value);
+    const items: any[] = list ?? [value];
     items.forEach((obj, i) => {
-      if (!obj) return;
-      out.push({ obj, file });
-      const at = isList ? itemStarts?.[i] : start;
-      if (lines && typeof obj === 'object' && typeof at === 'number') lines.set(obj, lineCounter.linePos(at).line);
+      if (obj === null || obj === undefined) return;
+      const at = list ? itemStarts?.[i] : start;
+      const refusal = undecodableFinding(obj, `document ${d + 1}${list ? `, items[${i}]` : ''}`);
+      const key: object = refusal ? (file === undefined ? refusal : { ...refusal, file }) : obj;
+      if (refusal) refused.push(key as Finding);
+      else sources.push({ obj, file });
+      if (lines && typeof at === 'number') lines.set(key, lineCounter.linePos(at).line);
     });
-  }
-  return out;
+  });
+  return { sources, refused };
+}
+
+/**
+ * The items of a list, as apimachinery decodes one: `kind: List` or a typed list
+ * (`VirtualServiceList`) with an `items` array. An item with neither kind nor apiVersion gets the
+ * list's apiVersion and the list's kind without `List` (none for `kind: List`).
+ */
+function listItems(value: any): any[] | undefined {
+  if (typeof value?.kind !== 'string' || !value.kind.endsWith('List') || !Array.isArray(value.items)) return undefined;
+  const itemKind = value.kind.slice(0, -'List'.length);
+  const set = (v: unknown) => typeof v === 'string' && v !== '';
+  return value.items.map((item: any) => (!isPlainObject(item) || set(item.kind) || set(item.apiVersion) ? item
+    : { ...item, ...(itemKind ? { kind: itemKind } : {}), ...(typeof value.apiVersion === 'string' ? { apiVersion: value.apiVersion } : {}) }));
 }

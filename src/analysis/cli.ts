@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `cdk8s-mesh-analyze <file|dir|- ...>`: the mesh analysis on hand-written or synthesized manifests.
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { readdirSync, readFileSync, realpathSync, Stats, statSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { AnalyzerOptions, analyzeFiles, LocatedFinding, objectsOfFiles } from './analyzer';
@@ -8,10 +8,11 @@ import { github, json, junit, OUTPUT_FORMATS, OutputFormat, Report, sarif, STDIN
 import { Severity } from './finding';
 
 const USAGE = `usage: cdk8s-mesh-analyze [--output text|json|sarif|github|junit] [--meshConfigFile FILE]
-       [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors] [--root-namespace NS] [--istio-namespace NS]
+       [--suppress CODE[=Kind name.namespace],...] [--warnings-as-errors[=true|false]] [--root-namespace NS] [--istio-namespace NS]
        [--assume file|dir ...] <file|dir|- ...>
-Analyzes the objects of all inputs together: files, directories (recursively, *.yaml, *.yml, *.json)
-and - for standard input. --meshConfigFile reads a MeshConfig YAML as the mesh's config.
+Analyzes the objects of all inputs together: files, directories (recursively, *.yaml, *.yml, *.json,
+following symbolic links; a directory without such files is an error) and - for standard input.
+--meshConfigFile reads a MeshConfig YAML as the mesh's config.
 --assume reads objects that exist in the cluster but are owned elsewhere (an installed gateway,
 another team's services): references to them resolve, and nothing is reported about them.
 Exits 1 if a finding fails (errors; warnings with --warnings-as-errors), 2 on usage or read errors.`;
@@ -36,12 +37,17 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].startsWith('--') ? args[i].split(/=(.*)/s, 2) : [args[i]];
     const value = () => inline ?? args[++i];
+    // A boolean flag alone or `=true` sets it, `=false` unsets it; any other value is a mistake, not "true".
+    const bool = (): boolean | string => (inline === undefined || inline === 'true' ? true : inline === 'false' ? false
+      : `${flag} takes true or false, got ${JSON.stringify(inline)}`);
     if (flag === '--suppress') {
       const v = value();
       if (!v) return usage(err, '--suppress needs a value');
       suppress.push(...v.split(',').map((s) => s.trim()).filter((s) => s));
     } else if (flag === '--warnings-as-errors') {
-      warningsAsErrors = true;
+      const v = bool();
+      if (typeof v === 'string') return usage(err, v);
+      warningsAsErrors = v;
     } else if (flag === '--root-namespace') {
       rootNamespace = value();
       if (!rootNamespace) return usage(err, '--root-namespace needs a value');
@@ -60,8 +66,12 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
       if (!OUTPUT_FORMATS.includes(v as OutputFormat)) return usage(err, `--output must be one of ${OUTPUT_FORMATS.join(', ')}`);
       output = v as OutputFormat;
     } else if (flag === '--help' || flag === '-h') {
-      out(USAGE);
-      return 0;
+      const v = bool();
+      if (typeof v === 'string') return usage(err, v);
+      if (v) {
+        out(USAGE);
+        return 0;
+      }
     } else if (flag.startsWith('-') && flag !== '-') {
       return usage(err, `unknown option ${flag}`);
     } else {
@@ -93,16 +103,40 @@ export function runCli(args: string[], out: (line: string) => void, err: (line: 
   }
 }
 
-/** A file, or the manifests of a directory tree (sorted, so the output is stable). */
+/**
+ * A file, or the manifests of a directory tree (sorted, so the output is stable). Symbolic links
+ * are followed (linked files, as kubectl and istioctl read them, and linked directories); a target
+ * reached twice (a link to an ancestor, two links to one file) is read once, so links neither loop
+ * nor duplicate objects.
+ */
 function manifests(input: string): { file: string; text: string }[] {
   if (!statSync(input).isDirectory()) return [{ file: input, text: readFileSync(input, 'utf8') }];
-  return readdirSync(input, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => {
-      const path = join(input, entry.name);
-      if (entry.isDirectory()) return manifests(path);
-      return entry.isFile() && MANIFEST.test(entry.name) ? [{ file: path, text: readFileSync(path, 'utf8') }] : [];
+  const seen = new Set<string>([realpathSync(input)]);
+  const walk = (dir: string): { file: string; text: string }[] => readdirSync(dir)
+    .sort((a, b) => a.localeCompare(b))
+    .flatMap((name) => {
+      const path = join(dir, name);
+      // statSync follows links; a dangling or looping link is an error only where a manifest was expected.
+      const stat = statOrUndefined(path);
+      const isDir = stat?.isDirectory() ?? false;
+      if (!isDir && !(MANIFEST.test(name) && (stat === undefined || stat.isFile()))) return [];
+      const real = stat === undefined ? path : realpathSync(path);
+      if (seen.has(real)) return [];
+      seen.add(real);
+      return isDir ? walk(path) : [{ file: path, text: readFileSync(path, 'utf8') }];
     });
+  const found = walk(input);
+  // An empty tree is a wrong path more often than an empty mesh: a run on nothing must not pass.
+  if (found.length === 0) throw new Error(`${input}: no *.yaml, *.yml or *.json files found`);
+  return found;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

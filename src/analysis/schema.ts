@@ -432,6 +432,25 @@ function resourceOf(obj: any): string {
 }
 
 /**
+ * The SCHEMA error for a document (or List item) that kubectl refuses to decode as an object: not
+ * a mapping, or a mapping without a kind. `where` names it in its stream (`document 2`,
+ * `document 2, items[0]`). Undefined for anything kubectl decodes.
+ */
+export function undecodableFinding(value: unknown, where: string): Finding | undefined {
+  const finding = (message: string, fix: string): Finding => ({ code: 'SCHEMA', severity: Severity.ERROR, resource: resourceOf(value), message: `${where}: not a Kubernetes object (${message})`, fix });
+  if (!isPlainObject(value)) {
+    const type = typeOf(value) === 'array' ? 'sequence' : typeOf(value) === 'integer' ? 'number' : typeOf(value);
+    return finding(`a ${type}, where kubectl reads a mapping`, type === 'sequence'
+      ? 'write each object as its own document, or as an item of a `kind: List`' : 'make the document a mapping with apiVersion and kind, or remove it');
+  }
+  const kind = (value as any).kind;
+  if (typeof kind === 'string' && kind !== '') return undefined;
+  // Field names are case-sensitive: `Kind:` is an unknown field, not the kind.
+  const typo = Object.keys(value).find((k) => k !== 'kind' && k.toLowerCase() === 'kind');
+  return finding('kubectl: Object \'Kind\' is missing', typo ? `rename "${typo}" to "kind" (field names are case-sensitive)` : 'set apiVersion and kind');
+}
+
+/**
  * Admission-equivalent schema findings (code `SCHEMA`, severity ERROR) for one object: an object of
  * an `*.istio.io` API group must match its Istio 1.30.3 CRD version's structural schema and CEL
  * rules, an object of `gateway.networking.k8s.io` its Gateway API v1.5.1 CRD version's (after the

@@ -1,6 +1,6 @@
 // `cdk8s-mesh-analyze`: inputs (files, directories, stdin), --meshConfigFile, and each --output
 // format parsed as its consumers parse it (SARIF against the SARIF 2.1.0 JSON schema).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { DOMParser } from '@xmldom/xmldom';
@@ -64,6 +64,68 @@ describe('cdk8s-mesh-analyze inputs', () => {
     // No file to point at: annotations and SARIF results name the object only.
     expect(run(['-o', 'github', '-'], BROKEN).out[0]).toMatch(/^::error title=IST0101 VirtualService app\/web::/);
     expect(JSON.parse(run(['-o', 'sarif', '-'], BROKEN).out[0]).runs[0].results[0].locations).toEqual([{ logicalLocations: [{ name: 'VirtualService app/web', kind: 'resource' }] }]);
+  });
+
+  test('directories: symbolic links to files and directories are followed, each target read once', () => {
+    const dr = (name: string) => WARNING.replace('name: d,', `name: ${name},`).replace('nope', `${name}.example.com`);
+    const root = dir({ 'tree/a.yaml': dr('a'), 'outside/linked.yaml': dr('linked'), 'outside/dir/nested.yml': dr('nested') });
+    const tree = join(root, 'tree');
+    symlinkSync(join(root, 'outside', 'linked.yaml'), join(tree, 'link.yaml'));
+    symlinkSync(join(root, 'outside', 'dir'), join(tree, 'sub'));
+    symlinkSync('.', join(tree, 'loop')); // a cycle
+    symlinkSync('a.yaml', join(tree, 'again.yaml')); // a.yaml again
+    symlinkSync('nowhere', join(tree, 'dangling')); // no manifest name: ignored, as kubectl ignores it
+    const r = run(['-o', 'json', tree]);
+    expect([r.code, r.err]).toEqual([0, ['3 finding(s) in 3 file(s)']]);
+    expect(JSON.parse(r.out[0]).findings.map((f: any) => [f.resource, f.file])).toEqual([
+      ['DestinationRule app/a', join(tree, 'a.yaml')],
+      ['DestinationRule app/linked', join(tree, 'link.yaml')],
+      ['DestinationRule app/nested', join(tree, 'sub', 'nested.yml')],
+    ]);
+    symlinkSync('nowhere.yaml', join(tree, 'broken.yaml'));
+    expect(run([tree])).toMatchObject({ code: 2, err: [expect.stringMatching(/^cdk8s-mesh-analyze: ENOENT: no such file or directory, open '.*broken\.yaml'$/)] });
+  });
+
+  test('a directory without manifests is a read error, not a clean run', () => {
+    const root = dir({ 'notes.txt': 'not a manifest', 'empty/README.md': '' });
+    const message = `cdk8s-mesh-analyze: ${root}: no *.yaml, *.yml or *.json files found`;
+    expect(run([root])).toEqual({ code: 2, out: [], err: [message] });
+    const app = dir({ 'app.yaml': NAMESPACE });
+    expect(run(['--assume', root, app])).toEqual({ code: 2, out: [], err: [message] });
+  });
+
+  test('documents kubectl refuses are SCHEMA errors with file, document and line', () => {
+    const root = dir({ 'odd.yaml': `${NAMESPACE}---\n- ${NAMESPACE.replace(/\n(?=.)/g, '\n  ')}---\napiVersion: v1\nKind: Service\nmetadata: { name: web, namespace: app }\n---\n` });
+    const file = join(root, 'odd.yaml');
+    const r = run([file]);
+    expect([r.code, r.out]).toEqual([1, ['2 finding(s) in 1 file(s)']]);
+    expect(r.err).toEqual([
+      `${file}: (no kind) (no name): SCHEMA Error: document 2: not a Kubernetes object (a sequence, where kubectl reads a mapping) (fix: write each object as its own document, or as an item of a \`kind: List\`)`,
+      `${file}: (no kind) app/web: SCHEMA Error: document 3: not a Kubernetes object (kubectl: Object 'Kind' is missing) (fix: rename "Kind" to "kind" (field names are case-sensitive))`,
+    ]);
+    expect(JSON.parse(run(['-o', 'json', file]).out[0]).findings.map((f: any) => [f.resource, f.line])).toEqual([['(no kind) (no name)', 5], ['(no kind) app/web', 9]]);
+  });
+
+  test('typed lists: VirtualServiceList items are VirtualServices, located on their lines', () => {
+    // VIRTUAL_SERVICE's object as a kind-less item (`kubectl get --raw` lists are written so).
+    const item = VIRTUAL_SERVICE.split('\n').slice(3).join('\n  ').trimEnd();
+    const root = dir({ 'list.yaml': `${NAMESPACE}---\napiVersion: networking.istio.io/v1\nkind: VirtualServiceList\nitems:\n- ${item}\n---\n${SERVICE_ENTRY}` });
+    const file = join(root, 'list.yaml');
+    const r = run(['-o', 'json', file]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out[0]).findings.map((f: any) => [f.code, f.resource, f.line])).toEqual([['IST0101', 'VirtualService app/web', 8]]);
+  });
+
+  test('boolean flags take =true or =false, and no other value', () => {
+    const root = dir({ 'dr.yaml': WARNING });
+    const dr = join(root, 'dr.yaml');
+    expect(run(['--warnings-as-errors=false', dr]).code).toBe(0);
+    expect(run(['--warnings-as-errors=true', dr]).code).toBe(1);
+    expect(run(['--warnings-as-errors', dr]).code).toBe(1);
+    expect(run(['--warnings-as-errors=x', dr])).toMatchObject({ code: 2, err: ['cdk8s-mesh-analyze: --warnings-as-errors takes true or false, got "x"', expect.any(String)] });
+    expect(run(['--help=true'])).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: /)] });
+    expect(run(['--help=false', dr]).code).toBe(0);
+    expect(run(['--help=1'])).toMatchObject({ code: 2, err: ['cdk8s-mesh-analyze: --help takes true or false, got "1"', expect.any(String)] });
   });
 
   test('--meshConfigFile: the MeshConfig is the mesh config of the analysis', () => {

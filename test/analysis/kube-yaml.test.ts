@@ -58,4 +58,47 @@ spec:
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flags, namespace: default }\ndata: { enabled: yes }\n';
     expect(MeshAnalyzer.analyzeYaml(text).map((f) => f.message)).toEqual(['data[enabled]: must be string, got boolean']);
   });
+
+  test('documents kubectl refuses to decode are SCHEMA errors; empty documents and null List items are skipped', () => {
+    const text = [
+      '- apiVersion: v1\n  kind: Namespace\n  metadata: { name: app }\n',
+      'apiVersion: v1\nKind: Service\nmetadata: { name: web, namespace: app }\n',
+      '# only a comment\n',
+      'just a string\n',
+      '{ apiVersion: v1, metadata: { name: cm } }\n',
+      'apiVersion: v1\nkind: List\nitems:\n  - null\n  - { metadata: { name: x } }\n  - 42\n  - { apiVersion: v1, kind: Namespace, metadata: { name: ok, labels: { istio-injection: enabled } } }\n',
+    ].join('---\n');
+    const findings = MeshAnalyzer.analyzeYaml(text, 'odd.yaml');
+    expect(findings.map((f) => [f.code, f.severity, f.resource, f.file, f.message, f.fix])).toEqual([
+      ['SCHEMA', 'Error', '(no kind) (no name)', 'odd.yaml', 'document 1: not a Kubernetes object (a sequence, where kubectl reads a mapping)', 'write each object as its own document, or as an item of a `kind: List`'],
+      ['SCHEMA', 'Error', '(no kind) (no name)', 'odd.yaml', 'document 4: not a Kubernetes object (a string, where kubectl reads a mapping)', 'make the document a mapping with apiVersion and kind, or remove it'],
+      ['SCHEMA', 'Error', '(no kind) (no name)', 'odd.yaml', 'document 6, items[2]: not a Kubernetes object (a number, where kubectl reads a mapping)', 'make the document a mapping with apiVersion and kind, or remove it'],
+      ['SCHEMA', 'Error', '(no kind) app/web', 'odd.yaml', "document 2: not a Kubernetes object (kubectl: Object 'Kind' is missing)", 'rename "Kind" to "kind" (field names are case-sensitive)'],
+      ['SCHEMA', 'Error', '(no kind) cm', 'odd.yaml', "document 5: not a Kubernetes object (kubectl: Object 'Kind' is missing)", 'set apiVersion and kind'],
+      // A `kind: List` gives its kind-less items no kind.
+      ['SCHEMA', 'Error', '(no kind) x', 'odd.yaml', "document 6, items[1]: not a Kubernetes object (kubectl: Object 'Kind' is missing)", 'set apiVersion and kind'],
+    ]);
+  });
+
+  test('typed lists (any kind ending in List with items): kind-less items take the list\'s apiVersion and kind without List', () => {
+    const text = `apiVersion: networking.istio.io/v1
+kind: VirtualServiceList
+metadata: { resourceVersion: "1" }
+items:
+  - metadata: { name: web, namespace: app }
+    spec: { hosts: [web.example.com], gateways: [other], http: [{ route: [{ destination: { host: web.example.com } }] }] }
+---
+apiVersion: v1
+kind: NamespaceList
+items:
+  - metadata: { name: app, labels: { istio-injection: enabled } }
+  - { apiVersion: networking.istio.io/v1, kind: Gateway, metadata: { name: other, namespace: app }, spec: { selector: { app: gw }, servers: [{ hosts: ["*"], port: { number: 80, name: http, protocol: HTTP } }] } }
+`;
+    // The items are VirtualService app/web (whose gateway resolves), Namespace app and Gateway app/other
+    // (an item with its own kind keeps it); the lists are no objects (no SCHEMA "name is missing").
+    expect(MeshAnalyzer.analyzeYaml(text).map((f) => [f.code, f.resource, f.message])).toEqual([
+      ['IST0101', 'Gateway app/other', 'referenced selector not found: no workload has the labels app=gw'],
+      ['IST0101', 'VirtualService app/web', 'http[0].route[0]: referenced host not found: "web.example.com"'],
+    ]);
+  });
 });
