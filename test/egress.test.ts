@@ -367,6 +367,7 @@ describe('EgressGateway', () => {
       + 'ztunnel would send their traffic out directly, past the gateway and its policy; give that namespace sidecars, or send it through a waypoint for the ServiceEntry (istio.io/use-waypoint)';
     expect(() => gw.route(mk('amb1'), { allowFrom: [Source.namespaces(app, ambientNs)] })).toThrow(ambientMessage('amb1'));
     expect(() => gw.route(mk('amb2'), { allowFrom: [Source.services(client).and(Source.ipBlocks('10.0.0.0/8')), Source.services(ambientSvc)] })).toThrow(ambientMessage('amb2'));
+    expect(() => gw.route(mk('amb3'), { allowFrom: [Source.serviceAccount(ambientNs, 'worker')] })).toThrow(ambientMessage('amb3'));
     expect(() => gw.route(mk('b', { tlsOrigination: {} }), { allowFrom }))
       .toThrow('test/egress: test/b originates TLS at the sidecars (tlsOrigination), but through the gateway the sidecars only carry its traffic to the gateway: move those options to route()\'s originateTls');
     expect(() => gw.route(mk('c', { resolution: Resolution.NONE }), { allowFrom }))

@@ -529,6 +529,70 @@ describe('ambient mode', () => {
     expect(() => ns.denyByDefault()).toThrow('test/wp: namespace "app" denies by default and uses this waypoint of namespace "waypoints"');
   });
 
+  test('a waypoint of another namespace: its HBONE listener allows routes from the namespaces it serves', () => {
+    const { chart, ns, api } = ambient();
+    const shared = new MeshNamespace(chart, 'waypoints', { dataplaneMode: DataplaneMode.AMBIENT });
+    const wp = new Waypoint(chart, 'wp', { namespace: shared });
+    wp.addService(api);
+    const listener = find(synthValid(chart), 'Gateway', 'waypoint', 'waypoints').spec.listeners[0];
+    // Without allowedRoutes istiod attaches only the waypoint's own namespace (from: Same), and api would have no waypoint.
+    expect(listener.allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['app', 'waypoints'] }] } } });
+    // A namespace's own waypoint keeps the default.
+    const local = ambient();
+    new Waypoint(local.chart, 'wp', { namespace: local.ns }).addNamespace(local.ns);
+    expect(find(synthValid(local.chart), 'Gateway', 'waypoint', 'app').spec.listeners[0].allowedRoutes).toBeUndefined();
+    void ns;
+  });
+
+  test('error: a namespace policy at a waypoint that serves other namespaces too', () => {
+    const { chart, ns } = ambient();
+    const other = new MeshNamespace(chart, 'other', { dataplaneMode: DataplaneMode.AMBIENT });
+    const wp = new Waypoint(chart, 'wp', { namespace: ns });
+    wp.addNamespace(ns);
+    new AuthorizationPolicy(chart, 'get-only', { namespace: ns, rules: [{ to: [{ methods: ['GET'] }] }] });
+    wp.addNamespace(other);
+    expect(() => synthValid(chart)).toThrow('[test/get-only] a policy on namespace "app" is attached to its waypoint app/waypoint, which also serves namespace "other": the policy would apply to its traffic too; '
+      + 'target the services one by one (`workload`), or give namespace "app" a waypoint of its own');
+  });
+
+  test('error: a service policy behind a namespace waypoint that handles workload traffic too (trafficType ALL)', () => {
+    const { chart, ns, api, front } = ambient();
+    new Waypoint(chart, 'wp', { namespace: ns, trafficType: WaypointTrafficType.ALL }).addNamespace(ns);
+    expect(() => api.allowFrom(front)).toThrow('test/api: test/api uses the waypoint app/waypoint of its namespace, which handles workload traffic too (trafficType ALL): '
+      + 'requests addressed to its pods pass the waypoint without the Service\'s policies, and ztunnel lets the waypoint in, so the policy would not apply to them; '
+      + 'use a waypoint of trafficType SERVICE, or make the waypoint the policy\'s target (`waypoint`)');
+  });
+
+  test('error: when keys ztunnel does not evaluate need a waypoint; sidecar callers in L7 rules at a waypoint', () => {
+    const { chart, api, ns } = ambient();
+    expect(() => new AuthorizationPolicy(chart, 'office', { workload: api, rules: [{ when: [Condition.custom('remote.ip', '10.0.0.0/8')] }] }))
+      .toThrow('test/office: an L7 rule (when key "remote.ip", which ztunnel does not evaluate (it knows source.ip, source.namespace, source.principal, destination.ip, destination.port)) needs a waypoint');
+    new AuthorizationPolicy(chart, 'by-ip', { workload: api, rules: [{ when: [Condition.custom('source.ip', '10.0.0.0/8')] }] });
+    // Sidecars send to ambient pods past waypoints (istiod routes only gateways through them).
+    const legacy = new MeshNamespace(chart, 'legacy');
+    const old = new MeshService(chart, 'old', { namespace: legacy, image: 'o:1', port: 80 });
+    const other = ambient();
+    new Waypoint(other.chart, 'wp', { namespace: other.ns }).addService(other.api);
+    const otherLegacy = new MeshNamespace(other.chart, 'legacy');
+    const otherOld = new MeshService(other.chart, 'old', { namespace: otherLegacy, image: 'o:1', port: 80 });
+    new AuthorizationPolicy(other.chart, 'readers', { workload: other.api, rules: [{ from: [Source.services(otherOld)], to: [{ methods: ['GET'] }] }] });
+    expect(() => synthValid(other.chart)).toThrow('[test/readers] an L7 rule allows callers of the sidecar namespace "legacy", but sidecars send to ambient pods directly, past the waypoint that enforces L7 rules, '
+      + 'and ztunnel lets through only the L4 rules: the rule would never allow them; allow them by an L4 rule (who, ports), or run them in ambient mode');
+    void old; void ns;
+  });
+
+  test('the namespace\'s ingress-use-waypoint applies to a service with a waypoint of its own; a waypoint cannot be named none', () => {
+    const { chart, ns, api } = ambient();
+    const edge = new MeshNamespace(chart, 'edge');
+    new Waypoint(chart, 'wp', { namespace: ns }).addNamespace(ns, { ingress: true });
+    new Waypoint(chart, 'api-wp', { namespace: ns, name: 'api-waypoint' }).addService(api);
+    new IngressGateway(chart, 'gw', { namespace: edge, hosts: ['shop.example.com'] }).route({ to: api });
+    new AuthorizationPolicy(chart, 'deny-admin', { workload: api, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] });
+    expect(() => synthValid(chart)).not.toThrow();
+    expect(() => new Waypoint(chart, 'none', { namespace: ns, name: 'none' }))
+      .toThrow('test/none: a waypoint cannot be named "none": istio.io/use-waypoint=none opts a namespace or service out of waypoints, so nothing would use it; choose another name');
+  });
+
   test('error: a waypoint on a managed platform', () => {
     const chart = meshChart(MeshPlatform.cloudServiceMesh());
     expect(() => new Waypoint(chart, 'wp', { namespace: new MeshNamespace(chart, 'app') })).toThrow('test/wp: waypoints are part of ambient mode, which is not available on cloud-service-mesh');

@@ -9,7 +9,7 @@ import type { Gateway } from '../imports/gateway.networking.k8s.io';
 import { checkNoNamespacePolicies, checkNoZtunnelPolicies } from '../platform/ambient-policy';
 import { isAmbient, whenDeniedByDefault } from '../platform/dataplane';
 import { IMeshNamespace, MeshNamespace } from '../platform/mesh-namespace';
-import { IWaypoint, WaypointTrafficType, ownWaypoint, recordWaypoint } from '../platform/waypoint-enrollment';
+import { IWaypoint, WaypointTrafficType, ownWaypoint, recordWaypoint, servedNamespaces } from '../platform/waypoint-enrollment';
 import { checkDestination } from '../traffic/destination';
 import { GATEWAY_API_GROUP } from '../traffic/gateway-api-route';
 import { IMeshService } from '../workloads/mesh-service-base';
@@ -189,7 +189,7 @@ export class Waypoint extends WaypointBase {
     super(scope, id);
     checkProps(this, props, ['namespace']);
     this.namespace = checkNamespaceRef(this, 'namespace', props.namespace);
-    this.name = checkDnsLabel(this, 'waypoint name', props.name ?? 'waypoint');
+    this.name = checkWaypointName(this, props.name ?? 'waypoint');
     this.trafficType = checkEnum(this, 'trafficType', props.trafficType, WaypointTrafficType, 'WaypointTrafficType') ?? WaypointTrafficType.SERVICE;
     const refused = this.namespace.platform.ambientUnsupportedReason;
     if (refused) throw new Error(`${this.node.path}: waypoints are part of ambient mode, which is not available on ${this.namespace.platform.kind}: ${refused}`);
@@ -200,10 +200,33 @@ export class Waypoint extends WaypointBase {
       metadata: { name: this.name, namespace: this.namespace.name, labels: sortedRecord(labels) },
       spec: {
         gatewayClassName: WAYPOINT_CLASS,
-        listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+        listeners: [{
+          name: 'mesh',
+          port: 15008,
+          protocol: 'HBONE',
+          // istiod attaches a namespace or service of another namespace only if this listener allows
+          // routes from it (the default is the waypoint's own namespace).
+          allowedRoutes: Lazy.any({ produce: () => allowedRoutesOf(this) }) as any,
+        }],
       },
     });
   }
+}
+
+/** The HBONE listener's `allowedRoutes`: the namespaces the waypoint serves, when one is not its own. */
+function allowedRoutesOf(waypoint: WaypointBase): any {
+  const served = servedNamespaces(waypoint);
+  if (served.every((n) => n === waypoint.namespace.name)) return undefined;
+  const values = [...new Set([waypoint.namespace.name, ...served])].sort();
+  return { namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values }] } } };
+}
+
+/** A waypoint's name: a DNS label, and not `none`, which in `istio.io/use-waypoint` opts out of waypoints. */
+function checkWaypointName(scope: Construct, name: string): string {
+  if (name === 'none') {
+    throw new Error(`${scope.node.path}: a waypoint cannot be named "none": istio.io/use-waypoint=none opts a namespace or service out of waypoints, so nothing would use it; choose another name`);
+  }
+  return checkDnsLabel(scope, 'waypoint name', name);
 }
 
 /** A waypoint deployed outside this app. */
@@ -213,7 +236,7 @@ class ExistingWaypoint extends WaypointBase {
   constructor(scope: Construct, id: string, name: string, public readonly namespace: IMeshNamespace,
     public readonly trafficType: WaypointTrafficType) {
     super(scope, id);
-    this.name = checkDnsLabel(this, 'waypoint name', name);
+    this.name = checkWaypointName(this, name);
     checkNamespaceRef(this, 'namespace', namespace);
     checkEnum(this, 'trafficType', trafficType, WaypointTrafficType, 'WaypointTrafficType');
   }

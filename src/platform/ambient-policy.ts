@@ -2,7 +2,7 @@ import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isAmbient } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
-import { IWaypoint, WaypointTrafficType, gatewayRoutes, ingressUsesWaypoint, ownWaypoint, servicesWithOwnWaypoint, waypointOf } from './waypoint-enrollment';
+import { IWaypoint, WaypointTrafficType, gatewayRoutes, ingressUsesWaypoint, ownWaypoint, servedNamespaces, servicesWithOwnWaypoint, waypointOf } from './waypoint-enrollment';
 import { authorizationL7 } from '../analysis/ambient';
 import { security } from '../core/l1';
 import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
@@ -76,11 +76,26 @@ export function attachPolicy(scope: IConstruct, target: AmbientTarget, l7: strin
       + 'traffic addressed to Services bypasses it, so the policy would not apply to it; serve the target with a waypoint of trafficType SERVICE or ALL, '
       + 'or make this waypoint the policy\'s target (`waypoint`) to police only the traffic addressed to pods');
   }
+  if (service && waypoint.trafficType === WaypointTrafficType.ALL && !ownWaypoint(service)) {
+    // The namespace's pods use the waypoint for traffic addressed to them too, where it applies only the
+    // policies attached to it (not the Service's), and forwards with its own identity, which ztunnel lets in.
+    throw new Error(`${scope.node.path}: ${service.node.path} uses the waypoint ${waypoint.namespace.name}/${waypoint.name} of its namespace, which handles workload traffic too (trafficType ALL): `
+      + 'requests addressed to its pods pass the waypoint without the Service\'s policies, and ztunnel lets the waypoint in, so the policy would not apply to them; '
+      + 'use a waypoint of trafficType SERVICE, or make the waypoint the policy\'s target (`waypoint`)');
+  }
   if (service) return { targetRefs: [{ group: '', kind: 'Service', name: service.name }], waypoint };
   if (waypoint.namespace.name !== target.namespace.name) {
     throw new Error(`${scope.node.path}: namespace "${target.namespace.name}" uses waypoint ${waypoint.namespace.name}/${waypoint.name}, and a policy attaches to a waypoint `
       + 'from the waypoint\'s namespace only: create this policy with `waypoint` as its target (it then applies to every namespace the waypoint serves), or target each service');
   }
+  // Attached to the waypoint, a namespace's policy applies to all it serves, other namespaces included (enrolled before or after).
+  scope.node.addValidation({
+    validate: () => {
+      const others = servedNamespaces(waypoint).filter((n) => n !== target.namespace.name);
+      return others.length ? [`a policy on namespace "${target.namespace.name}" is attached to its waypoint ${waypoint.namespace.name}/${waypoint.name}, which also serves namespace${others.length > 1 ? 's' : ''} `
+        + `${others.map((n) => `"${n}"`).join(', ')}: the policy would apply to ${others.length > 1 ? 'their' : 'its'} traffic too; target the services one by one (\`workload\`), or give namespace "${target.namespace.name}" a waypoint of its own`] : [];
+    },
+  });
   return { targetRefs: [gatewayRef(waypoint)], waypoint };
 }
 
@@ -146,8 +161,26 @@ export function ingressBypass(target: AmbientTarget, what: string): string[] {
  */
 export function authorizationNeedsWaypoint(action: string, rules: AuthorizationPolicySpecRules[]): string | undefined {
   if (action === 'CUSTOM' || action === 'AUDIT') return `the ${action} action`;
-  const l7 = authorizationL7({ rules });
+  const l7 = authorizationL7({ rules }) ?? ztunnelUnknown(rules);
   return l7 && `an L7 rule (${l7})`;
+}
+
+/** The `when` keys ztunnel evaluates (istiod's l4WhenAttributes); istiod hands it no rule with another key. */
+const ZTUNNEL_WHEN_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+
+/**
+ * What istiod leaves out of a rule for ztunnel beyond the L7 fields the analysis knows (Kiali's list):
+ * other `when` keys and remote IP blocks. istiod then drops an ALLOW rule (nothing is allowed) and
+ * widens a DENY rule (everything is denied).
+ */
+function ztunnelUnknown(rules: AuthorizationPolicySpecRules[]): string | undefined {
+  for (const rule of rules) {
+    const key = rule.when?.find((c) => !ZTUNNEL_WHEN_KEYS.has(c.key))?.key;
+    if (key !== undefined) return `when key "${key}", which ztunnel does not evaluate (it knows ${[...ZTUNNEL_WHEN_KEYS].join(', ')})`;
+    const remote = rule.from?.find((f) => f.source?.remoteIpBlocks?.length || f.source?.notRemoteIpBlocks?.length);
+    if (remote) return 'source.remoteIpBlocks';
+  }
+  return undefined;
 }
 
 /**

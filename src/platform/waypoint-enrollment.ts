@@ -26,6 +26,17 @@ export interface IWaypoint extends IConstruct {
   readonly principal: string;
 }
 
+/** The names of the namespaces each waypoint serves (the namespace itself, or services of it). */
+const SERVED = new WeakMap<IWaypoint, Set<string>>();
+
+/**
+ * The names of the namespaces whose namespace or services use `waypoint`, in the order they were enrolled.
+ * @internal
+ */
+export function servedNamespaces(waypoint: IWaypoint): string[] {
+  return [...SERVED.get(waypoint) ?? []];
+}
+
 /** Waypoints by the namespace or service construct that uses them. */
 const WAYPOINTS = new WeakMap<IConstruct, IWaypoint>();
 /** Per namespace, its services that use a waypoint of their own. */
@@ -42,6 +53,8 @@ const ROUTED_IN = new WeakMap<IConstruct, Set<IConstruct & { readonly namespace:
  */
 export function recordWaypoint(target: IConstruct, waypoint: IWaypoint, serviceNamespace?: IMeshNamespace, ingress = false): void {
   WAYPOINTS.set(target, waypoint);
+  const served = SERVED.get(waypoint) ?? new Set<string>();
+  SERVED.set(waypoint, served.add(serviceNamespace?.name ?? (target as IMeshNamespace).name));
   if (ingress) INGRESS_THROUGH_WAYPOINT.add(target);
   if (serviceNamespace) OWN_WAYPOINT_SERVICES.set(serviceNamespace, [...servicesWithOwnWaypoint(serviceNamespace), target]);
 }
@@ -72,11 +85,11 @@ export function waypointOf(target: IConstruct & { readonly namespace: IMeshNames
 
 /**
  * Whether gateways send the traffic of `service` through the waypoint that serves it: istiod does so
- * only when the Service or its namespace, whichever enrolled it, is labelled `istio.io/ingress-use-waypoint`.
+ * only when the Service, or else its namespace, is labelled `istio.io/ingress-use-waypoint`.
  * @internal
  */
 export function ingressUsesWaypoint(service: IConstruct & { readonly namespace: IMeshNamespace }): boolean {
-  return INGRESS_THROUGH_WAYPOINT.has(WAYPOINTS.has(service) ? service : service.namespace);
+  return INGRESS_THROUGH_WAYPOINT.has(service) || INGRESS_THROUGH_WAYPOINT.has(service.namespace);
 }
 
 /**

@@ -31,7 +31,7 @@ export class Source {
   public static services(...services: IMeshIdentity[]): Source {
     services.forEach((s, i) => checkIdentity('Source.services', i, s));
     const source = Source.principals(...services.map((s) => s.principal));
-    source.ambient.push(...ambientNames(services.map((s) => (s as { namespace?: unknown }).namespace)));
+    source.callers.push(...callerNamespaces(services.map((s) => (s as { namespace?: unknown }).namespace)));
     return source;
   }
 
@@ -39,7 +39,9 @@ export class Source {
   public static serviceAccount(namespace: IMeshNamespace, name: string): Source {
     checkNamespaceRef('Source.serviceAccount', 'namespace', namespace);
     checkDnsSubdomain('Source.serviceAccount', 'service account name', checkString('Source.serviceAccount', 'name', name));
-    return Source.principals(servicePrincipal(namespace.platform.trustDomain, withSidecars('Source.serviceAccount', namespace).name, name));
+    const source = Source.principals(servicePrincipal(namespace.platform.trustDomain, withSidecars('Source.serviceAccount', namespace).name, name));
+    source.callers.push(...callerNamespaces([namespace]));
+    return source;
   }
 
   /** Calls from these peer principals (`<trust domain>/ns/<namespace>/sa/<service account>`). */
@@ -58,7 +60,7 @@ export class Source {
   public static namespaces(...namespaces: IMeshNamespace[]): Source {
     namespaces.forEach((n, i) => checkNamespaceRef('Source.namespaces', `namespaces[${i}]`, n));
     const source = new Source({ namespaces: nonEmpty('Source.namespaces', namespaces.map((n) => withSidecars('Source.namespaces', n).name)) });
-    source.ambient.push(...ambientNames(namespaces));
+    source.callers.push(...callerNamespaces(namespaces));
     return source;
   }
 
@@ -83,8 +85,8 @@ export class Source {
     return new Source({ notRequestPrincipals: ['*'] });
   }
 
-  /** The ambient namespaces among the callers named (ztunnel, not a sidecar, carries their traffic). */
-  private readonly ambient: string[] = [];
+  /** The mesh namespaces of the callers named, and their data plane (which proxy carries their traffic). */
+  private readonly callers: IMeshNamespace[] = [];
 
   private constructor(private readonly spec: Record<string, string[]>) {}
 
@@ -98,7 +100,7 @@ export class Source {
       merged[k] = v;
     }
     const source = new Source(merged);
-    source.ambient.push(...this.ambient, ...other.ambient);
+    source.callers.push(...this.callers, ...other.callers);
     return source;
   }
 
@@ -107,7 +109,19 @@ export class Source {
    * @internal
    */
   public _ambientNamespaces(): string[] {
-    return [...new Set(this.ambient)];
+    return this.namespacesIn(DataplaneMode.AMBIENT);
+  }
+
+  /**
+   * The names of the sidecar namespaces whose workloads this source names.
+   * @internal
+   */
+  public _sidecarNamespaces(): string[] {
+    return this.namespacesIn(DataplaneMode.SIDECAR);
+  }
+
+  private namespacesIn(mode: DataplaneMode): string[] {
+    return [...new Set(this.callers.filter((n) => n.dataplaneMode === mode).map((n) => n.name))];
   }
 
   /**
@@ -236,6 +250,8 @@ export class AuthorizationPolicy extends Construct {
   private readonly rules: l1.AuthorizationPolicySpecRules[] = [];
   private readonly target: ReturnType<typeof policyTarget>;
   private attachment?: Attachment;
+  /** Sidecar namespaces named by the L7 rules (sidecars send to ambient pods past waypoints). */
+  private readonly l7SidecarCallers: string[] = [];
 
   /** The workload ports the target exposes, when it is one workload or gateway (for the check of `to.ports`). */
   private readonly targetPorts?: { what: string; ports: number[] };
@@ -273,6 +289,11 @@ export class AuthorizationPolicy extends Construct {
     });
     if (attachment.waypoint && target.ambient && !target.ambient.waypoint && this.action === AuthorizationAction.ALLOW) {
       this.ztunnelPolicy = ztunnelCompanion(this, 'Ztunnel', { name: `${name}-ztunnel`, namespace: target.namespace }, target.ambient, attachment.waypoint, this.rules);
+      this.node.addValidation({
+        validate: () => this.l7SidecarCallers.length ? [`an L7 rule allows callers of the sidecar namespace${new Set(this.l7SidecarCallers).size > 1 ? 's' : ''} `
+          + `${[...new Set(this.l7SidecarCallers)].map((n) => `"${n}"`).join(', ')}, but sidecars send to ambient pods directly, past the waypoint that enforces L7 rules, `
+          + 'and ztunnel lets through only the L4 rules: the rule would never allow them; allow them by an L4 rule (who, ports), or run them in ambient mode'] : [],
+      });
     } else if (attachment.waypoint && target.ambient && !target.ambient.waypoint) {
       // An ALLOW fails closed for requests past the waypoint (its ztunnel side); the other actions would not apply to them.
       const ambient = target.ambient;
@@ -312,6 +333,7 @@ export class AuthorizationPolicy extends Construct {
     const l7 = this.attachment && !this.attachment.waypoint && ambient && isAmbient(ambient.namespace)
       && authorizationNeedsWaypoint(this.action, [rendered]);
     if (l7) throw noWaypoint(this, ambient, l7);
+    if (authorizationNeedsWaypoint(this.action, [rendered])) this.l7SidecarCallers.push(...(rule.from ?? []).flatMap((s) => s._sidecarNamespaces()));
     this.rules.push(rendered);
   }
 }
@@ -338,8 +360,8 @@ function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.Auth
 }
 
 /** `namespace`, unless its pods have no proxy (no sidecar, not ambient) and so no identity a policy could match. */
-function ambientNames(namespaces: unknown[]): string[] {
-  return namespaces.filter((n): n is IMeshNamespace => (n as IMeshNamespace | undefined)?.dataplaneMode === DataplaneMode.AMBIENT).map((n) => n.name);
+function callerNamespaces(namespaces: unknown[]): IMeshNamespace[] {
+  return namespaces.filter((n): n is IMeshNamespace => typeof (n as IMeshNamespace | undefined)?.dataplaneMode === 'string');
 }
 
 function withSidecars(where: string, namespace: IMeshNamespace): IMeshNamespace {
