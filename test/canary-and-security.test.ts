@@ -55,8 +55,9 @@ describe('examples/canary-and-security', () => {
     const mesh = parse(find(objects, 'ConfigMap', 'istio-user', 'istio-system').data.mesh);
     expect(mesh.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
     expect(mesh.extensionProviders.map((p: any) => p.name)).toEqual(['envoy-access-log', 'otel-tracing']);
+    // The tracing collector too: without it the proxy would have no cluster to export spans to.
     expect(find(objects, 'Sidecar', 'reviews', 'shop').spec.egress[0].hosts)
-      .toEqual(['egress/api.payments.example.com', 'istio-system/*', 'shop/ratings.shop.svc.cluster.local']);
+      .toEqual(['egress/api.payments.example.com', 'istio-system/*', 'observability/otel-collector.observability.svc.cluster.local', 'shop/ratings.shop.svc.cluster.local']);
     expect(find(objects, 'Gateway', 'istio-ingressgateway').spec.servers.map((s: any) => s.tls))
       .toEqual([{ httpsRedirect: true }, { mode: 'SIMPLE', credentialName: 'shop-example-com-tls' }]);
   });

@@ -55,6 +55,9 @@ describe('egress: ExternalService, MeshOptions, talksTo', () => {
     expect(mk('j', { ports: [{ port: 443 }, { port: 443 }] })).toThrow('test/j: duplicate port name "https-443"');
     expect(mk('k', { ports: [{ port: 0 }] })).toThrow('test/k: port 0 is out of range');
     expect(() => new MeshOptions(chart, 'm', {})).toThrow('test/m: nothing to configure: set `outboundTrafficPolicy`');
+    const batch = new MeshNamespace(chart, 'batch', { injection: false });
+    expect(() => new MeshService(chart, 'job', { namespace: batch, image: 'j:1', port: 80 }).talksTo(new ExternalService(chart, 'batch-target', { namespace: ns, hosts: ['batch.example.com'] })))
+      .toThrow('test/job: talksTo writes a Sidecar resource, but namespace "batch" has injection disabled, so its pods have no proxy to apply it: remove talksTo, or enable injection there');
     const svc = new MeshService(chart, 's', { namespace: new MeshNamespace(chart, 'app'), image: 's', port: 80 });
     expect(() => svc.talksTo()).toThrow('test/s: talksTo needs at least one target');
   });

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { AccessLog, AccessLogField, MeshPlatform, ReleaseChannel, Tracing, TracingConfig } from '../src';
+import { AccessLog, AccessLogField, MeshNamespace, MeshPlatform, MeshService, ReleaseChannel, Tracing, TracingConfig } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
 import { checkEnvoyFormat } from '../src/telemetry/access-log';
@@ -54,6 +54,24 @@ describe('TracingConfig', () => {
       accessLogging: [{ providers: [{ name: 'envoy-access-log' }] }],
       tracing: [{ providers: [{ name: 'otel-tracing' }], randomSamplingPercentage: 12.5 }],
     });
+  });
+
+  test('a Sidecar that scopes a proxy\'s egress (talksTo) imports the tracing collector, created before or after it', () => {
+    const chart = meshChart(MeshPlatform.istio({ sharedMeshConfig: 'istio-user' }));
+    const ns = new MeshNamespace(chart, 'app');
+    const a = new MeshService(chart, 'a', { namespace: ns, image: 'a:1', port: 80 });
+    const b = new MeshService(chart, 'b', { namespace: ns, image: 'b:1', port: 80 });
+    a.talksTo(b);
+    new TracingConfig(chart, 'obs', { tracing: Tracing.openTelemetry({ service: 'otel-collector.observability.svc.cluster.local' }) });
+    expect(find(synthValid(chart), 'Sidecar', 'a', 'app').spec.egress[0].hosts)
+      .toEqual(['app/b.app.svc.cluster.local', 'istio-system/*', 'observability/otel-collector.observability.svc.cluster.local']);
+    // A collector outside the cluster (a ServiceEntry host) may be declared in any namespace.
+    const other = meshChart(MeshPlatform.istio({ sharedMeshConfig: 'istio-user' }));
+    const otherNs = new MeshNamespace(other, 'app');
+    new TracingConfig(other, 'obs', { tracing: Tracing.openTelemetry({ service: 'otel.example.com' }) });
+    const c = new MeshService(other, 'c', { namespace: otherNs, image: 'c:1', port: 80 });
+    c.talksTo(new MeshService(other, 'd', { namespace: otherNs, image: 'd:1', port: 80 }));
+    expect(find(synthValid(other), 'Sidecar', 'c', 'app').spec.egress[0].hosts).toEqual(['*/otel.example.com', 'app/d.app.svc.cluster.local', 'istio-system/*']);
   });
 
   test('openTelemetry: a service istiod cannot find in its registry is refused (it would configure no tracer, silently)', () => {

@@ -37,6 +37,16 @@ export class MeshConfigMap extends Construct {
     mergeInto(map.document, fragment, '', owner.node.path, map.owners);
   }
 
+  /**
+   * The `service` of every extension provider in the app's mesh config documents (`[<namespace>/]<host>`):
+   * hosts each proxy must reach, so a Sidecar that scopes a proxy's egress must import them.
+   */
+  public static providerServices(scope: IConstruct): string[] {
+    const providers = [...BY_APP.get(scope.node.root)?.values() ?? []]
+      .flatMap((m) => (Array.isArray(m.document.extensionProviders) ? m.document.extensionProviders : []));
+    return providers.flatMap((p: Record<string, any>) => Object.values(p).map((v) => v?.service).filter((v): v is string => typeof v === 'string'));
+  }
+
   private readonly document: Record<string, unknown> = {};
   private readonly owners = new Map<string, string>();
 

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { addToPodTemplate, labelText, readService, readWorkload, selects, setNamespace, WorkloadView } from './adoption';
@@ -15,6 +15,7 @@ import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveSer
 import { Protocol, protocolNamed, serviceProtocol } from '../core/protocol';
 import type { Sidecar } from '../imports/networking.istio.io';
 import { DataplaneMode, isAmbient } from '../platform/dataplane';
+import { MeshConfigMap } from '../platform/mesh-config';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { IEgressTarget } from '../traffic/egress';
 import { TrafficPolicyOptions } from '../traffic/traffic-policy';
@@ -410,6 +411,10 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       throw new Error(`${this.node.path}: talksTo writes a Sidecar resource, which ambient workloads ignore (IST0167: they have no sidecar to scope); `
         + `namespace "${this.namespace.name}" is in ambient mode: remove talksTo (ztunnel and waypoints receive the whole mesh's configuration)`);
     }
+    if (this.namespace.dataplaneMode === DataplaneMode.NONE) {
+      throw new Error(`${this.node.path}: talksTo writes a Sidecar resource, but namespace "${this.namespace.name}" has injection disabled, so its pods have no proxy to apply it: `
+        + 'remove talksTo, or enable injection there');
+    }
     targets.forEach((t, i) => {
       if (!Array.isArray((t as any)?.egressHosts)) throw new Error(`${this.node.path}: talksTo: target ${i + 1} is not a mesh service or ExternalService`);
       const exportTo: string[] | undefined = (t as any).exportTo;
@@ -422,8 +427,14 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
       this.sidecarHosts = [`${this.namespace.platform.rootNamespace}/*`];
       this.sidecarObject = new (networking().Sidecar)(this, 'Sidecar', {
         metadata: this._metadata(this.name),
-        // The Sidecar keeps a reference to `sidecarHosts`: later targets land in it.
-        spec: { workloadSelector: { labels: this.selectorLabels }, egress: [{ hosts: this.sidecarHosts }] },
+        // Read at synth: later targets land in `sidecarHosts`, and the proxy's own telemetry backends
+        // (extension providers' services, e.g. a tracing collector) are imported too, or it could not export to them.
+        spec: {
+          workloadSelector: { labels: this.selectorLabels },
+          egress: [{
+            hosts: Lazy.any({ produce: () => [...new Set([...this.sidecarHosts!, ...MeshConfigMap.providerServices(this).map(sidecarHost)])].sort() }) as any,
+          }],
+        },
       });
     }
     const hosts = new Set([...this.sidecarHosts, ...targets.flatMap((t) => t.egressHosts)]);
@@ -778,4 +789,14 @@ class ReferencedService extends MeshServiceBase {
       spec: { host: this.fqdn, subsets: this.versions.map((v) => ({ name: v, labels: { version: v } })) },
     };
   }
+}
+
+/**
+ * A Sidecar egress host (`<namespace>/<host>`) for an extension provider's service (`[<namespace>/]<host>`):
+ * a Service's namespace is in its name; another host (a ServiceEntry's) may be declared in any namespace.
+ */
+function sidecarHost(service: string): string {
+  if (service.includes('/')) return service;
+  const namespace = /^[^.]+\.([^.]+)\.svc\./.exec(service)?.[1];
+  return `${namespace ?? '*'}/${service}`;
 }
