@@ -432,7 +432,9 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
         spec: {
           workloadSelector: { labels: this.selectorLabels },
           egress: [{
-            hosts: Lazy.any({ produce: () => [...new Set([...this.sidecarHosts!, ...MeshConfigMap.providerServices(this).map(sidecarHost)])].sort() }) as any,
+            hosts: Lazy.any({
+              produce: () => [...new Set([...this.sidecarHosts!, ...MeshConfigMap.providerServices(this).map(sidecarHost)])].sort(),
+            }) as any,
           }],
         },
       });
