@@ -1,3 +1,4 @@
+import { Chart, Testing } from 'cdk8s';
 import { MeshNamespace, MeshPlatform } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
@@ -33,6 +34,18 @@ describe('MeshNamespace', () => {
   test('a label equal to the platform\'s is accepted', () => {
     const chart = meshChart();
     expect(() => new MeshNamespace(chart, 'same', { labels: { 'istio.io/rev': 'asm-managed' } })).not.toThrow();
+  });
+
+  test('one namespace declared twice in an app (another chart, fromNamespaceName) must have one data plane', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    const team = new Chart(app, 'team');
+    MeshPlatform.istio().applyTo(app);
+    new MeshNamespace(platform, 'legacy', { injection: false });
+    expect(() => MeshNamespace.fromNamespaceName(team, 'legacy', 'legacy'))
+      .toThrow('team/legacy: namespace "legacy" is declared here with istio-injection=enabled, but platform/legacy declares it with istio-injection=disabled: '
+        + 'one namespace has one data plane; declare it once and pass that object around, or give both declarations the same platform, injection and dataplaneMode');
+    expect(() => MeshNamespace.fromNamespaceName(team, 'legacy-again', 'legacy', { injection: false })).not.toThrow();
   });
 
   test('errors', () => {

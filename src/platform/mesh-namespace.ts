@@ -140,6 +140,7 @@ export class MeshNamespace extends Construct implements IMeshNamespace {
     this.routeApi = routeApiOf(this, this.platform, this.dataplaneMode, props.routeApi);
 
     const injection = dataplaneLabels(this.platform, this.dataplaneMode);
+    checkOneDataplane(this, this.name, injection);
     const userLabels = props.labels ?? {};
     checkLabels(this, 'labels', userLabels);
     checkLabels(this, 'annotations', props.annotations ?? {}, true);
@@ -206,11 +207,33 @@ class ExistingNamespace extends Construct implements IMeshNamespace {
     this.dataplaneMode = dataplaneModeOf(this, this.platform, options);
     this.injection = this.dataplaneMode === DataplaneMode.SIDECAR;
     this.routeApi = routeApiOf(this, this.platform, this.dataplaneMode, options.routeApi);
+    checkOneDataplane(this, this.name, dataplaneLabels(this.platform, this.dataplaneMode));
     assumeObjects(this, () => [{
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name: this.name, labels: dataplaneLabels(this.platform, this.dataplaneMode) },
     }]);
+  }
+}
+
+/** Per app, each namespace name's first declaration and the data plane labels it implies. */
+const DECLARED = new WeakMap<IConstruct, Map<string, { path: string; labels: string }>>();
+
+/**
+ * Throws when another declaration of namespace `name` in the app (a MeshNamespace, or
+ * fromNamespaceName in any chart) gives it another data plane: the app would write objects for pods
+ * with a sidecar into a namespace whose pods have none, or the other way round.
+ */
+function checkOneDataplane(scope: IConstruct, name: string, labels: Record<string, string>): void {
+  const declared = DECLARED.get(scope.node.root) ?? new Map<string, { path: string; labels: string }>();
+  DECLARED.set(scope.node.root, declared);
+  const text = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+  const first = declared.get(name);
+  if (!first) {
+    declared.set(name, { path: scope.node.path, labels: text });
+  } else if (first.labels !== text) {
+    throw new Error(`${scope.node.path}: namespace "${name}" is declared here with ${text}, but ${first.path} declares it with ${first.labels}: `
+      + 'one namespace has one data plane; declare it once and pass that object around, or give both declarations the same platform, injection and dataplaneMode');
   }
 }
 
