@@ -1,3 +1,4 @@
+import { Testing } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, Condition, GatewayTlsMode, IngressGateway, InstalledGateway, JwtAuthentication, MeshNamespace,
   MeshService, Protocol, Source, TlsVersion,
@@ -178,6 +179,24 @@ describe('request security', () => {
     expect(() => pt.routeTls({ sniHosts: ['b.example.com', 'a.example.com'], to: withTls }))
       .toThrow('test/g5: routeTls: SNI host "a.example.com" is already routed to test/tls-svc: the gateway forwards each SNI host to one destination; route it once');
     expect(() => simple.route({})).toThrow('test/g4: a gateway route needs `to`, `destinations` (with a service), `redirect` or `directResponse`');
+  });
+
+  test('a token required behind a gateway that validates it must reach the workload (forwardOriginalToken)', () => {
+    const { chart, gwNs, api } = setup();
+    const issuers = [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }];
+    const gw = new IngressGateway(chart, 'gw', { namespace: gwNs });
+    gw.route({ to: api });
+    new JwtAuthentication(chart, 'edge', { gateway: gw, issuers }).requireToken();
+    new JwtAuthentication(chart, 'api-jwt', { workload: api, issuers }).requireToken();
+    expect(() => Testing.synth(chart)).toThrow('[test/api-jwt] requires a token from https://auth.example.com, but test/gw validates that issuer (test/edge) and removes the token before forwarding '
+      + '(forwardOriginalToken defaults to false), so every request it routes to test/api would be denied: set forwardOriginalToken: true on the gateway\'s issuer');
+    // Kept by the gateway, the token reaches the workload.
+    const fine = setup();
+    const fineGw = new IngressGateway(fine.chart, 'gw', { namespace: fine.gwNs });
+    fineGw.route({ to: fine.api });
+    new JwtAuthentication(fine.chart, 'edge', { gateway: fineGw, issuers: [{ ...issuers[0], forwardOriginalToken: true }] }).requireToken();
+    new JwtAuthentication(fine.chart, 'api-jwt', { workload: fine.api, issuers }).requireToken();
+    expect(() => synthValid(fine.chart)).not.toThrow();
   });
 
   test('an ALLOW policy without rules fails at synth', () => {

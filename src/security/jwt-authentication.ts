@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkList, checkProps } from '../core/check';
@@ -6,6 +6,8 @@ import { security } from '../core/l1';
 import { checkDnsLabel } from '../core/names';
 import type * as l1 from '../imports/security.istio.io';
 import { attachPolicy } from '../platform/ambient-policy';
+import type { IMeshNamespace } from '../platform/mesh-namespace';
+import { gatewayRoutes } from '../platform/waypoint-enrollment';
 
 /** Copies a JWT claim into a request header for the workload. */
 export interface ClaimToHeader {
@@ -84,6 +86,7 @@ export class JwtAuthentication extends Construct {
   /** The RequestAuthentication (escape hatch). */
   public readonly requestAuthentication: l1.RequestAuthentication;
   private readonly target: PolicyTargetOptions;
+  private readonly issuers: string[];
   private requirements = 0;
 
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
@@ -93,6 +96,14 @@ export class JwtAuthentication extends Construct {
     const target = policyTarget(this, props);
     this.target = { namespace: props.namespace, workload: props.workload, gateway: props.gateway, waypoint: props.waypoint };
     if (checkList(this, 'issuers', props.issuers)!.length === 0) throw new Error(`${where}: \`issuers\` is empty: list at least one JWT issuer`);
+    this.issuers = props.issuers.map((i) => i?.issuer);
+    if (props.gateway) {
+      // A gateway removes the tokens it validates before forwarding, unless told to keep them.
+      const stripping = props.issuers.filter((i) => i.forwardOriginalToken !== true).map((i) => i.issuer);
+      const root = STRIPPED_BY_GATEWAY.get(this.node.root) ?? new Map<string, { path: string; issuers: string[] }[]>();
+      STRIPPED_BY_GATEWAY.set(this.node.root, root);
+      root.set(props.gateway.node.path, [...root.get(props.gateway.node.path) ?? [], { path: where, issuers: stripping }]);
+    }
     const jwtRules = props.issuers.map((i, n): l1.RequestAuthenticationSpecJwtRules => {
       checkProps(`${where}: issuers[${n}]`, i, ['issuer']);
       if (!i.issuer) throw new Error(`${where}: an issuer has an empty \`issuer\``);
@@ -146,6 +157,11 @@ export class JwtAuthentication extends Construct {
     const to: Operation | undefined = options.paths || options.exceptPaths || options.hosts
       ? { paths: options.paths, notPaths: options.exceptPaths, hosts: options.hosts } : undefined;
     this.requirements++;
+    const namespace = this.target.workload?.namespace ?? this.target.namespace;
+    if (this.requirements === 1 && namespace) {
+      const workload = this.target.workload;
+      this.node.addValidation({ validate: () => this.strippedByGateways(namespace, workload) });
+    }
     const base = this.requestAuthentication.metadata.name!;
     return new AuthorizationPolicy(this, `RequireToken${this.requirements}`, {
       ...this.target,
@@ -154,7 +170,19 @@ export class JwtAuthentication extends Construct {
       rules: [{ from: [Source.unauthenticated()], to: to && [to] }],
     });
   }
+
+  /** The gateways that route to the target, validate one of its issuers and remove the token before forwarding. */
+  private strippedByGateways(namespace: IMeshNamespace, workload: IConstruct & { readonly namespace: IMeshNamespace } | undefined): string[] {
+    const byGateway = STRIPPED_BY_GATEWAY.get(this.node.root);
+    return gatewayRoutes(namespace, workload).flatMap((r) => r.gateways.flatMap((gateway) => (byGateway?.get(gateway) ?? [])
+      .flatMap((g) => g.issuers.filter((i) => this.issuers.includes(i)).map((issuer) => `requires a token from ${issuer}, but ${gateway} validates that issuer (${g.path}) `
+        + `and removes the token before forwarding (forwardOriginalToken defaults to false), so every request it routes to ${r.service.node.path} would be denied: `
+        + 'set forwardOriginalToken: true on the gateway\'s issuer'))));
+  }
 }
+
+/** Per app, by gateway path: the JwtAuthentications on the gateway and the issuers whose tokens it removes. */
+const STRIPPED_BY_GATEWAY = new WeakMap<Construct, Map<string, { path: string; issuers: string[] }[]>>();
 
 let jwksUriClass: typeof l1.RequestAuthentication | undefined;
 
