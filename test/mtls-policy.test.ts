@@ -1,4 +1,5 @@
-import { MeshNamespace, MeshPlatform, MeshService, MtlsMode, MtlsPolicy } from '../src';
+import { Testing } from 'cdk8s';
+import { ClientTlsMode, MeshNamespace, MeshPlatform, MeshService, MtlsMode, MtlsPolicy } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
 
@@ -28,6 +29,24 @@ describe('MtlsPolicy', () => {
       mtls: { mode: 'STRICT' },
       portLevelMtls: { 8080: { mode: 'PERMISSIVE' }, 9100: { mode: 'DISABLE' } },
     });
+  });
+
+  test('allowFrom names callers by certificate: plaintext to the service (client DISABLE, server DISABLE on a port) fails synth', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'app');
+    const a = new MeshService(chart, 'a', { namespace: ns, image: 'a:1', port: 80 });
+    const b = new MeshService(chart, 'b', { namespace: ns, image: 'b:1', port: 80, trafficPolicy: { tlsMode: ClientTlsMode.DISABLE } });
+    b.allowFrom(a);
+    expect(() => Testing.synth(chart)).toThrow('[test/b] allowFrom names callers by their mesh identity, but the trafficPolicy sets tlsMode DISABLE on port 80, so the callers send plaintext with no certificate '
+      + 'to name them and every call there would be denied: keep mutual TLS (remove tlsMode DISABLE), or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)');
+    const other = meshChart();
+    const otherNs = new MeshNamespace(other, 'app');
+    const c = new MeshService(other, 'c', { namespace: otherNs, image: 'c:1', port: 80 });
+    const d = new MeshService(other, 'd', { namespace: otherNs, image: 'd:1', ports: [{ port: 80 }, { port: 9100, name: 'http-metrics' }] });
+    d.allowFrom(c);
+    new MtlsPolicy(other, 'metrics', { workload: d, namespace: otherNs, portModes: [{ port: 9100, mode: MtlsMode.DISABLE }] });
+    expect(() => Testing.synth(other)).toThrow('[test/metrics] disables mTLS on port 9100 of test/d, whose allowFrom names callers by their mesh identity: without a certificate no caller matches, '
+      + 'so every call there would be denied; keep mTLS on, or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)');
   });
 
   test('errors name the construct and the fix', () => {

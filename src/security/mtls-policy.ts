@@ -146,6 +146,13 @@ export class MtlsPolicy extends Construct {
   private tlsConflicts(): string[] {
     const all = POLICIES.get(this.node.root) ?? [];
     const out: string[] = [];
+    const plaintextPorts = this.portModes.filter((p) => p.mode === MtlsMode.DISABLE).map((p) => p.port);
+    const workload = this.workload;
+    if (workload && (workload as { authorizationPolicy?: unknown }).authorizationPolicy && (this.mode === MtlsMode.DISABLE || plaintextPorts.length)) {
+      // Principals come from the caller's certificate: over plaintext there is none to match.
+      out.push(`disables mTLS ${this.mode === MtlsMode.DISABLE ? 'on the pods' : `on port ${plaintextPorts.join(', ')}`} of ${workload.node.path}, whose allowFrom names callers by their mesh identity: `
+        + 'without a certificate no caller matches, so every call there would be denied; keep mTLS on, or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)');
+    }
     for (const { service, ports } of clientTls(this)) {
       const refused = (client: ClientTlsMode, server: MtlsMode) => ports
         .filter((p) => p.mode === client && this.modeFor(service, p.port.targetPort, all) === server).map((p) => p.port.port);

@@ -227,6 +227,14 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
         spec: { action: security().AuthorizationPolicySpecAction.ALLOW, selector: attachment.selector, targetRefs: attachment.targetRefs, rules },
       });
       if (attachment.waypoint) ztunnelCompanion(this, 'AllowFromZtunnel', this._metadata(`${this.name}-allow-ztunnel`), target, attachment.waypoint, rules);
+      // Principals come from the caller's certificate: over plaintext there is none to match.
+      this.node.addValidation({
+        validate: () => {
+          const plaintext = clientTls(this).filter((e) => e.service === this).flatMap((e) => e.ports).filter((p) => p.mode === ClientTlsMode.DISABLE).map((p) => p.port.port);
+          return plaintext.length ? [`allowFrom names callers by their mesh identity, but the trafficPolicy sets tlsMode DISABLE on port ${plaintext.join(', ')}, so the callers send plaintext `
+            + 'with no certificate to name them and every call there would be denied: keep mutual TLS (remove tlsMode DISABLE), or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)'] : [];
+        },
+      });
     }
     const principals = new Set([...this.allowedPrincipals, ...callers.map((c) => c.principal)]);
     this.allowedPrincipals.splice(0, Infinity, ...[...principals].sort());
