@@ -148,7 +148,8 @@ export class MtlsPolicy extends Construct {
     const out: string[] = [];
     const plaintextPorts = this.portModes.filter((p) => p.mode === MtlsMode.DISABLE).map((p) => p.port);
     const workload = this.workload;
-    if (workload && (workload as { authorizationPolicy?: unknown }).authorizationPolicy && (this.mode === MtlsMode.DISABLE || plaintextPorts.length)) {
+    const allowsByIdentity = (workload as { authorizationPolicy?: unknown } | undefined)?.authorizationPolicy !== undefined;
+    if (workload && allowsByIdentity && (this.mode === MtlsMode.DISABLE || plaintextPorts.length)) {
       // Principals come from the caller's certificate: over plaintext there is none to match.
       out.push(`disables mTLS ${this.mode === MtlsMode.DISABLE ? 'on the pods' : `on port ${plaintextPorts.join(', ')}`} of ${workload.node.path}, whose allowFrom names callers by their mesh identity: `
         + 'without a certificate no caller matches, so every call there would be denied; keep mTLS on, or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)');

@@ -230,7 +230,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       // Principals come from the caller's certificate: over plaintext there is none to match.
       this.node.addValidation({
         validate: () => {
-          const plaintext = clientTls(this).filter((e) => e.service === this).flatMap((e) => e.ports).filter((p) => p.mode === ClientTlsMode.DISABLE).map((p) => p.port.port);
+          const plaintext = clientTls(this).filter((e) => e.service === this).flatMap((e) => e.ports)
+            .filter((p) => p.mode === ClientTlsMode.DISABLE).map((p) => p.port.port);
           return plaintext.length ? [`allowFrom names callers by their mesh identity, but the trafficPolicy sets tlsMode DISABLE on port ${plaintext.join(', ')}, so the callers send plaintext `
             + 'with no certificate to name them and every call there would be denied: keep mutual TLS (remove tlsMode DISABLE), or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)'] : [];
         },
