@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk8s from 'cdk8s';
-import { App, Duration } from 'cdk8s';
+import { App, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import * as ts from 'typescript';
 import { meshChart } from './helpers';
@@ -10,8 +10,8 @@ import { find, synthValid, validateObjects } from './validate';
 import * as mesh from '../src';
 import {
   AllowedRoutes, AuthorizationAction, AuthorizationPolicy, Condition, DataplaneMode, GatewayApiIngress, GatewayClass, GatewayServiceType,
-  GatewayTlsMode, GkeGatewayClass, HttpMatch, IngressGateway, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, Protocol, RouteApi, Source,
-  StringMatch, Waypoint, WaypointTrafficType,
+  GatewayTlsMode, GkeGatewayClass, HttpMatch, IngressGateway, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, MtlsPolicy, Protocol, RouteApi,
+  Source, StringMatch, Waypoint, WaypointTrafficType,
 } from '../src';
 
 const istio = () => meshChart(MeshPlatform.istio());
@@ -123,6 +123,22 @@ describe('GatewayApiIngress', () => {
     expect(() => lb.principal).toThrow('test/lb: class gke-l7-global-external-managed is not deployed by Istio: its proxies are outside the mesh and have no SPIFFE identity to allow');
     expect(() => new GatewayApiIngress(chart, 'lb2', { namespace: ns, gatewayClass: GatewayClass.of('gke-l7-rilb'), infrastructure: { labels: { a: 'b' } } }))
       .toThrow('test/lb2: `infrastructure` configures the pods Istio deploys (GatewayClass.istio()), not class gke-l7-rilb: remove it');
+  });
+
+  test('error: a GKE class sending plaintext straight to mesh pods that require mTLS or deny by default', () => {
+    const chart = meshChart(MeshPlatform.cloudServiceMesh());
+    const shop = new MeshNamespace(chart, 'shop');
+    const front = new MeshService(chart, 'front', { namespace: shop, image: 'f:1', port: 8080 });
+    new MtlsPolicy(chart, 'mtls');
+    new GatewayApiIngress(chart, 'lb', { namespace: shop, gatewayClass: GatewayClass.gke(GkeGatewayClass.GLOBAL_EXTERNAL_MANAGED) }).route({ to: front });
+    expect(() => Testing.synth(chart)).toThrow('[test/lb] class gke-l7-global-external-managed sends plaintext from outside the mesh straight to the pods of test/front, '
+      + 'which require mTLS (STRICT, test/mtls): every request would be refused; route the load balancer to the mesh\'s ingress gateway Service, or make port 8080 PERMISSIVE (MtlsPolicy portModes)');
+    const denied = meshChart(MeshPlatform.cloudServiceMesh());
+    const deniedNs = new MeshNamespace(denied, 'shop');
+    deniedNs.denyByDefault();
+    const web = new MeshService(denied, 'web', { namespace: deniedNs, image: 'w:1', port: 8080 });
+    new GatewayApiIngress(denied, 'lb', { namespace: deniedNs, gatewayClass: GatewayClass.gke(GkeGatewayClass.GLOBAL_EXTERNAL_MANAGED) }).route({ to: web });
+    expect(() => Testing.synth(denied)).toThrow('[test/lb] class gke-l7-global-external-managed sends plaintext from outside the mesh straight to the pods of test/web, whose namespace "shop" denies by default');
   });
 
   test('an installed class by name (GatewayClass.of) is taken as existing; a Gateway of a class nothing provides is reported (KIA1504)', () => {

@@ -9,10 +9,13 @@ import { gatewayApi } from '../core/l1';
 import { checkDnsLabel, checkDnsSubdomain, checkServiceName, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
+import { DataplaneMode } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { recordGatewayRoute } from '../platform/waypoint-enrollment';
-import { checkInMesh, defaultHttpPort } from '../traffic/destination';
+import { MtlsMode, MtlsPolicy } from '../security/mtls-policy';
+import { IMeshDestination, checkInMesh, defaultHttpPort } from '../traffic/destination';
 import { GATEWAY_API_GROUP, MAX_RULES, RouteContext, gatewayApiGrpcRules, gatewayApiHttpRules, grantReference, tlsBackendRef } from '../traffic/gateway-api-route';
+import { MeshService } from '../workloads/mesh-service';
 
 /** The GatewayClass of a Gateway API ingress: who implements the gateway. */
 export class GatewayClass {
@@ -359,6 +362,31 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     const rules = grpc ? gatewayApiGrpcRules(ctx, route, first) : gatewayApiHttpRules(ctx, route, first!);
     this.addRules(ctx.kind, hosts, rules);
     for (const d of route.destinations ?? []) if (d.service) recordGatewayRoute(this, d.service);
+    if (!this.istioController) {
+      const services = (route.destinations ?? []).flatMap((d) => (d.service ? [{ service: d.service, servicePort: d.port }] : []));
+      this.node.addValidation({ validate: () => services.flatMap(({ service, servicePort }) => this.refusedOutsideTheMesh(service, servicePort)) });
+    }
+  }
+
+  /**
+   * Why the pods of `service` refuse what a load balancer outside the mesh sends them: plaintext
+   * without a mesh identity, where mTLS is STRICT or the namespace denies by default.
+   */
+  private refusedOutsideTheMesh(service: IMeshDestination, port: number | undefined): string[] {
+    // Only pods this app runs are known to be application pods (a Service owned elsewhere may be the mesh's ingress gateway).
+    if (!(service instanceof MeshService) || service.namespace.dataplaneMode === DataplaneMode.NONE) return [];
+    const target = service.ports.find((p) => p.port === (port ?? defaultHttpPort(service)?.port))?.targetPort;
+    const strict = target === undefined ? undefined : MtlsPolicy._modeOf(service, target);
+    const lb = `class ${this.gatewayClass.name} sends plaintext from outside the mesh straight to the pods of ${service.node.path}`;
+    if (strict?.mode === MtlsMode.STRICT) {
+      return [`${lb}, which require mTLS (STRICT, ${strict.policy}): every request would be refused; route the load balancer to the mesh's ingress gateway Service, `
+        + `or make port ${target} PERMISSIVE (MtlsPolicy portModes)`];
+    }
+    if (service.namespace.node.tryFindChild('DenyByDefault')) {
+      return [`${lb}, whose namespace "${service.namespace.name}" denies by default, and no ALLOW policy can name a caller without a mesh identity: every request would be refused; `
+        + 'route the load balancer to the mesh\'s ingress gateway Service'];
+    }
+    return [];
   }
 
   /** Whether istiod programs the gateway (its classes `istio`, `istio-remote`, ...), with Istio's limits on listener TLS. */

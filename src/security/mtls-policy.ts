@@ -57,10 +57,29 @@ export interface MtlsPolicyProps {
   readonly platform?: MeshPlatform;
 }
 
+/** What decides a workload's mTLS mode: its namespace, and its pods' labels when known. */
+type MtlsTarget = IConstruct & { readonly namespace: IMeshNamespace; readonly selectorLabels?: Record<string, string> };
+
 /**
  * Mutual TLS between sidecars (a PeerAuthentication) at mesh, namespace or workload scope.
  */
 export class MtlsPolicy extends Construct {
+  /**
+   * The mode the app's MtlsPolicies give `service`'s pods on `targetPort`, and the policy that decides
+   * it; undefined when none applies (Istio's default, PERMISSIVE).
+   * @internal
+   */
+  public static _modeOf(service: MtlsTarget, targetPort: number): { mode: MtlsMode; policy: string } | undefined {
+    const all = POLICIES.get(service.node.root) ?? [];
+    const selects = (p: MtlsPolicy) => p.workload !== undefined && service.selectorLabels !== undefined
+      && p.workload.namespace.name === service.namespace.name && JSON.stringify(p.workload.selectorLabels) === JSON.stringify(service.selectorLabels);
+    // Istio's precedence: the workload's policy, then its namespace's, then the mesh-wide one.
+    const decides = all.find(selects)
+      ?? all.find((p) => !p.workload && !p.meshWide && p.namespaceName === service.namespace.name)
+      ?? all.find((p) => p.meshWide);
+    return decides && { mode: decides.portModes.find((p) => p.port === targetPort)?.mode ?? decides.mode, policy: decides.node.path };
+  }
+
   /** The mode. */
   public readonly mode: MtlsMode;
   /** The PeerAuthentication (escape hatch). */
@@ -128,15 +147,9 @@ export class MtlsPolicy extends Construct {
   }
 
   /** The mode this policy gives `service`'s pods on `targetPort`, if this is the policy that decides it. */
-  private modeFor(service: IMeshService, targetPort: number, all: MtlsPolicy[]): MtlsMode | undefined {
-    const selects = (p: MtlsPolicy) => p.workload !== undefined && p.workload.namespace.name === service.namespace.name
-      && JSON.stringify(p.workload.selectorLabels) === JSON.stringify(service.selectorLabels);
-    // Istio's precedence: the workload's policy, then its namespace's, then the mesh-wide one.
-    const decides = all.find(selects)
-      ?? all.find((p) => !p.workload && !p.meshWide && p.namespaceName === service.namespace.name)
-      ?? all.find((p) => p.meshWide);
-    if (decides !== this) return undefined;
-    return this.portModes.find((p) => p.port === targetPort)?.mode ?? this.mode;
+  private modeFor(service: IMeshService, targetPort: number): MtlsMode | undefined {
+    const decided = MtlsPolicy._modeOf(service, targetPort);
+    return decided?.policy === this.node.path ? decided.mode : undefined;
   }
 
   /**
@@ -144,7 +157,6 @@ export class MtlsPolicy extends Construct {
    * is STRICT, mutual TLS (ISTIO_MUTUAL, the default) where it is DISABLE.
    */
   private tlsConflicts(): string[] {
-    const all = POLICIES.get(this.node.root) ?? [];
     const out: string[] = [];
     const plaintextPorts = this.portModes.filter((p) => p.mode === MtlsMode.DISABLE).map((p) => p.port);
     const workload = this.workload;
@@ -156,7 +168,7 @@ export class MtlsPolicy extends Construct {
     }
     for (const { service, ports } of clientTls(this)) {
       const refused = (client: ClientTlsMode, server: MtlsMode) => ports
-        .filter((p) => p.mode === client && this.modeFor(service, p.port.targetPort, all) === server).map((p) => p.port.port);
+        .filter((p) => p.mode === client && this.modeFor(service, p.port.targetPort) === server).map((p) => p.port.port);
       const plaintext = refused(ClientTlsMode.DISABLE, MtlsMode.STRICT);
       if (plaintext.length) {
         out.push(`requires mTLS (STRICT) from the clients of ${service.node.path}, whose trafficPolicy sets tlsMode DISABLE on port ${plaintext.join(', ')}: `
