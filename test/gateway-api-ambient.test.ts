@@ -10,8 +10,8 @@ import { find, synthValid, validateObjects } from './validate';
 import * as mesh from '../src';
 import {
   AllowedRoutes, AuthorizationAction, AuthorizationPolicy, Condition, DataplaneMode, GatewayApiIngress, GatewayClass, GatewayServiceType,
-  GatewayTlsMode, GkeGatewayClass, HttpMatch, IngressGateway, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, MtlsPolicy, Protocol, RouteApi,
-  Source, StringMatch, Waypoint, WaypointTrafficType,
+  GatewayTlsMode, GkeGatewayClass, HttpMatch, IngressGateway, JwtAuthentication, MeshNamespace, MeshPlatform, MeshService, MtlsPolicy, Protocol,
+  RouteApi, Source, StringMatch, Waypoint, WaypointTrafficType,
 } from '../src';
 
 const istio = () => meshChart(MeshPlatform.istio());
