@@ -53,7 +53,8 @@ export function libraryApp(n: number, analysis: boolean = true, shape: Shape = S
   const retries = { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: [RetryOn.FIVE_XX, RetryOn.CONNECT_FAILURE] };
   for (const s of mesh.services) {
     const service = services.get(s.name)!;
-    service.allowFrom(...s.callers.map((c) => services.get(c)!));
+    // The gateway too, for the services it routes to (their ALLOW policy would refuse it otherwise).
+    service.allowFrom(...s.callers.map((c) => services.get(c)!), ...s.routed ? [gateway] : []);
     // With versions, the gateway routes to v1 (a route without a subset would bypass the service's subset routes: IST0140).
     const to = { destinations: [{ service, version: shape.versions ? 'v1' : undefined }] };
     if (s.routed && shape.gatewayApi) {

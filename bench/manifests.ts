@@ -37,6 +37,7 @@ export interface ManifestSink {
 
 const INJECTION = { 'istio.io/rev': 'asm-managed' };
 const GATEWAY = 'istio-ingressgateway';
+const GATEWAY_PRINCIPAL = `cluster.local/ns/${GATEWAY_NAMESPACE}/sa/${GATEWAY}`;
 
 /** Emits every object of the mesh of `n` services into `sink`. */
 export function emitMesh(n: number, shape: Shape, sink: ManifestSink): void {
@@ -99,7 +100,7 @@ export function emitMesh(n: number, shape: Shape, sink: ManifestSink): void {
       metadata: { name: `${name}-allow`, namespace },
       spec: {
         action: 'ALLOW' as string as AuthorizationPolicySpecAction,
-        rules: [{ from: [{ source: { principals: [...new Set(s.callers)].sort().map((c) => `cluster.local/ns/${namespace}/sa/${c}-sa`) } }] }],
+        rules: [{ from: [{ source: { principals: [...new Set([...s.callers.map((c) => `cluster.local/ns/${namespace}/sa/${c}-sa`), ...s.routed ? [GATEWAY_PRINCIPAL] : []])].sort() } }] }],
         selector: { matchLabels: labels },
       },
     });

@@ -199,6 +199,35 @@ describe('request security', () => {
     expect(() => synthValid(fine.chart)).not.toThrow();
   });
 
+  test('callers the app declares (gateway routes, talksTo) that the ALLOW policies on the pods would refuse fail synth', () => {
+    const { chart, ns, gwNs, api, front } = setup();
+    const gw = new IngressGateway(chart, 'gw', { namespace: gwNs });
+    gw.route({ to: api });
+    api.allowFrom(front);
+    front.talksTo(api);
+    expect(() => Testing.synth(chart)).toThrow('[test/api] test/gw sends requests to it, but its allowFrom does not list it (cluster.local/ns/istio-gateway/sa/istio-ingressgateway): '
+      + 'every request would be refused; add allowFrom(gw)');
+    api.allowFrom(gw);
+    expect(() => synthValid(chart)).not.toThrow();
+    // A namespace that denies by default refuses the callers no ALLOW policy names.
+    const denied = setup();
+    denied.ns.denyByDefault();
+    denied.front.talksTo(denied.api);
+    expect(() => Testing.synth(denied.chart)).toThrow('[test/api] test/front sends requests to it, but namespace "app" denies by default (allow-nothing) and no ALLOW policy names it '
+      + '(cluster.local/ns/app/sa/front-sa): every request would be refused; add allowFrom(front)');
+    // An ALLOW policy of the app's own may allow anything: not second-guessed.
+    new AuthorizationPolicy(denied.chart, 'same-ns', { namespace: denied.ns, rules: [{ from: [Source.namespaces(denied.ns)] }] });
+    expect(() => Testing.synth(denied.chart)).not.toThrow();
+    // allow-nothing also selects a gateway of the same namespace.
+    const together = setup();
+    together.ns.denyByDefault();
+    new IngressGateway(together.chart, 'gw', { namespace: together.ns }).route({ to: together.api });
+    together.api.allowFrom(together.front);
+    expect(() => Testing.synth(together.chart)).toThrow('[test/gw] namespace "app" denies by default (allow-nothing), which applies to the gateway\'s pods too, and no ALLOW policy is on the gateway: '
+      + 'it would refuse every request; add an AuthorizationPolicy on the gateway (`gateway`) that allows its clients, or run the gateway in a namespace of its own');
+    void ns;
+  });
+
   test('an ALLOW policy without rules fails at synth', () => {
     const { chart, api } = setup();
     new AuthorizationPolicy(chart, 'empty', { workload: api });

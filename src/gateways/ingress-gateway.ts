@@ -13,6 +13,7 @@ import type {
   Gateway, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp,
   VirtualServiceSpecTls,
 } from '../imports/networking.istio.io';
+import { hasOwnAllowPolicy } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { recordGatewayRoute } from '../platform/waypoint-enrollment';
 import { IGatewayPods } from '../security/policy-target';
@@ -315,6 +316,16 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       spec: { selector, servers },
     });
     recordGatewaySelection(this, selector, `${this.workloadNamespace}/${installed?.name ?? this.name}`, installed?.podLabels ?? this.selectorLabels);
+    if (!installed) {
+      // allow-nothing selects every pod of its namespace, the gateway's included.
+      const namespace = this.namespace;
+      this.node.addValidation({
+        validate: () => (namespace.node.tryFindChild('DenyByDefault') && !hasOwnAllowPolicy(this, namespace.name, this.name, namespace.platform.rootNamespace)
+          ? [`namespace "${namespace.name}" denies by default (allow-nothing), which applies to the gateway's pods too, and no ALLOW policy is on the gateway: `
+            + 'it would refuse every request; add an AuthorizationPolicy on the gateway (`gateway`) that allows its clients, or run the gateway in a namespace of its own']
+          : []),
+      });
+    }
   }
 
   /** The VirtualServices of `route` and `routeTls`, one per set of hosts, in the order they were created. */

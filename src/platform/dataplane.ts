@@ -67,3 +67,26 @@ export function markDeniedByDefault(ns: IConstruct): void {
   DENIED.set(ns, true);
   if (Array.isArray(state)) state.forEach((fn) => fn());
 }
+
+/** Per app, the namespaces (`<ns>`) and workloads (`<ns>/<name>`) with an ALLOW AuthorizationPolicy written by hand. */
+const OWN_ALLOW_POLICIES = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Records an ALLOW AuthorizationPolicy of the app's own on `namespace` (or one workload of it): its
+ * rules may let callers in that the library cannot tell apart.
+ * @internal
+ */
+export function recordAllowPolicy(scope: IConstruct, namespace: string, workload?: string): void {
+  const set = OWN_ALLOW_POLICIES.get(scope.node.root) ?? new Set<string>();
+  OWN_ALLOW_POLICIES.set(scope.node.root, set.add(workload === undefined ? namespace : `${namespace}/${workload}`));
+}
+
+/**
+ * Whether an ALLOW AuthorizationPolicy of the app's own applies to workload `name` of `namespace`
+ * (on it, on its namespace, or mesh-wide in `rootNamespace`).
+ * @internal
+ */
+export function hasOwnAllowPolicy(scope: IConstruct, namespace: string, name: string, rootNamespace: string): boolean {
+  const set = OWN_ALLOW_POLICIES.get(scope.node.root);
+  return set !== undefined && (set.has(`${namespace}/${name}`) || set.has(namespace) || set.has(rootNamespace));
+}

@@ -46,6 +46,7 @@ const INGRESS_THROUGH_WAYPOINT = new WeakSet<IConstruct>();
 /** The gateways that route to a service, and the services gateways route to, per namespace. */
 const GATEWAYS_OF = new WeakMap<IConstruct, string[]>();
 const ROUTED_IN = new WeakMap<IConstruct, Set<IConstruct & { readonly namespace: IMeshNamespace }>>();
+const ROUTING_GATEWAYS = new WeakMap<IConstruct, IConstruct[]>();
 
 /**
  * Records that `target` (a namespace, or a service of namespace `serviceNamespace`) uses `waypoint`.
@@ -98,8 +99,19 @@ export function ingressUsesWaypoint(service: IConstruct & { readonly namespace: 
  */
 export function recordGatewayRoute(gateway: IConstruct, service: IConstruct & { readonly namespace: IMeshNamespace }): void {
   const gateways = GATEWAYS_OF.get(service) ?? [];
-  if (!gateways.includes(gateway.node.path)) GATEWAYS_OF.set(service, [...gateways, gateway.node.path]);
+  if (!gateways.includes(gateway.node.path)) {
+    GATEWAYS_OF.set(service, [...gateways, gateway.node.path]);
+    ROUTING_GATEWAYS.set(service, [...ROUTING_GATEWAYS.get(service) ?? [], gateway]);
+  }
   ROUTED_IN.set(service.namespace, (ROUTED_IN.get(service.namespace) ?? new Set()).add(service));
+}
+
+/**
+ * The gateways that route requests to `service`, in the order they were recorded.
+ * @internal
+ */
+export function routingGateways(service: IConstruct): IConstruct[] {
+  return ROUTING_GATEWAYS.get(service) ?? [];
 }
 
 /**

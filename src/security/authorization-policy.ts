@@ -6,7 +6,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkRange, isCidr, isIp } from '../c
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, ingressBypass, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
-import { DataplaneMode, isAmbient } from '../platform/dataplane';
+import { DataplaneMode, isAmbient, recordAllowPolicy } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
 import { checkMethod } from '../traffic/http-match';
 import { checkIdentity } from '../workloads/mesh-service-base';
@@ -270,6 +270,7 @@ export class AuthorizationPolicy extends Construct {
       throw new Error(`${this.node.path}: ${props.provider === undefined ? 'CUSTOM needs a `provider` (the external authorizer)' : '`provider` applies only to the CUSTOM action'}`);
     }
     this.target = target;
+    if (this.action === AuthorizationAction.ALLOW) recordAllowPolicy(this, target.namespace, props.workload?.name ?? props.gateway?.name);
     (checkList(this, 'rules', props.rules) ?? []).forEach((r) => this.addRule(r));
     const attachment: Attachment = target.ambient
       ? attachPolicy(this, target.ambient, authorizationNeedsWaypoint(this.action, this.rules))

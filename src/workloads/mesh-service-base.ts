@@ -10,8 +10,9 @@ import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { DestinationRule, DestinationRuleSpecSubsets, VirtualService, VirtualServiceSpecHttp } from '../imports/networking.istio.io';
 import type { AuthorizationPolicy } from '../imports/security.istio.io';
 import { attachPolicy, ztunnelCompanion } from '../platform/ambient-policy';
-import { DataplaneMode, RouteApi, checkEnforced } from '../platform/dataplane';
+import { DataplaneMode, RouteApi, checkEnforced, hasOwnAllowPolicy } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
+import { routingGateways } from '../platform/waypoint-enrollment';
 import { IMeshDestination, defaultHttpPort } from '../traffic/destination';
 import { IEgressTarget } from '../traffic/egress';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
@@ -106,6 +107,11 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   private vs?: VirtualService;
   private dr?: DestinationRule;
   private allowPolicy?: AuthorizationPolicy;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.node.addValidation({ validate: () => this.refusedCallers() });
+  }
 
   /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
   public get fqdn(): string {
@@ -242,6 +248,30 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   }
 
   /**
+   * The callers this app declares (gateways that route here, services that `talksTo` it) that the
+   * ALLOW policies on its pods refuse: its namespace denies by default, or `allowFrom` lists others.
+   * Only where the library wrote every ALLOW policy (hand-written ones may allow anything).
+   */
+  private refusedCallers(): string[] {
+    if (this.namespace.dataplaneMode !== DataplaneMode.SIDECAR) return [];
+    const denies = this.namespace.node.tryFindChild('DenyByDefault') !== undefined;
+    if (!denies && !this.allowedPrincipals) return [];
+    if (hasOwnAllowPolicy(this, this.namespace.name, this.name, this.namespace.platform.rootNamespace)) return [];
+    const callers = [...routingGateways(this), ...CALLERS.get(this) ?? []] as (IConstruct & Partial<IMeshIdentity>)[];
+    return callers.flatMap((caller) => {
+      let principal: string;
+      try {
+        principal = caller.principal!;
+      } catch {
+        return []; // no mesh identity to allow: reported where it is named
+      }
+      if (principal === undefined || this.allowedPrincipals?.includes(principal)) return [];
+      const why = this.allowedPrincipals ? 'its allowFrom does not list it' : `namespace "${this.namespace.name}" denies by default (allow-nothing) and no ALLOW policy names it`;
+      return [`${caller.node.path} sends requests to it, but ${why} (${principal}): every request would be refused; add allowFrom(${caller.node.path.split('/').pop()})`];
+    });
+  }
+
+  /**
    * Metadata of an object this service writes: `name` in its namespace, with the service's extra
    * labels and annotations and the object's `own` (which take precedence).
    * @internal
@@ -359,6 +389,17 @@ export function checkIdentity(where: string, index: number, caller: IMeshIdentit
     throw new Error(`${where}: caller ${index + 1} is not a mesh service or gateway (got ${typeof caller === 'string' ? `the string "${caller}"` : String(caller)}): `
       + 'pass MeshService, MeshService.fromServiceAttributes or IngressGateway objects, or use AuthorizationPolicy with Source.principals for raw principals');
   }
+}
+
+/** The services that `talksTo` each service. */
+const CALLERS = new WeakMap<IConstruct, IConstruct[]>();
+
+/**
+ * Records that `caller` calls `target` (`talksTo`).
+ * @internal
+ */
+export function recordCaller(target: IConstruct, caller: IConstruct): void {
+  CALLERS.set(target, [...CALLERS.get(target) ?? [], caller]);
 }
 
 /** The TLS mode per port that a service's DestinationRule makes its clients send; undefined where auto mTLS decides. */

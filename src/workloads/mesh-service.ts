@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { addToPodTemplate, labelText, readService, readWorkload, selects, setNamespace, WorkloadView } from './adoption';
-import { IMeshService, MeshServiceBase, MeshServiceVersionOptions } from './mesh-service-base';
+import { IMeshService, MeshServiceBase, MeshServiceVersionOptions, recordCaller } from './mesh-service-base';
 import { renderClaimTemplates, renderPodTemplate, TERMINATION_GRACE_SECONDS, versionOptions, WORKLOAD_OPTION_FIELDS } from './pod-template';
 import { createScaling, resolveReplicas } from './scaling';
 import { SidecarOptions, sidecarAnnotations } from './sidecar';
@@ -439,6 +439,7 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
         },
       });
     }
+    for (const t of targets) if (t instanceof MeshServiceBase) recordCaller(t, this);
     const hosts = new Set([...this.sidecarHosts, ...targets.flatMap((t) => t.egressHosts)]);
     this.sidecarHosts.splice(0, Infinity, ...[...hosts].sort());
   }

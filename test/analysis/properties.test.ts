@@ -50,13 +50,25 @@ describe('properties', () => {
         protocolSelection: s.appProtocol ? ProtocolSelection.APP_PROTOCOL : ProtocolSelection.PORT_NAME,
       }));
       const httpServices = services.filter((s) => s.defaultHttpPort);
+      const routed = new Set<MeshService>();
+      let gateway: IngressGateway | undefined;
       if (c.routes.length && httpServices.length) {
-        const gateway = new IngressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'gw-ns', { name: 'istio-gateway' }) });
-        for (const r of c.routes) gateway.route({ match: HttpMatch.prefix(r.prefix), to: httpServices[r.to % httpServices.length] });
+        gateway = new IngressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'gw-ns', { name: 'istio-gateway' }) });
+        for (const r of c.routes) {
+          const to = httpServices[r.to % httpServices.length];
+          gateway.route({ match: HttpMatch.prefix(r.prefix), to });
+          routed.add(to);
+        }
       }
-      // allowFrom names callers by their mTLS identity, which a DISABLE mode takes away (KIA0105).
+      // allowFrom names callers by their mTLS identity, which a DISABLE mode takes away (KIA0105); a service
+      // with callers allowed must allow the gateway that routes to it too.
       const mtlsOff = c.meshMtls === MtlsMode.DISABLE || c.namespaceMtls === MtlsMode.DISABLE;
-      if (!mtlsOff) for (const [to, from] of c.allow) services[to % services.length].allowFrom(services[from % services.length]);
+      if (!mtlsOff) {
+        for (const [to, from] of c.allow) {
+          const target = services[to % services.length];
+          target.allowFrom(services[from % services.length], ...gateway && routed.has(target) ? [gateway] : []);
+        }
+      }
       if (c.meshMtls) new MtlsPolicy(chart, 'mesh-mtls', { mode: c.meshMtls });
       if (c.namespaceMtls) new MtlsPolicy(chart, 'ns-mtls', { mode: c.namespaceMtls, namespace: namespaces[0] });
 
