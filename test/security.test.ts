@@ -162,6 +162,8 @@ describe('request security', () => {
     expect(jwt('j5b', [{ issuer: 'i', jwks: '{"keys":[]}', audiences: 'shop' }])).toThrow('test/j5b: `issuer i: audiences` must be a list, got the string "shop"');
     expect(jwt('j5c', [{ issuer: 'i', jwks: '{"keys":[]}', audiences: ['shop', ''] }])).toThrow('test/j5c: issuer i: an audience is empty or not a string: list audiences as non-empty strings');
     expect(jwt('j6', [{ issuer: '' }])).toThrow('test/j6: an issuer has an empty `issuer`');
+    expect(() => new JwtAuthentication(chart, 'j8', { gateway: new IngressGateway(chart, 'g8', { namespace: gwNs, name: 'g8' }), issuers: [null as any] }))
+      .toThrow('test/j8: issuers[0]: props are missing');
     expect(jwt('j7', [{ issuer: 'i', claimsToHeaders: [{ claim: 'sub', header: 'x user' }] }])).toThrow('"x user" is not a valid header name');
     expect(() => new IngressGateway(chart, 'g1', { namespace: gwNs, name: 'g1', tls: { mode: GatewayTlsMode.PASSTHROUGH, credentialName: 'c' } }))
       .toThrow('test/g1: tls.credentialName does not apply to PASSTHROUGH (the service holds the certificate): remove it');

@@ -3,6 +3,7 @@
 // selector also matches another gateway's pods makes those pods serve its hosts and routes too: a
 // public gateway would answer for an internal one's hosts.
 import { IConstruct } from 'constructs';
+import { selects } from '../workloads/adoption';
 
 /** Gateway pods of an app: the ones it deploys, and the installed ones its gateways bind to. */
 interface GatewayPods {
@@ -30,7 +31,7 @@ export function recordGatewaySelection(
   if (!pods.has(workload)) pods.set(workload, { workload, owner: gateway.node.path, labels });
   gateway.node.addValidation({
     validate: () => [...pods.values()]
-      .filter((p) => p.workload !== workload && Object.entries(selector).every(([k, v]) => p.labels[k] === v))
+      .filter((p) => p.workload !== workload && selects(selector, p.labels))
       .map((p) => `its Istio Gateway selects ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}, which the gateway pods ${p.workload} `
         + `(${p.owner}) carry too; istiod applies a Gateway's selector in every namespace, so those pods would also serve this gateway's hosts and routes: `
         + 'give one of the gateways another name or istioLabel'),

@@ -101,7 +101,9 @@ export function recordGatewayRoute(gateway: IConstruct, service: IConstruct & { 
   const gateways = GATEWAYS_OF.get(service) ?? [];
   if (!gateways.includes(gateway.node.path)) {
     GATEWAYS_OF.set(service, [...gateways, gateway.node.path]);
-    ROUTING_GATEWAYS.set(service, [...ROUTING_GATEWAYS.get(service) ?? [], gateway]);
+    const routing = ROUTING_GATEWAYS.get(service);
+    if (routing) routing.push(gateway);
+    else ROUTING_GATEWAYS.set(service, [gateway]);
   }
   ROUTED_IN.set(service.namespace, (ROUTED_IN.get(service.namespace) ?? new Set()).add(service));
 }

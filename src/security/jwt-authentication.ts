@@ -96,14 +96,6 @@ export class JwtAuthentication extends Construct {
     const target = policyTarget(this, props);
     this.target = { namespace: props.namespace, workload: props.workload, gateway: props.gateway, waypoint: props.waypoint };
     if (checkList(this, 'issuers', props.issuers)!.length === 0) throw new Error(`${where}: \`issuers\` is empty: list at least one JWT issuer`);
-    this.issuers = props.issuers.map((i) => i?.issuer);
-    if (props.gateway) {
-      // A gateway removes the tokens it validates before forwarding, unless told to keep them.
-      const stripping = props.issuers.filter((i) => i.forwardOriginalToken !== true).map((i) => i.issuer);
-      const root = STRIPPED_BY_GATEWAY.get(this.node.root) ?? new Map<string, { path: string; issuers: string[] }[]>();
-      STRIPPED_BY_GATEWAY.set(this.node.root, root);
-      root.set(props.gateway.node.path, [...root.get(props.gateway.node.path) ?? [], { path: where, issuers: stripping }]);
-    }
     const jwtRules = props.issuers.map((i, n): l1.RequestAuthenticationSpecJwtRules => {
       checkProps(`${where}: issuers[${n}]`, i, ['issuer']);
       if (!i.issuer) throw new Error(`${where}: an issuer has an empty \`issuer\``);
@@ -139,6 +131,14 @@ export class JwtAuthentication extends Construct {
         outputClaimToHeaders: i.claimsToHeaders?.map((c) => ({ header: c.header, claim: c.claim })),
       };
     });
+    this.issuers = props.issuers.map((i) => i.issuer);
+    if (props.gateway) {
+      // A gateway removes the tokens it validates before forwarding, unless told to keep them.
+      const stripping = props.issuers.filter((i) => i.forwardOriginalToken !== true).map((i) => i.issuer);
+      const root = STRIPPED_BY_GATEWAY.get(this.node.root) ?? new Map<string, { path: string; issuers: string[] }[]>();
+      STRIPPED_BY_GATEWAY.set(this.node.root, root);
+      root.set(props.gateway.node.path, [...root.get(props.gateway.node.path) ?? [], { path: where, issuers: stripping }]);
+    }
     // In ambient mode only a waypoint validates tokens.
     const attachment = target.ambient ? attachPolicy(this, target.ambient, 'JWT validation') : { selector: target.matchLabels && { matchLabels: target.matchLabels } };
     this.requestAuthentication = new (requestAuthenticationJwksUri())(this, 'Resource', {

@@ -258,6 +258,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
     if (!denies && !this.allowedPrincipals) return [];
     if (hasOwnAllowPolicy(this, this.namespace.name, this.name, this.namespace.platform.rootNamespace)) return [];
     const callers = [...routingGateways(this), ...CALLERS.get(this) ?? []] as (IConstruct & Partial<IMeshIdentity>)[];
+    const allowed = new Set(this.allowedPrincipals);
     return callers.flatMap((caller) => {
       let principal: string;
       try {
@@ -265,7 +266,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       } catch {
         return []; // no mesh identity to allow: reported where it is named
       }
-      if (principal === undefined || this.allowedPrincipals?.includes(principal)) return [];
+      if (principal === undefined || allowed.has(principal)) return [];
       const why = this.allowedPrincipals ? 'its allowFrom does not list it' : `namespace "${this.namespace.name}" denies by default (allow-nothing) and no ALLOW policy names it`;
       return [`${caller.node.path} sends requests to it, but ${why} (${principal}): every request would be refused; add allowFrom(${caller.node.path.split('/').pop()})`];
     });
@@ -399,7 +400,9 @@ const CALLERS = new WeakMap<IConstruct, IConstruct[]>();
  * @internal
  */
 export function recordCaller(target: IConstruct, caller: IConstruct): void {
-  CALLERS.set(target, [...CALLERS.get(target) ?? [], caller]);
+  const callers = CALLERS.get(target);
+  if (callers) callers.push(caller);
+  else CALLERS.set(target, [caller]);
 }
 
 /** The TLS mode per port that a service's DestinationRule makes its clients send; undefined where auto mTLS decides. */
