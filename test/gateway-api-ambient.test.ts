@@ -597,6 +597,25 @@ describe('ambient mode', () => {
     void old; void ns;
   });
 
+  test('an L7 rule at a waypoint may name an ingress gateway whose traffic is enrolled in it (ingress: true); otherwise it is an error', () => {
+    const enrolled = ambient();
+    const edge = new MeshNamespace(enrolled.chart, 'edge');
+    const gw = new IngressGateway(enrolled.chart, 'gw', { namespace: edge, hosts: ['shop.example.com'] });
+    new Waypoint(enrolled.chart, 'wp', { namespace: enrolled.ns }).addService(enrolled.api, { ingress: true });
+    gw.route({ to: enrolled.api });
+    new AuthorizationPolicy(enrolled.chart, 'from-gw', { workload: enrolled.api, rules: [{ from: [Source.services(gw)], to: [{ methods: ['GET'] }] }] });
+    expect(() => synthValid(enrolled.chart)).not.toThrow();
+
+    const direct = ambient();
+    const directEdge = new MeshNamespace(direct.chart, 'edge');
+    const directGw = new IngressGateway(direct.chart, 'gw', { namespace: directEdge, hosts: ['shop.example.com'] });
+    new Waypoint(direct.chart, 'wp', { namespace: direct.ns }).addService(direct.api);
+    new AuthorizationPolicy(direct.chart, 'from-gw', { workload: direct.api, rules: [{ from: [Source.services(directGw)], to: [{ methods: ['GET'] }] }] });
+    expect(() => synthValid(direct.chart)).toThrow('[test/from-gw] an L7 rule allows the gateway test/gw, but gateways send to the pods past the waypoint that enforces L7 rules '
+      + 'unless ingress is enrolled in it, and ztunnel lets through only the L4 rules: the rule would never allow them; '
+      + 'enroll with `{ ingress: true }` (waypoint.addService(service, { ingress: true }) or addNamespace), or allow them by an L4 rule');
+  });
+
   test('the namespace\'s ingress-use-waypoint applies to a service with a waypoint of its own; a waypoint cannot be named none', () => {
     const { chart, ns, api } = ambient();
     const edge = new MeshNamespace(chart, 'edge');

@@ -90,7 +90,15 @@ export function waypointOf(target: IConstruct & { readonly namespace: IMeshNames
  * @internal
  */
 export function ingressUsesWaypoint(service: IConstruct & { readonly namespace: IMeshNamespace }): boolean {
-  return INGRESS_THROUGH_WAYPOINT.has(service) || INGRESS_THROUGH_WAYPOINT.has(service.namespace);
+  return INGRESS_THROUGH_WAYPOINT.has(service) || namespaceIngressUsesWaypoint(service.namespace);
+}
+
+/**
+ * Whether the namespace is labelled `istio.io/ingress-use-waypoint` (its services without a label of their own follow it).
+ * @internal
+ */
+export function namespaceIngressUsesWaypoint(namespace: IMeshNamespace): boolean {
+  return INGRESS_THROUGH_WAYPOINT.has(namespace);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { security } from '../core/l1';
@@ -7,9 +7,10 @@ import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, ingressBypass, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, isAmbient, recordAllowPolicy } from '../platform/dataplane';
+import { ingressUsesWaypoint, namespaceIngressUsesWaypoint } from '../platform/waypoint-enrollment';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
 import { checkMethod } from '../traffic/http-match';
-import { checkIdentity } from '../workloads/mesh-service-base';
+import { MeshServiceBase, checkIdentity } from '../workloads/mesh-service-base';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
 export enum AuthorizationAction {
@@ -31,7 +32,9 @@ export class Source {
   public static services(...services: IMeshIdentity[]): Source {
     services.forEach((s, i) => checkIdentity('Source.services', i, s));
     const source = Source.principals(...services.map((s) => s.principal));
-    source.callers.push(...callerNamespaces(services.map((s) => (s as { namespace?: unknown }).namespace)));
+    // Gateways run proxies of their own, whatever their namespace's data plane.
+    source.callers.push(...callerNamespaces(services.filter((s) => s instanceof MeshServiceBase).map((s) => (s as MeshServiceBase).namespace)));
+    source.gateways.push(...services.filter((s) => !(s instanceof MeshServiceBase)).map((s) => (s as Partial<IConstruct>).node?.path ?? s.principal));
     return source;
   }
 
@@ -87,6 +90,8 @@ export class Source {
 
   /** The mesh namespaces of the callers named, and their data plane (which proxy carries their traffic). */
   private readonly callers: IMeshNamespace[] = [];
+  /** The gateways named (by path): they send through a waypoint only where ingress is enrolled in it. */
+  private readonly gateways: string[] = [];
 
   private constructor(private readonly spec: Record<string, string[]>) {}
 
@@ -101,6 +106,7 @@ export class Source {
     }
     const source = new Source(merged);
     source.callers.push(...this.callers, ...other.callers);
+    source.gateways.push(...this.gateways, ...other.gateways);
     return source;
   }
 
@@ -118,6 +124,14 @@ export class Source {
    */
   public _sidecarNamespaces(): string[] {
     return this.namespacesIn(DataplaneMode.SIDECAR);
+  }
+
+  /**
+   * The gateways this source names.
+   * @internal
+   */
+  public _gateways(): string[] {
+    return [...new Set(this.gateways)];
   }
 
   private namespacesIn(mode: DataplaneMode): string[] {
@@ -252,6 +266,8 @@ export class AuthorizationPolicy extends Construct {
   private attachment?: Attachment;
   /** Sidecar namespaces named by the L7 rules (sidecars send to ambient pods past waypoints). */
   private readonly l7SidecarCallers: string[] = [];
+  /** Gateways named by the L7 rules (they pass the waypoint unless ingress is enrolled in it). */
+  private readonly l7Gateways: string[] = [];
 
   /** The workload ports the target exposes, when it is one workload or gateway (for the check of `to.ports`). */
   private readonly targetPorts?: { what: string; ports: number[] };
@@ -290,10 +306,17 @@ export class AuthorizationPolicy extends Construct {
     });
     if (attachment.waypoint && target.ambient && !target.ambient.waypoint && this.action === AuthorizationAction.ALLOW) {
       this.ztunnelPolicy = ztunnelCompanion(this, 'Ztunnel', { name: `${name}-ztunnel`, namespace: target.namespace }, target.ambient, attachment.waypoint, this.rules);
+      const service = target.ambient.service;
       this.node.addValidation({
-        validate: () => this.l7SidecarCallers.length ? [`an L7 rule allows callers of the sidecar namespace${new Set(this.l7SidecarCallers).size > 1 ? 's' : ''} `
-          + `${[...new Set(this.l7SidecarCallers)].map((n) => `"${n}"`).join(', ')}, but sidecars send to ambient pods directly, past the waypoint that enforces L7 rules, `
-          + 'and ztunnel lets through only the L4 rules: the rule would never allow them; allow them by an L4 rule (who, ports), or run them in ambient mode'] : [],
+        validate: () => [
+          ...this.l7SidecarCallers.length ? [`an L7 rule allows callers of the sidecar namespace${new Set(this.l7SidecarCallers).size > 1 ? 's' : ''} `
+            + `${[...new Set(this.l7SidecarCallers)].map((n) => `"${n}"`).join(', ')}, but sidecars send to ambient pods directly, past the waypoint that enforces L7 rules, `
+            + 'and ztunnel lets through only the L4 rules: the rule would never allow them; allow them by an L4 rule (who, ports), or run them in ambient mode'] : [],
+          ...this.l7Gateways.length && !(service ? ingressUsesWaypoint(service) : namespaceIngressUsesWaypoint(target.ambient!.namespace))
+            ? [`an L7 rule allows the gateway${this.l7Gateways.length > 1 ? 's' : ''} ${[...new Set(this.l7Gateways)].join(', ')}, but gateways send to the pods past the waypoint `
+              + 'that enforces L7 rules unless ingress is enrolled in it, and ztunnel lets through only the L4 rules: the rule would never allow them; '
+              + 'enroll with `{ ingress: true }` (waypoint.addService(service, { ingress: true }) or addNamespace), or allow them by an L4 rule'] : [],
+        ],
       });
     } else if (attachment.waypoint && target.ambient && !target.ambient.waypoint) {
       // An ALLOW fails closed for requests past the waypoint (its ztunnel side); the other actions would not apply to them.
@@ -334,7 +357,10 @@ export class AuthorizationPolicy extends Construct {
     const l7 = this.attachment && !this.attachment.waypoint && ambient && isAmbient(ambient.namespace)
       && authorizationNeedsWaypoint(this.action, [rendered]);
     if (l7) throw noWaypoint(this, ambient, l7);
-    if (authorizationNeedsWaypoint(this.action, [rendered])) this.l7SidecarCallers.push(...(rule.from ?? []).flatMap((s) => s._sidecarNamespaces()));
+    if (authorizationNeedsWaypoint(this.action, [rendered])) {
+      this.l7SidecarCallers.push(...(rule.from ?? []).flatMap((s) => s._sidecarNamespaces()));
+      this.l7Gateways.push(...(rule.from ?? []).flatMap((s) => s._gateways()));
+    }
     this.rules.push(rendered);
   }
 }
