@@ -138,7 +138,19 @@ describe('GatewayApiIngress', () => {
     deniedNs.denyByDefault();
     const web = new MeshService(denied, 'web', { namespace: deniedNs, image: 'w:1', port: 8080 });
     new GatewayApiIngress(denied, 'lb', { namespace: deniedNs, gatewayClass: GatewayClass.gke(GkeGatewayClass.GLOBAL_EXTERNAL_MANAGED) }).route({ to: web });
-    expect(() => Testing.synth(denied)).toThrow('[test/lb] class gke-l7-global-external-managed sends plaintext from outside the mesh straight to the pods of test/web, whose namespace "shop" denies by default');
+    expect(() => Testing.synth(denied)).toThrow('[test/lb] class gke-l7-global-external-managed sends plaintext from outside the mesh straight to the pods of test/web, '
+      + 'whose namespace "shop" denies by default, and the load balancer has no mesh identity that allowFrom could name: every request would be refused; '
+      + 'route the load balancer to the mesh\'s ingress gateway Service, or allow its addresses (AuthorizationPolicy with Source.ipBlocks)');
+    // An ALLOW policy of the app's own may let the load balancer in by address.
+    new AuthorizationPolicy(denied, 'lb-ranges', { workload: web, rules: [{ from: [Source.ipBlocks('35.191.0.0/16', '130.211.0.0/22')] }] });
+    expect(() => Testing.synth(denied)).not.toThrow();
+    // Another controller's proxies (GatewayClass.of) may run in the mesh: the library does not guess.
+    const other = meshChart(MeshPlatform.cloudServiceMesh());
+    const otherNs = new MeshNamespace(other, 'shop');
+    new MtlsPolicy(other, 'mtls');
+    const otherWeb = new MeshService(other, 'web', { namespace: otherNs, image: 'w:1', port: 8080 });
+    new GatewayApiIngress(other, 'lb', { namespace: otherNs, gatewayClass: GatewayClass.of('envoy') }).route({ to: otherWeb });
+    expect(() => Testing.synth(other)).not.toThrow();
   });
 
   test('an installed class by name (GatewayClass.of) is taken as existing; a Gateway of a class nothing provides is reported (KIA1504)', () => {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { ClientTlsMode, MeshNamespace, MeshPlatform, MeshService, MtlsMode, MtlsPolicy } from '../src';
+import { AuthorizationPolicy, ClientTlsMode, MeshNamespace, MeshPlatform, MeshService, MtlsMode, MtlsPolicy, Source } from '../src';
 import { meshChart } from './helpers';
 import { find, synthValid } from './validate';
 
@@ -47,6 +47,11 @@ describe('MtlsPolicy', () => {
     new MtlsPolicy(other, 'metrics', { workload: d, namespace: otherNs, portModes: [{ port: 9100, mode: MtlsMode.DISABLE }] });
     expect(() => Testing.synth(other)).toThrow('[test/metrics] disables mTLS on port 9100 of test/d, whose allowFrom names callers by their mesh identity: without a certificate no caller matches, '
       + 'so every call there would be denied; keep mTLS on, or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)');
+    // The fix both messages suggest: an ALLOW policy of the app's own lets the callers in by address.
+    new AuthorizationPolicy(chart, 'by-address', { workload: b, rules: [{ from: [Source.ipBlocks('10.0.0.0/8')] }] });
+    new AuthorizationPolicy(other, 'by-address', { workload: d, rules: [{ from: [Source.ipBlocks('10.0.0.0/8')] }] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expect(() => Testing.synth(other)).not.toThrow();
   });
 
   test('errors name the construct and the fix', () => {

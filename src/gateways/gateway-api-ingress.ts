@@ -9,7 +9,7 @@ import { gatewayApi } from '../core/l1';
 import { checkDnsLabel, checkDnsSubdomain, checkServiceName, sortedRecord } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type { Gateway } from '../imports/gateway.networking.k8s.io';
-import { DataplaneMode } from '../platform/dataplane';
+import { DataplaneMode, hasOwnAllowPolicy } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { recordGatewayRoute } from '../platform/waypoint-enrollment';
 import { MtlsMode, MtlsPolicy } from '../security/mtls-policy';
@@ -362,7 +362,8 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
     const rules = grpc ? gatewayApiGrpcRules(ctx, route, first) : gatewayApiHttpRules(ctx, route, first!);
     this.addRules(ctx.kind, hosts, rules);
     for (const d of route.destinations ?? []) if (d.service) recordGatewayRoute(this, d.service);
-    if (!this.istioController) {
+    // GKE's load balancers are known to run outside the mesh; another controller's proxies may run in it.
+    if ((Object.values(GkeGatewayClass) as string[]).includes(this.gatewayClass.name)) {
       const services = (route.destinations ?? []).flatMap((d) => (d.service ? [{ service: d.service, servicePort: d.port }] : []));
       this.node.addValidation({ validate: () => services.flatMap(({ service, servicePort }) => this.refusedOutsideTheMesh(service, servicePort)) });
     }
@@ -382,9 +383,10 @@ export class GatewayApiIngress extends Construct implements IMeshIdentity {
       return [`${lb}, which require mTLS (STRICT, ${strict.policy}): every request would be refused; route the load balancer to the mesh's ingress gateway Service, `
         + `or make port ${target} PERMISSIVE (MtlsPolicy portModes)`];
     }
-    if (service.namespace.node.tryFindChild('DenyByDefault')) {
-      return [`${lb}, whose namespace "${service.namespace.name}" denies by default, and no ALLOW policy can name a caller without a mesh identity: every request would be refused; `
-        + 'route the load balancer to the mesh\'s ingress gateway Service'];
+    // An ALLOW policy of the app's own may let the load balancer in by address (Source.ipBlocks).
+    if (service.namespace.node.tryFindChild('DenyByDefault') && !hasOwnAllowPolicy(this, service.namespace.name, service.name, service.namespace.platform.rootNamespace)) {
+      return [`${lb}, whose namespace "${service.namespace.name}" denies by default, and the load balancer has no mesh identity that allowFrom could name: every request would be refused; `
+        + 'route the load balancer to the mesh\'s ingress gateway Service, or allow its addresses (AuthorizationPolicy with Source.ipBlocks)'];
     }
     return [];
   }

@@ -3,7 +3,7 @@ import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } fr
 import { security } from '../core/l1';
 import { checkRange } from '../core/names';
 import type { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
-import { checkEnforced } from '../platform/dataplane';
+import { checkEnforced, hasOwnAllowPolicy } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
 import { MeshPlatform } from '../platform/mesh-platform';
 import { checkDestination } from '../traffic/destination';
@@ -161,7 +161,9 @@ export class MtlsPolicy extends Construct {
     const plaintextPorts = this.portModes.filter((p) => p.mode === MtlsMode.DISABLE).map((p) => p.port);
     const workload = this.workload;
     const allowsByIdentity = (workload as { authorizationPolicy?: unknown } | undefined)?.authorizationPolicy !== undefined;
-    if (workload && allowsByIdentity && (this.mode === MtlsMode.DISABLE || plaintextPorts.length)) {
+    // An ALLOW policy of the app's own may let those callers in by other means (Source.ipBlocks).
+    if (workload && allowsByIdentity && (this.mode === MtlsMode.DISABLE || plaintextPorts.length)
+      && !hasOwnAllowPolicy(this, workload.namespace.name, workload.name, workload.namespace.platform.rootNamespace)) {
       // Principals come from the caller's certificate: over plaintext there is none to match.
       out.push(`disables mTLS ${this.mode === MtlsMode.DISABLE ? 'on the pods' : `on port ${plaintextPorts.join(', ')}`} of ${workload.node.path}, whose allowFrom names callers by their mesh identity: `
         + 'without a certificate no caller matches, so every call there would be denied; keep mTLS on, or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)');

@@ -236,6 +236,8 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
       // Principals come from the caller's certificate: over plaintext there is none to match.
       this.node.addValidation({
         validate: () => {
+          // An ALLOW policy of the app's own may let those callers in by other means (Source.ipBlocks).
+          if (hasOwnAllowPolicy(this, this.namespace.name, this.name, this.namespace.platform.rootNamespace)) return [];
           const plaintext = clientTls(this).filter((e) => e.service === this).flatMap((e) => e.ports)
             .filter((p) => p.mode === ClientTlsMode.DISABLE).map((p) => p.port.port);
           return plaintext.length ? [`allowFrom names callers by their mesh identity, but the trafficPolicy sets tlsMode DISABLE on port ${plaintext.join(', ')}, so the callers send plaintext `
