@@ -127,6 +127,13 @@ describe('IngressGateway', () => {
     new IngressGateway(fine.chart, 'b', { namespace: new MeshNamespace(fine.chart, 'b-ns'), istioLabel: 'internal-gateway' }).route({ to: fine.api });
     for (const id of ['c', 'd']) new IngressGateway(fine.chart, id, { namespace: fine.appNs, name: id, hosts: [`${id}.example.com`], installed: InstalledGateway.istioHelmChart({ name: 'istio-ingress', namespace: 'istio-ingress' }) }).route({ to: fine.web });
     expect(() => Testing.synth(fine.chart)).not.toThrow();
+    // Installed gateways that share a label (two revisions during a canary upgrade) are their installation's choice.
+    const canary = setup();
+    for (const [id, ns] of [['stable', 'istio-system'], ['canary', 'istio-ingress']]) {
+      new IngressGateway(canary.chart, id, { namespace: canary.appNs, name: id, hosts: [`${id}.example.com`], installed: InstalledGateway.istioHelmChart({ name: 'istio-ingressgateway', namespace: ns }) })
+        .route({ to: canary.web });
+    }
+    expect(() => Testing.synth(canary.chart)).not.toThrow();
   });
 
   test('HttpMatch errors', () => {

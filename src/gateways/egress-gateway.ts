@@ -161,7 +161,7 @@ export class EgressGateway extends Construct implements IMeshIdentity {
         }) as any,
       },
     });
-    recordGatewaySelection(this, { istio }, `${this.namespace.name}/${this.name}`, this.selectorLabels);
+    recordGatewaySelection(this, { istio }, `${this.namespace.name}/${this.name}`, this.selectorLabels, false);
     this.destinationRule = new (networking().DestinationRule)(this, 'DestinationRule', {
       metadata,
       spec: { host: this.fqdn, subsets: this.subsets },

@@ -12,6 +12,8 @@ interface GatewayPods {
   /** The construct that deploys them, or that first bound to them. */
   readonly owner: string;
   readonly labels: Record<string, string>;
+  /** Installed outside the app (its installation decides which pods share labels, e.g. a canary revision). */
+  readonly installed: boolean;
 }
 
 const PODS = new WeakMap<IConstruct, Map<string, GatewayPods>>();
@@ -19,19 +21,20 @@ const PODS = new WeakMap<IConstruct, Map<string, GatewayPods>>();
 /**
  * Records that `gateway` writes an Istio Gateway selecting `selector`, meant for the pods of
  * `workload` (`namespace/name`, labelled `labels`), and fails validation when the selector also
- * matches the pods of another gateway workload of the app.
+ * matches the pods of another gateway workload of the app. Installed gateways that share labels are
+ * left alone: their installation may do so on purpose (two revisions of one gateway during an upgrade).
  * @internal
  */
 export function recordGatewaySelection(
-  gateway: IConstruct, selector: Record<string, string>, workload: string, labels: Record<string, string>,
+  gateway: IConstruct, selector: Record<string, string>, workload: string, labels: Record<string, string>, installed: boolean,
 ): void {
   const root = gateway.node.root;
   const pods = PODS.get(root) ?? new Map<string, GatewayPods>();
   PODS.set(root, pods);
-  if (!pods.has(workload)) pods.set(workload, { workload, owner: gateway.node.path, labels });
+  if (!pods.has(workload)) pods.set(workload, { workload, owner: gateway.node.path, labels, installed });
   gateway.node.addValidation({
     validate: () => [...pods.values()]
-      .filter((p) => p.workload !== workload && selects(selector, p.labels))
+      .filter((p) => p.workload !== workload && !(installed && p.installed) && selects(selector, p.labels))
       .map((p) => `its Istio Gateway selects ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}, which the gateway pods ${p.workload} `
         + `(${p.owner}) carry too; istiod applies a Gateway's selector in every namespace, so those pods would also serve this gateway's hosts and routes: `
         + 'give one of the gateways another name or istioLabel'),

@@ -315,7 +315,7 @@ export class IngressGateway extends Construct implements IMeshIdentity, IGateway
       metadata,
       spec: { selector, servers },
     });
-    recordGatewaySelection(this, selector, `${this.workloadNamespace}/${installed?.name ?? this.name}`, installed?.podLabels ?? this.selectorLabels);
+    recordGatewaySelection(this, selector, `${this.workloadNamespace}/${installed?.name ?? this.name}`, installed?.podLabels ?? this.selectorLabels, installed !== undefined);
     if (!installed) {
       // allow-nothing selects every pod of its namespace, the gateway's included.
       const namespace = this.namespace;
