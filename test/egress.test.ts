@@ -342,6 +342,20 @@ describe('EgressGateway', () => {
     expect(find(objects, 'Gateway', 'istio-egressgateway').spec.servers.map((s: any) => s.port.name)).toEqual(subsets.map((n: string) => `tls-${n}`));
   });
 
+  test('hosts that read alike as names (a.b.com, a-b.com) get distinct names', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'egress');
+    const gw = new EgressGateway(chart, 'gw', { namespace: ns });
+    for (const [id, host] of [['dotted', 'api.b.com'], ['dashed', 'api-b.com']]) {
+      gw.route(new ExternalService(chart, id, { namespace: ns, hosts: [host] }), { allowFrom: [Source.principals('*')] });
+    }
+    const objects = synthValid(chart);
+    const subsets = find(objects, 'DestinationRule', 'istio-egressgateway').spec.subsets.map((s: any) => s.name);
+    expect(subsets[0]).toBe('api-b-com');
+    expect(subsets[1]).toMatch(/^api-b-com-[0-9a-f]{8}$/);
+    expect(objects.filter((o) => o.kind === 'VirtualService').map((o) => o.metadata.name)).toEqual(['istio-egressgateway-api-b-com', `istio-egressgateway-${subsets[1]}`]);
+  });
+
   test('name, istio label, replicas, resources', () => {
     const chart = meshChart();
     const gw = new EgressGateway(chart, 'gw', { namespace: new MeshNamespace(chart, 'egress'), name: 'egress', istioLabel: 'egress-a', replicas: 2, resources: { cpuLimit: Cpu.units(1), memoryLimit: Size.gibibytes(1) } });

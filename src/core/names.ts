@@ -23,9 +23,18 @@ export function isDnsLabel(value: string): boolean {
  */
 export function boundedName(name: string, max: number): string {
   if (name.length <= max) return name;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hash = (require('crypto') as typeof import('crypto')).createHash('sha256').update(name).digest('hex').slice(0, 8);
+  const hash = shortHash(name);
   return `${name.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * Eight hex digits of the SHA-256 of `value`: a stable suffix that tells apart names built from
+ * values that read alike.
+ * @internal
+ */
+export function shortHash(value: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('crypto') as typeof import('crypto')).createHash('sha256').update(value).digest('hex').slice(0, 8);
 }
 
 /**

@@ -5,7 +5,7 @@ import { gatewayWorkload } from './gateway-workload';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
 import { hostSlug } from '../core/hosts';
 import { networking, security } from '../core/l1';
-import { boundedName, checkDnsLabel, checkServiceName } from '../core/names';
+import { boundedName, checkDnsLabel, checkServiceName, shortHash } from '../core/names';
 import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type {
   DestinationRule, DestinationRuleSpecSubsets, Gateway, GatewaySpecServers,
@@ -118,6 +118,8 @@ export class EgressGateway extends Construct implements IMeshIdentity {
   private readonly subsets: DestinationRuleSpecSubsets[] = [];
   private readonly rules: AuthorizationPolicySpecRules[] = [];
   private readonly routed = new Map<string, string>();
+  /** The slugs of the routed hosts. */
+  private readonly slugs = new Set<string>();
   private readonly routeObjects: VirtualService[] = [];
   private readonly originationObjects: DestinationRule[] = [];
 
@@ -240,8 +242,11 @@ export class EgressGateway extends Construct implements IMeshIdentity {
     service._routeThrough(this, [`${this.namespace.name}/${host}`, `${this.namespace.name}/${this.fqdn}`]);
     this.routed.set(host, svc);
 
-    // The slug names the subset (a DNS label) and the gateway server of the host.
-    const slug = boundedName(hostSlug(host), 63);
+    // The slug names the subset (a DNS label) and the gateway server of the host; hosts that read
+    // alike as slugs (a.b.com, a-b.com) get a hash of the host.
+    let slug = boundedName(hostSlug(host), 63);
+    if (this.slugs.has(slug)) slug = boundedName(`${hostSlug(host)}-${shortHash(host)}`, 63);
+    this.slugs.add(slug);
     const name = checkDnsLabel(this, 'route name', boundedName(`${this.name}-${slug}`, 63));
     const metadata = { name, namespace: this.namespace.name };
     // Only VirtualServices of the gateway's namespace (the route's own) may bind the host to the gateway.
