@@ -47,3 +47,12 @@ export function checkHost(scope: IConstruct, host: string): void {
 export function hostSlug(host: string): string {
   return host.replace(/^\*$/, 'all').replace(/\*/g, 'wildcard').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 }
+
+/**
+ * The namespace a Service host names (`<name>.<namespace>.svc.cluster.local`), if it is one; other
+ * hosts may be a ServiceEntry's, declared in any namespace.
+ * @internal
+ */
+export function serviceHostNamespace(host: string): string | undefined {
+  return /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1];
+}

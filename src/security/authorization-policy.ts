@@ -7,8 +7,8 @@ import { IMeshIdentity, servicePrincipal } from '../core/principal';
 import type * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, ingressBypass, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, isAmbient, recordAllowPolicy } from '../platform/dataplane';
-import { ingressUsesWaypoint, namespaceIngressUsesWaypoint } from '../platform/waypoint-enrollment';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
+import { ingressUsesWaypoint, namespaceIngressUsesWaypoint } from '../platform/waypoint-enrollment';
 import { checkMethod } from '../traffic/http-match';
 import { MeshServiceBase, checkIdentity } from '../workloads/mesh-service-base';
 

@@ -1,5 +1,6 @@
 import { ACCESS_LOG_PROVIDER } from './access-log';
 import { checkProps, checkString } from '../core/check';
+import { serviceHostNamespace } from '../core/hosts';
 import { isDnsLabel, isDnsName, isIp } from '../core/names';
 
 /**
@@ -150,7 +151,7 @@ function checkCollectorHost(service: string): void {
       + (labels.length === 2 ? ' (for a collector outside the cluster, a ServiceEntry host of three labels or more)' : ''));
   }
   // A Service's host names its namespace: in another namespace, istiod finds nothing.
-  const serviceNamespace = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1];
+  const serviceNamespace = serviceHostNamespace(host);
   if (namespace !== undefined && serviceNamespace !== undefined && serviceNamespace !== namespace) {
     throw new Error(`Tracing.openTelemetry: service "${service}" names namespace "${namespace}", but the Service "${host}" is in namespace "${serviceNamespace}": `
       + `istiod looks the host up in the namespace given and would silently configure no tracer: use "${serviceNamespace}/${host}" or "${host}"`);

@@ -9,6 +9,7 @@ import { SidecarOptions, sidecarAnnotations } from './sidecar';
 import { WorkloadKind, WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkEnum, checkNamespaceRef, checkProps } from '../core/check';
+import { serviceHostNamespace } from '../core/hosts';
 import { networking } from '../core/l1';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkServiceName, sortedRecord } from '../core/names';
 import { MeshServicePort, ProtocolSelection, ResolvedMeshServicePort, resolveServicePorts, transport } from '../core/ports';
@@ -800,6 +801,6 @@ class ReferencedService extends MeshServiceBase {
  */
 function sidecarHost(service: string): string {
   if (service.includes('/')) return service;
-  const namespace = /^[^.]+\.([^.]+)\.svc\./.exec(service)?.[1];
+  const namespace = serviceHostNamespace(service);
   return `${namespace ?? '*'}/${service}`;
 }
