@@ -143,7 +143,7 @@ describe('IngressGateway bound to an installed gateway', () => {
     expect(MeshAnalyzer.attach(chart).findings().filter((f) => f.severity !== 'Info')).toEqual([]);
 
     // Cloud Service Mesh's recipe labels its pods istio=ingressgateway too, as istioctl's do: in one cluster, the
-    // Gateways of either would select both (a cluster has one or the other).
+    // Gateways of either select both, which is the installation's choice (two revisions during a canary upgrade).
     const other = setup();
     const csm = new IngressGateway(other.chart, 'c', {
       namespace: other.shop,
@@ -158,7 +158,7 @@ describe('IngressGateway bound to an installed gateway', () => {
     expect(find(csmObjects, 'Gateway', 'csm-gateway', 'shop').spec.servers.map((s: any) => s.port.number)).toEqual([80, 443]);
     expect(csm.principal).toBe('cluster.local/ns/gateways/sa/istio-ingressgateway');
     new IngressGateway(other.chart, 'a', { namespace: other.shop, installed: InstalledGateway.istioctl(), name: 'bookinfo-gateway' });
-    expect(() => Testing.synth(other.chart)).toThrow('[test/c] its Istio Gateway selects istio=ingressgateway, which the gateway pods istio-system/istio-ingressgateway (test/a) carry too');
+    expect(() => Testing.synth(other.chart)).not.toThrow();
   });
 
   test('a gateway installed some other way', () => {
