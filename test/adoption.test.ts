@@ -201,7 +201,7 @@ describe('adoption errors name the construct and the fix', () => {
   test('not a workload, Jobs, Pods', () => {
     const { chart, ns } = shopChart();
     const cm = new kplus.ConfigMap(chart, 'cm', { data: { a: 'b' } });
-    expect(() => new MeshService(chart, 'a', { namespace: ns, workload: cm })).toThrow('test/a: cannot adopt ConfigMap test/cm/Resource: it is not a workload: adopt a Deployment, StatefulSet or DaemonSet');
+    expect(() => new MeshService(chart, 'a', { namespace: ns, workload: cm })).toThrow('test/a: cannot adopt ConfigMap test/cm/Resource: it is not a workload: adopt a Deployment, StatefulSet, DaemonSet or ReplicaSet');
     const job = new kplus.Job(chart, 'job', { containers: [{ image: 'j:1' }] });
     expect(() => new MeshService(chart, 'b', { namespace: ns, workload: job })).toThrow("test/b: cannot adopt Job test/job/Resource: a Job's pod template is immutable");
     const svc = new kplus.Service(chart, 'svc', { ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'p', { labels: { a: 'b' } }) });
@@ -293,12 +293,12 @@ describe('adoption errors name the construct and the fix', () => {
 
   test('pods the mesh never reaches: hostNetwork, ambient opt-out; Istio prefers the injection label to the annotation', () => {
     const { chart, ns } = shopChart();
-    const l1 = (id: string, pod: any, meta: any = {}, spec: any = {}, kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' = 'Deployment') => {
+    const l1 = (id: string, pod: any, meta: any = {}, spec: any = {}, kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' = 'Deployment') => {
       const labels = { app: id, ...meta.labels };
       const props = { metadata: { name: id }, spec: { selector: { matchLabels: { app: id } }, ...spec, template: { metadata: { ...meta, labels }, spec: { serviceAccountName: id, containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 8080, name: 'http' }] }], ...pod } } } };
       return kind === 'Deployment' ? new kplus.k8s.KubeDeployment(chart, id, props as any)
         : kind === 'StatefulSet' ? new kplus.k8s.KubeStatefulSet(chart, id, props as any)
-          : kind === 'DaemonSet' ? new kplus.k8s.KubeDaemonSet(chart, id, props as any) : new kplus.k8s.KubeReplicaSet(chart, id, props as any);
+          : new kplus.k8s.KubeDaemonSet(chart, id, props as any);
     };
     expect(() => new MeshService(chart, 'agent-mesh', { namespace: ns, name: 'agent', workload: l1('agent', { hostNetwork: true }, {}, {}, 'DaemonSet') }))
       .toThrow('test/agent-mesh: DaemonSet test/agent runs with hostNetwork: true: Istio injects no sidecar into such pods and ambient mode never captures them, so they have no mesh identity and no policy applies to them; keep it out of the mesh, or drop hostNetwork');
@@ -319,16 +319,34 @@ describe('adoption errors name the construct and the fix', () => {
     // A drain longer than the adopted pods' grace period would be cut short.
     expect(() => new MeshService(chart, 'drain-mesh', { namespace: ns, name: 'drain', workload: l1('drain', { terminationGracePeriodSeconds: 10 }), sidecar: { terminationDrainDuration: Duration.seconds(20) } }))
       .toThrow('test/drain-mesh: sidecar.terminationDrainDuration is 20s, but the pod has 10s to terminate before Kubernetes kills the proxy: the drain would be cut short; use at most 10s');
-    // Controllers that keep their running pods when the template changes.
-    expect(() => new MeshService(chart, 'rs-mesh', { namespace: ns, name: 'rs', workload: l1('rs', {}, {}, {}, 'ReplicaSet') }))
-      .toThrow('test/rs-mesh: cannot adopt ReplicaSet test/rs: a ReplicaSet keeps its running pods when its template changes, so the mesh\'s labels and sidecar would reach none of them: adopt the Deployment that owns it');
-    expect(() => new MeshService(chart, 'od-mesh', { namespace: ns, name: 'od', workload: l1('od', {}, {}, { updateStrategy: { type: 'OnDelete' } }, 'DaemonSet') }))
-      .toThrow('test/od-mesh: cannot adopt DaemonSet test/od: its updateStrategy OnDelete keeps its running pods when the template changes, so the mesh\'s labels and sidecar would reach only pods created later, '
-        + 'and the mesh Service would select none of the running ones: use RollingUpdate (or delete its pods after applying, then adopt)');
     // A StatefulSet's governing Service must be headless.
     expect(() => new MeshService(chart, 'db-mesh', { namespace: ns, name: 'db', workload: l1('db', {}, {}, { serviceName: 'db' }, 'StatefulSet') }))
       .toThrow('test/db-mesh: StatefulSet test/db is governed by the Service "db" (spec.serviceName), which must be headless to give its pods their DNS names, but the mesh would create a ClusterIP Service of that name: '
         + 'pass that Service as `service`, or give the mesh Service another `name`');
+  });
+
+  test('controllers that keep their running pods when the template changes are adopted: a ReplicaSet, updateStrategy OnDelete', () => {
+    const { chart, ns } = shopChart();
+    const props = (id: string, spec: any = {}) => ({
+      metadata: { name: id },
+      spec: { selector: { matchLabels: { tier: id } }, ...spec, template: { metadata: { labels: { tier: id } }, spec: { serviceAccountName: id, containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 8080, name: 'http' }] }] } } },
+    });
+    const rs = new MeshService(chart, 'rs-mesh', { namespace: ns, name: 'rs', version: 'v1', workload: new kplus.k8s.KubeReplicaSet(chart, 'rs', props('rs')) });
+    const onDelete = { updateStrategy: { type: 'OnDelete' } };
+    new MeshService(chart, 'agent-mesh', { namespace: ns, name: 'agent', workload: new kplus.k8s.KubeDaemonSet(chart, 'agent', props('agent', onDelete) as any) });
+    new MeshService(chart, 'db-mesh', { namespace: ns, name: 'db', workload: new kplus.k8s.KubeStatefulSet(chart, 'db', props('db', { ...onDelete, serviceName: 'db-headless' }) as any) });
+    const objects = synthValid(chart);
+    for (const [kind, name] of [['ReplicaSet', 'rs'], ['DaemonSet', 'agent'], ['StatefulSet', 'db']]) {
+      const o = find(objects, kind, name, 'shop');
+      expect(o.spec.selector).toEqual({ matchLabels: { tier: name } });
+      expect(o.spec.template.metadata.labels).toEqual({ tier: name, app: name, ...kind === 'ReplicaSet' ? { version: 'v1' } : {} });
+      expect(o.spec.template.metadata.annotations).toEqual({ 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' });
+      expect(find(objects, 'Service', name, 'shop').spec.selector).toEqual({ app: name });
+    }
+    expect(find(objects, 'StatefulSet', 'db').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    expect(rs.workload).toBe(chart.node.findChild('rs'));
+    expect(rs.principal).toBe('cluster.local/ns/shop/sa/rs');
+    expect(findings(chart)).toEqual([]);
   });
 
   test('a Service port forwards the transport its container port listens on', () => {
@@ -361,6 +379,28 @@ describe('adoption errors name the construct and the fix', () => {
     new MeshService(other.chart, 'l1-mesh', { namespace: other.ns, workload: l1, name: 'l1' });
     l1.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { team: 'shop' }));
     expect(() => Testing.synth(other.chart)).toThrow('[test/l1-mesh] Deployment test/l1\'s pod annotation proxy.istio.io/config is gone now, but it was "{"holdApplicationUntilProxyStarts":true}" when the mesh adopted it: set it before adopting');
+    // The app's own annotations are its own to change after adoption; those adoption added or asked for are not.
+    const own = shopChart();
+    const annotated = new kplus.k8s.KubeDeployment(own.chart, 'own', {
+      metadata: { name: 'own' },
+      spec: {
+        selector: { matchLabels: { app: 'own' } },
+        template: {
+          metadata: { labels: { app: 'own' }, annotations: { 'checksum/config': 'a1', 'prometheus.io/port': '9090', 'sidecar.istio.io/proxyCPU': '100m' } },
+          spec: { serviceAccountName: 'own', containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 80, name: 'http' }] }] },
+        },
+      },
+    });
+    new MeshService(own.chart, 'own-mesh', { namespace: own.ns, workload: annotated, name: 'own', sidecar: { cpuRequest: kplus.Cpu.millis(100), memoryRequest: Size.mebibytes(64) } });
+    annotated.addJsonPatch(JsonPatch.replace('/spec/template/metadata/annotations/checksum~1config', 'b2'));
+    annotated.addJsonPatch(JsonPatch.remove('/spec/template/metadata/annotations/prometheus.io~1port'));
+    expect(find(synthValid(own.chart), 'Deployment', 'own').spec.template.metadata.annotations).toEqual({
+      'checksum/config': 'b2', 'sidecar.istio.io/proxyCPU': '100m', 'sidecar.istio.io/proxyMemory': '64Mi', 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}',
+    });
+    annotated.addJsonPatch(JsonPatch.replace('/spec/template/metadata/annotations/proxy.istio.io~1config', '{}'));
+    annotated.addJsonPatch(JsonPatch.replace('/spec/template/metadata/annotations/sidecar.istio.io~1proxyCPU', '1'));
+    expect(() => Testing.synth(own.chart)).toThrow('[test/own-mesh] Deployment test/own\'s pod annotation proxy.istio.io/config is "{}" now, but it was "{"holdApplicationUntilProxyStarts":true}" when the mesh adopted it: set it before adopting');
+    expect(() => Testing.synth(own.chart)).toThrow('[test/own-mesh] Deployment test/own\'s pod annotation sidecar.istio.io/proxyCPU is "1" now, but it was "100m" when the mesh adopted it: set it before adopting');
   });
 
   test('a workload without a namespace joins the service\'s, but the objects its pods use must not stay behind', () => {
@@ -379,6 +419,31 @@ describe('adoption errors name the construct and the fix', () => {
     const fineSa = new kplus.ServiceAccount(fine, 'web-sa', { metadata: { name: 'web', namespace: 'shop' } });
     new MeshService(fine, 'web-mesh', { namespace: shop, name: 'web', workload: new kplus.Deployment(fine, 'web', { metadata: { name: 'web' }, serviceAccount: fineSa, containers: [{ image: 'web:1', ports: [{ number: 8080, name: 'http' }] }] }) });
     expect(find(synthValid(fine), 'Deployment', 'web').metadata.namespace).toBe('shop');
+    // An object is where it renders: a namespace set by a JSON patch counts.
+    const patched = meshChart();
+    const patchedNs = new MeshNamespace(patched, 'shop');
+    const patchedSa = new kplus.ServiceAccount(patched, 'web-sa', { metadata: { name: 'web' } });
+    ApiObject.of(patchedSa).addJsonPatch(JsonPatch.add('/metadata/namespace', 'shop'));
+    new MeshService(patched, 'web-mesh', { namespace: patchedNs, name: 'web', workload: new kplus.Deployment(patched, 'web', { metadata: { name: 'web' }, serviceAccount: patchedSa, containers: [{ image: 'web:1', ports: [{ number: 8080, name: 'http' }] }] }) });
+    expect(find(synthValid(patched), 'ServiceAccount', 'web').metadata.namespace).toBe('shop');
+  });
+
+  test('objects left behind: one check for the app sees every chart, and what was added since the last synth', () => {
+    const app = Testing.app();
+    const adopt = (id: string, sa: (chart: Chart) => kplus.IServiceAccount) => {
+      const chart = new Chart(app, id); // no namespace on the chart
+      MeshPlatform.asmManaged().applyTo(chart);
+      const ns = new MeshNamespace(chart, 'ns', { name: id });
+      const workload = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, serviceAccount: sa(chart), containers: [{ image: 'web:1', ports: [{ number: 8080, name: 'http' }] }] });
+      new MeshService(chart, 'web-mesh', { namespace: ns, name: 'web', workload });
+      return chart;
+    };
+    adopt('a', (chart) => new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'a', namespace: 'a' } }));
+    const b = adopt('b', (chart) => kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', 'b'));
+    expect(() => app.synthYaml()).not.toThrow();
+    // A ServiceAccount without a namespace, added to the other chart after the first synth.
+    new kplus.k8s.KubeServiceAccount(b, 'late-sa', { metadata: { name: 'b' } });
+    expect(() => app.synthYaml()).toThrow('[a] Deployment b/web/Resource renders without a namespace and was adopted into "b", but ServiceAccount b/late-sa that its pods use render without one too');
   });
 
   test('service account names are DNS subdomains', () => {

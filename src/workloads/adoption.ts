@@ -2,14 +2,17 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isPlainObject } from '../core/json';
 
-/** Kinds whose pod template the mesh can amend, and why the others cannot be adopted. */
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+/**
+ * Kinds whose pod template the mesh can amend, and why the others cannot be adopted. A controller that
+ * keeps its running pods when the template changes (a ReplicaSet, `updateStrategy: OnDelete`) is adopted
+ * too: its pods get the mesh's labels and sidecar as they are created or replaced.
+ */
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 const REFUSED: Record<string, string> = {
   Pod: 'a bare Pod cannot be amended once it runs: adopt the Deployment, StatefulSet or DaemonSet that creates it',
   Job: "a Job's pod template is immutable and a sidecar keeps a Job's pod from completing: keep Jobs out of the mesh or give them a native sidecar by hand",
   CronJob: "the sidecar would keep each Job's pod from completing: keep CronJobs out of the mesh or give them a native sidecar by hand",
   Service: 'a Service is not a workload: pass the workload as `workload` and the Service as `service`',
-  ReplicaSet: 'a ReplicaSet keeps its running pods when its template changes, so the mesh\'s labels and sidecar would reach none of them: adopt the Deployment that owns it',
 };
 
 /** A container port of a pod template. */
@@ -32,6 +35,11 @@ export interface WorkloadView {
   readonly namespace?: string;
   readonly podLabels: Record<string, string>;
   readonly podAnnotations: Record<string, string>;
+  /**
+   * The pod annotations adoption requires: those `addToPodTemplate` added, and those the template already
+   * had with the value it asked for. Synth compares only these after adoption (the app may change its own).
+   */
+  readonly meshAnnotations: Set<string>;
   /** `default` when the pod spec names none. */
   readonly serviceAccountName: string;
   readonly containerPorts: ContainerPort[];
@@ -92,12 +100,7 @@ export function readWorkload(scope: IConstruct, c: IConstruct): WorkloadView {
   const kind = String(json.kind);
   const where = `${kind} ${apiObject.node.path}`;
   if (!POD_TEMPLATE_KINDS.has(kind)) {
-    throw new Error(`${scope.node.path}: cannot adopt ${where}: ${REFUSED[kind] ?? 'it is not a workload: adopt a Deployment, StatefulSet or DaemonSet'}`);
-  }
-  // The labels and the sidecar the mesh adds reach only pods created after the template changes.
-  if (json.spec?.updateStrategy?.type === 'OnDelete') {
-    throw new Error(`${scope.node.path}: cannot adopt ${where}: its updateStrategy OnDelete keeps its running pods when the template changes, so the mesh's labels and sidecar `
-      + 'would reach only pods created later, and the mesh Service would select none of the running ones: use RollingUpdate (or delete its pods after applying, then adopt)');
+    throw new Error(`${scope.node.path}: cannot adopt ${where}: ${REFUSED[kind] ?? 'it is not a workload: adopt a Deployment, StatefulSet, DaemonSet or ReplicaSet'}`);
   }
   const template = json.spec?.template;
   const podLabels = template?.metadata?.labels;
@@ -114,6 +117,7 @@ export function readWorkload(scope: IConstruct, c: IConstruct): WorkloadView {
     namespace: json.metadata?.namespace,
     podLabels: { ...podLabels },
     podAnnotations: { ...(isPlainObject(template.metadata.annotations) ? template.metadata.annotations : {}) },
+    meshAnnotations: new Set(),
     serviceAccountName: podSpec.serviceAccountName ?? podSpec.serviceAccount ?? 'default',
     containerPorts: containers.flatMap((ct) => (Array.isArray(ct?.ports) ? ct.ports : [])
       .map((p: any) => ({ containerPort: p.containerPort, name: p.name, protocol: p.protocol ?? 'TCP' }))),
@@ -154,6 +158,7 @@ export function readService(scope: IConstruct, c: IConstruct): ServiceView {
 export function addToPodTemplate(w: WorkloadView, field: 'labels' | 'annotations', values: Record<string, string>): void {
   const existing = field === 'labels' ? w.podLabels : w.podAnnotations;
   const missing = Object.entries(values).filter(([k]) => !(k in existing));
+  if (field === 'annotations') for (const [k, v] of Object.entries(values)) if (!(k in existing) || existing[k] === v) w.meshAnnotations.add(k);
   if (missing.length === 0) return;
   if (w.podMetadata) {
     for (const [k, v] of missing) (field === 'labels' ? w.podMetadata.addLabel(k, v) : w.podMetadata.addAnnotation(k, v));
@@ -165,40 +170,59 @@ export function addToPodTemplate(w: WorkloadView, field: 'labels' | 'annotations
   for (const [k, v] of missing) existing[k] = v;
 }
 
-/** Per chart, the objects adoption moved into a namespace (checked once per chart at synth). */
-const MOVED = new WeakMap<Chart, ApiObject[]>();
+/** Per app (its root construct), the objects adoption moved into a namespace: one validation checks them all. */
+const MOVED = new WeakMap<IConstruct, ApiObject[]>();
 
 /**
  * Puts an object that renders without a namespace into `namespace`. The objects its pods use must
- * not stay behind: at synth, its chart fails if the app defines them without a namespace too.
+ * not stay behind: at synth, the chart of the first object moved fails if the app defines them without a namespace too.
  * @internal
  */
 export function setNamespace(obj: ApiObject, namespace: string): void {
   obj.addJsonPatch(JsonPatch.add('/metadata/namespace', namespace));
-  const chart = Chart.of(obj);
-  const moved = MOVED.get(chart);
+  const root = obj.node.root;
+  const moved = MOVED.get(root);
   if (moved) {
     moved.push(obj);
     return;
   }
-  MOVED.set(chart, [obj]);
-  chart.node.addValidation({ validate: () => leftBehind(chart.node.root, MOVED.get(chart)!) });
+  MOVED.set(root, [obj]);
+  // Registered once per app and recomputed at each synth, so it sees the objects added since the last one.
+  Chart.of(obj).node.addValidation({ validate: () => leftBehind(root, MOVED.get(root)!) });
 }
 
 /** Kinds a pod names by name, in its own namespace. */
 const POD_REFERENCED_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'PersistentVolumeClaim']);
 
+/**
+ * The objects of the app that render without a namespace and that pods name, by `Kind/name`. Read as they
+ * render, so a namespace set by a JSON patch counts; only the kinds pods name are rendered.
+ */
+function namespaceless(root: IConstruct): Map<string, ApiObject> {
+  const index = new Map<string, ApiObject>();
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c) || !POD_REFERENCED_KINDS.has(c.kind)) continue;
+    let json: any;
+    try {
+      json = c.toJson();
+    } catch {
+      continue; // Synth reports what does not render.
+    }
+    if (json.metadata?.namespace === undefined) index.set(`${json.kind}/${json.metadata?.name}`, c);
+  }
+  return index;
+}
+
 /** The objects without a namespace that the pods of `moved` use: they would not land beside the pods. */
 function leftBehind(root: IConstruct, moved: ApiObject[]): string[] {
-  const namespaceless = new Map<string, ApiObject>();
-  for (const c of root.node.findAll()) {
-    if (ApiObject.isApiObject(c) && POD_REFERENCED_KINDS.has(c.kind) && c.metadata.namespace === undefined) namespaceless.set(`${c.kind}/${c.name}`, c);
-  }
+  let index: Map<string, ApiObject> | undefined;
   return moved.flatMap((obj) => {
-    const pod = obj.toJson().spec?.template?.spec;
+    const json = obj.toJson();
+    const pod = json.spec?.template?.spec;
     if (!isPlainObject(pod)) return [];
-    const behind = podReferences(pod).map((ref) => namespaceless.get(ref)).filter((o): o is ApiObject => o !== undefined);
-    return behind.length === 0 ? [] : [`${obj.kind} ${obj.node.path} renders without a namespace and was adopted into "${obj.toJson().metadata?.namespace}", `
+    index ??= namespaceless(root);
+    const behind = podReferences(pod).map((ref) => index!.get(ref)).filter((o): o is ApiObject => o !== undefined);
+    return behind.length === 0 ? [] : [`${obj.kind} ${obj.node.path} renders without a namespace and was adopted into "${json.metadata?.namespace}", `
       + `but ${behind.map((o) => `${o.kind} ${o.node.path}`).join(', ')} that its pods use render without one too, so they would land in the namespace kubectl applies to, `
       + 'not beside the pods: set the namespace on the chart, or on each of these objects'];
   });

@@ -32,8 +32,8 @@ export interface MeshServiceVersionOptions extends WorkloadOptions {
    */
   readonly image?: string;
   /**
-   * Adopt the app's workload of this version (a cdk8s-plus Deployment or StatefulSet, a `k8s` L1
-   * object, or an ApiObject of an `Include`), as `MeshServiceProps.workload` does.
+   * Adopt the app's workload of this version (a Deployment, StatefulSet, DaemonSet or ReplicaSet, as a
+   * cdk8s-plus workload, a `k8s` L1 object, or an ApiObject of an `Include`), as `MeshServiceProps.workload` does.
    * @default - no workload adopted
    */
   readonly workload?: IConstruct;

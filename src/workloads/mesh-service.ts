@@ -55,10 +55,12 @@ export interface MeshServiceProps extends WorkloadOptions {
   /** The mesh namespace the workload runs in. */
   readonly namespace: IMeshNamespace;
   /**
-   * Adopt a workload the app already defines: a cdk8s-plus Deployment, StatefulSet or DaemonSet (of
-   * any cdk8s-plus major), a `k8s` L1 object, or an ApiObject of an `Include`
+   * Adopt a workload the app already defines: a Deployment, StatefulSet, DaemonSet or ReplicaSet, as a
+   * cdk8s-plus workload (of any cdk8s-plus major), a `k8s` L1 object, or an ApiObject of an `Include`
    * (`include.apiObjects`). The library adds what the mesh needs to its pod template (labels `app`
-   * and `version` where missing, sidecar annotations) and never changes its selector.
+   * and `version` where missing, sidecar annotations) and never changes its selector. A ReplicaSet, or a
+   * workload with `updateStrategy: OnDelete`, keeps its running pods when the template changes: they join
+   * the mesh once they are deleted and created anew.
    * @default - set `image` to create a Deployment
    */
   readonly workload?: IConstruct;
@@ -592,8 +594,10 @@ export class MeshService extends MeshServiceBase implements IEgressTarget {
     }
     const outOfMesh = this.outOfMesh(now);
     if (outOfMesh) problems.push(`${where} was changed after it was adopted: it ${outOfMesh}`);
-    // What adoption added must still be there (a later label, annotation or patch can replace it).
-    for (const [k, v] of Object.entries(adopted.podAnnotations)) {
+    // What adoption added must still be there (a later label, annotation or patch can replace it); the
+    // app's other annotations are its own to change.
+    for (const k of adopted.meshAnnotations) {
+      const v = adopted.podAnnotations[k];
       const current = now.podAnnotations[k];
       if (current !== v) problems.push(`${where}'s pod annotation ${k} is ${current === undefined ? 'gone' : `"${current}"`} now, but it was "${v}" when the mesh adopted it: set it before adopting`);
     }
