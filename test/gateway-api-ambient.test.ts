@@ -476,12 +476,20 @@ describe('ambient mode', () => {
       + 'istiod routes a gateway\'s requests through a waypoint only when the Service or its namespace is labelled istio.io/ingress-use-waypoint, so requests from the gateway escape the policy; '
       + 'enroll with `{ ingress: true }` (waypoint.addService(service, { ingress: true }) or addNamespace)');
 
+    // Token validation alone: requests with an invalid token from the gateway would reach the pods.
+    const alone = ambient();
+    new Waypoint(alone.chart, 'wp', { namespace: alone.ns }).addService(alone.api);
+    new IngressGateway(alone.chart, 'gw', { namespace: new MeshNamespace(alone.chart, 'edge'), hosts: ['shop.example.com'] }).route({ to: alone.api });
+    new JwtAuthentication(alone.chart, 'jwt', { workload: alone.api, issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }] });
+    expect(() => synthValid(alone.chart)).toThrow('[test/jwt] the JWT validation is enforced at the waypoint, but gateways send to the pods past it (test/gw -> test/api): ');
+
     // Enrolled with ingress: true, the gateway's requests pass the waypoint.
     const fixed = ambient();
     const fixedEdge = new MeshNamespace(fixed.chart, 'edge');
     new Waypoint(fixed.chart, 'wp', { namespace: fixed.ns }).addService(fixed.api, { ingress: true });
     new IngressGateway(fixed.chart, 'gw', { namespace: fixedEdge, hosts: ['shop.example.com'] }).route({ to: fixed.api });
     new AuthorizationPolicy(fixed.chart, 'deny-admin', { workload: fixed.api, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] });
+    new JwtAuthentication(fixed.chart, 'jwt', { workload: fixed.api, issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }] });
     expect(find(synthValid(fixed.chart), 'Service', 'api').metadata.labels['istio.io/ingress-use-waypoint']).toBe('true');
   });
 

@@ -5,7 +5,7 @@ import { checkList, checkProps } from '../core/check';
 import { security } from '../core/l1';
 import { checkDnsLabel } from '../core/names';
 import type * as l1 from '../imports/security.istio.io';
-import { attachPolicy } from '../platform/ambient-policy';
+import { attachPolicy, ingressBypass } from '../platform/ambient-policy';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
 import { gatewayRoutes } from '../platform/waypoint-enrollment';
 
@@ -145,6 +145,11 @@ export class JwtAuthentication extends Construct {
       metadata: { name: checkDnsLabel(this, 'name', props.name ?? `${target.name}-jwt`), namespace: target.namespace },
       spec: { selector: attachment.selector, targetRefs: attachment.targetRefs, jwtRules },
     });
+    const ambient = target.ambient;
+    if (attachment.waypoint && ambient && !ambient.waypoint) {
+      // Requests with an invalid token from a gateway that bypasses the waypoint would reach the pods (requireToken's DENY reports it too).
+      this.node.addValidation({ validate: () => (this.requirements ? [] : ingressBypass(ambient, 'the JWT validation')) });
+    }
 
   }
 
