@@ -407,7 +407,8 @@ describe('EgressGateway', () => {
     expect(() => gw.route(mk('k'), { allowFrom, originateTls: { credentialName: 'c', caCertificates: '/ca.pem' } }))
       .toThrow('test/egress: tlsOrigination: set credentialName or caCertificates, not both (Istio takes the CA from the Secret\'s ca.crt)');
     expect(() => gw.route(mk('l'), { allowFrom, originateTls: { credentialName: 'Bad_Name' } }))
-      .toThrow('test/egress: tlsOrigination: credentialName "Bad_Name" is not a Secret name: use lowercase letters, digits, \'-\' and \'.\'');
+      .toThrow('test/egress: tlsOrigination: credentialName "Bad_Name" is not a valid object name: use at most 253 lowercase letters, digits, \'-\' and \'.\', '
+        + 'in labels that start and end with a letter or digit');
     // A service goes through one gateway, and only Sidecars built after the route know the gateway.
     const other = new EgressGateway(chart, 'other', { namespace: new MeshNamespace(chart, 'egress-b'), name: 'other' });
     const m = mk('m');

@@ -373,9 +373,7 @@ export function resolveOrigination(scope: IConstruct, service: ExternalService, 
   if (o.credentialName !== undefined && o.caCertificates !== undefined) {
     throw new Error(`${where}: set credentialName or caCertificates, not both (Istio takes the CA from the Secret's ca.crt)`);
   }
-  if (o.credentialName !== undefined && !isDnsName(o.credentialName, false)) {
-    throw new Error(`${where}: credentialName "${o.credentialName}" is not a Secret name: use lowercase letters, digits, '-' and '.'`);
-  }
+  if (o.credentialName !== undefined) checkDnsSubdomain(where, 'credentialName', o.credentialName);
   if (o.caCertificates !== undefined && !o.caCertificates.startsWith('/')) {
     throw new Error(`${where}: caCertificates "${o.caCertificates}" is not a file path in the proxy: give an absolute path, e.g. /etc/certs/ca.pem`);
   }
