@@ -1,5 +1,6 @@
 import { Severity } from './finding';
 import { MeshIndex } from './mesh-index';
+import { appendTo } from '../core/collections';
 
 const RELATIVE = new Set(['INSERT_BEFORE', 'INSERT_AFTER']);
 const ROUTE_LEVEL = new Set(['ROUTE_CONFIGURATION', 'HTTP_ROUTE']);
@@ -18,7 +19,7 @@ export function checkEnvoyFilters(index: MeshIndex): void {
   for (const ef of index.of('EnvoyFilter')) {
     const patches: any[] = Array.isArray(ef.spec.configPatches) ? ef.spec.configPatches : [];
     const found = new Map<string, string[]>();
-    const note = (code: string, where: string) => found.set(code, [...(found.get(code) ?? []), where]);
+    const note = (code: string, where: string) => appendTo(found, code, where);
     for (let i = 0; i < patches.length; i++) {
       const p = patches[i];
       if (!p?.patch) break; // Istio stops at the first patch without one

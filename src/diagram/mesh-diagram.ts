@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { assumedObjects } from '../analysis/assumed-objects';
+import { appendTo } from '../core/collections';
 import { ISTIO_GATEWAY_CLASSES, WAYPOINT_CLASS } from '../core/gateway-classes';
 import { identityOf, principalIdentity } from '../core/principal';
 
@@ -190,7 +191,7 @@ class Renderer {
 
   private renderNodes(peerAuths: any[], policies: any[], namespaces: any[]) {
     const byNs = new Map<string, string[]>();
-    for (const [id, n] of this.nodes) byNs.set(n.ns, [...byNs.get(n.ns) ?? [], id]);
+    for (const [id, n] of this.nodes) appendTo(byNs, n.ns, id);
     const meshMode = peerAuths.find((p) => !p.spec?.selector && p.metadata?.namespace === 'istio-system')?.spec?.mtls?.mode;
     for (const ns of [...byNs.keys()].sort()) {
       let title = ns;

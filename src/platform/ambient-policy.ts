@@ -4,6 +4,7 @@ import { isAmbient } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
 import { IWaypoint, WaypointTrafficType, gatewayRoutes, ingressUsesWaypoint, ownWaypoint, servedNamespaces, servicesWithOwnWaypoint, waypointOf } from './waypoint-enrollment';
 import { authorizationL7 } from '../analysis/ambient';
+import { appendTo } from '../core/collections';
 import { security } from '../core/l1';
 import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';
 
@@ -58,7 +59,7 @@ export function attachPolicy(scope: IConstruct, target: AmbientTarget, l7: strin
         + 'their traffic bypasses the namespace\'s waypoint, so the policy would not apply to it, and ztunnel sees their waypoint\'s identity, which it would deny; '
         + 'target the services one by one (`workload`), or serve them with the namespace\'s waypoint');
     }
-    NAMESPACE_POLICIES.set(target.namespace, [...NAMESPACE_POLICIES.get(target.namespace) ?? [], scope.node.path]);
+    appendTo(NAMESPACE_POLICIES, target.namespace, scope.node.path);
   }
   const waypoint = service ? waypointOf(service) : ownWaypoint(target.namespace);
   if (!waypoint) {

@@ -3,6 +3,7 @@
 // writes the proxy's Gateway is gateways/waypoint.ts.
 import { IConstruct } from 'constructs';
 import type { IMeshNamespace } from './mesh-namespace';
+import { appendTo } from '../core/collections';
 
 /** Which traffic a waypoint handles (its `istio.io/waypoint-for` label). */
 export enum WaypointTrafficType {
@@ -57,7 +58,7 @@ export function recordWaypoint(target: IConstruct, waypoint: IWaypoint, serviceN
   const served = SERVED.get(waypoint) ?? new Set<string>();
   SERVED.set(waypoint, served.add(serviceNamespace?.name ?? (target as IMeshNamespace).name));
   if (ingress) INGRESS_THROUGH_WAYPOINT.add(target);
-  if (serviceNamespace) OWN_WAYPOINT_SERVICES.set(serviceNamespace, [...servicesWithOwnWaypoint(serviceNamespace), target]);
+  if (serviceNamespace) appendTo(OWN_WAYPOINT_SERVICES, serviceNamespace, target);
 }
 
 /**

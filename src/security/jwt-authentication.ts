@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AuthorizationAction, AuthorizationPolicy, Operation, Source } from './authorization-policy';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { checkList, checkProps } from '../core/check';
+import { appendTo } from '../core/collections';
 import { security } from '../core/l1';
 import { checkDnsLabel } from '../core/names';
 import type * as l1 from '../imports/security.istio.io';
@@ -137,7 +138,7 @@ export class JwtAuthentication extends Construct {
       const stripping = props.issuers.filter((i) => i.forwardOriginalToken !== true).map((i) => i.issuer);
       const root = STRIPPED_BY_GATEWAY.get(this.node.root) ?? new Map<string, { path: string; issuers: string[] }[]>();
       STRIPPED_BY_GATEWAY.set(this.node.root, root);
-      root.set(props.gateway.node.path, [...root.get(props.gateway.node.path) ?? [], { path: where, issuers: stripping }]);
+      appendTo(root, props.gateway.node.path, { path: where, issuers: stripping });
     }
     // In ambient mode only a waypoint validates tokens.
     const attachment = target.ambient ? attachPolicy(this, target.ambient, 'JWT validation') : { selector: target.matchLabels && { matchLabels: target.matchLabels } };

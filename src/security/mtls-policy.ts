@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps } from '../core/check';
+import { appendTo } from '../core/collections';
 import { security } from '../core/l1';
 import { checkRange } from '../core/names';
 import type { PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode } from '../imports/security.istio.io';
@@ -70,13 +71,12 @@ export class MtlsPolicy extends Construct {
    * @internal
    */
   public static _modeOf(service: MtlsTarget, targetPort: number): { mode: MtlsMode; policy: string } | undefined {
-    const all = POLICIES.get(service.node.root) ?? [];
-    const selects = (p: MtlsPolicy) => p.workload !== undefined && service.selectorLabels !== undefined
-      && p.workload.namespace.name === service.namespace.name && JSON.stringify(p.workload.selectorLabels) === JSON.stringify(service.selectorLabels);
-    // Istio's precedence: the workload's policy, then its namespace's, then the mesh-wide one.
-    const decides = all.find(selects)
-      ?? all.find((p) => !p.workload && !p.meshWide && p.namespaceName === service.namespace.name)
-      ?? all.find((p) => p.meshWide);
+    const index = POLICIES.get(service.node.root);
+    if (!index) return undefined;
+    // Istio's precedence: the workload's policy, then its namespace's, then the mesh-wide one (the first written of each).
+    const decides = (service.selectorLabels && index.workload.get(workloadKey(service.namespace.name, service.selectorLabels))?.[0])
+      ?? index.namespace.get(service.namespace.name)?.[0]
+      ?? index.meshWide[0];
     return decides && { mode: decides.portModes.find((p) => p.port === targetPort)?.mode ?? decides.mode, policy: decides.node.path };
   }
 
@@ -133,7 +133,11 @@ export class MtlsPolicy extends Construct {
     this.meshWide = !workload && namespace === (props.platform ?? MeshPlatform.tryOf(this))?.rootNamespace;
     this.portModes = portModes;
     const root = this.node.root;
-    POLICIES.set(root, [...POLICIES.get(root) ?? [], this]);
+    const index: PolicyIndex = POLICIES.get(root) ?? { workload: new Map(), namespace: new Map(), meshWide: [] };
+    POLICIES.set(root, index);
+    if (workload) appendTo(index.workload, workloadKey(namespace, workload.selectorLabels), this);
+    else if (this.meshWide) index.meshWide.push(this);
+    else appendTo(index.namespace, namespace, this);
     this.node.addValidation({ validate: () => this.tlsConflicts() });
     this.peerAuthentication = new (security().PeerAuthentication)(this, 'Resource', {
       // One selector-less policy per namespace is Istio's rule, and `default` is its convention.
@@ -168,7 +172,8 @@ export class MtlsPolicy extends Construct {
       out.push(`disables mTLS ${this.mode === MtlsMode.DISABLE ? 'on the pods' : `on port ${plaintextPorts.join(', ')}`} of ${workload.node.path}, whose allowFrom names callers by their mesh identity: `
         + 'without a certificate no caller matches, so every call there would be denied; keep mTLS on, or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)');
     }
-    for (const { service, ports } of clientTls(this)) {
+    // Only the services of its namespace can be decided by a namespace or workload policy.
+    for (const { service, ports } of clientTls(this, this.meshWide ? undefined : this.namespaceName)) {
       const refused = (client: ClientTlsMode, server: MtlsMode) => ports
         .filter((p) => p.mode === client && this.modeFor(service, p.port.targetPort) === server).map((p) => p.port.port);
       const plaintext = refused(ClientTlsMode.DISABLE, MtlsMode.STRICT);
@@ -187,5 +192,11 @@ export class MtlsPolicy extends Construct {
   }
 }
 
-/** The MtlsPolicies of each construct tree, by root. */
-const POLICIES = new WeakMap<IConstruct, MtlsPolicy[]>();
+/** The MtlsPolicies of each construct tree, by root: by workload (namespace and selector), by namespace, and mesh-wide, in the order written. */
+const POLICIES = new WeakMap<IConstruct, PolicyIndex>();
+interface PolicyIndex { workload: Map<string, MtlsPolicy[]>; namespace: Map<string, MtlsPolicy[]>; meshWide: MtlsPolicy[] }
+
+/** The key of the workloads of `namespace` selected by `labels`. */
+function workloadKey(namespace: string, labels: Record<string, string>): string {
+  return `${namespace}\n${JSON.stringify(labels)}`;
+}

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IMeshPods, WorkloadOptions } from './workload-options';
 import { assumeObjects } from '../analysis/assumed-objects';
 import { checkProps } from '../core/check';
+import { appendTo } from '../core/collections';
 import { networking, security } from '../core/l1';
 import { isDnsLabel, sortedRecord } from '../core/names';
 import { ResolvedMeshServicePort } from '../core/ports';
@@ -238,8 +239,7 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
         validate: () => {
           // An ALLOW policy of the app's own may let those callers in by other means (Source.ipBlocks).
           if (hasOwnAllowPolicy(this, this.namespace.name, this.name, this.namespace.platform.rootNamespace)) return [];
-          const plaintext = clientTls(this).filter((e) => e.service === this).flatMap((e) => e.ports)
-            .filter((p) => p.mode === ClientTlsMode.DISABLE).map((p) => p.port.port);
+          const plaintext = (OWN_CLIENT_TLS.get(this) ?? []).filter((p) => p.mode === ClientTlsMode.DISABLE).map((p) => p.port.port);
           return plaintext.length ? [`allowFrom names callers by their mesh identity, but the trafficPolicy sets tlsMode DISABLE on port ${plaintext.join(', ')}, so the callers send plaintext `
             + 'with no certificate to name them and every call there would be denied: keep mutual TLS (remove tlsMode DISABLE), or allow those callers by address (AuthorizationPolicy with Source.ipBlocks)'] : [];
         },
@@ -410,19 +410,27 @@ export function recordCaller(target: IConstruct, caller: IConstruct): void {
 /** The TLS mode per port that a service's DestinationRule makes its clients send; undefined where auto mTLS decides. */
 type PortTls = { readonly port: ResolvedMeshServicePort; readonly mode?: ClientTlsMode }[];
 
-/** The services with a DestinationRule, by construct tree root. */
-const CLIENT_TLS = new WeakMap<IConstruct, { service: MeshServiceBase; ports: PortTls }[]>();
+/** The services with a DestinationRule, by construct tree root, then by namespace name. */
+const CLIENT_TLS = new WeakMap<IConstruct, Map<string, { service: MeshServiceBase; ports: PortTls }[]>>();
+/** The TLS mode its DestinationRule sets per port, by service. */
+const OWN_CLIENT_TLS = new WeakMap<MeshServiceBase, PortTls>();
 
 function registerClientTls(service: MeshServiceBase, ports: PortTls): void {
+  OWN_CLIENT_TLS.set(service, ports);
   const root = service.node.root;
-  CLIENT_TLS.set(root, [...CLIENT_TLS.get(root) ?? [], { service, ports }]);
+  const byNamespace = CLIENT_TLS.get(root) ?? new Map<string, { service: MeshServiceBase; ports: PortTls }[]>();
+  CLIENT_TLS.set(root, byNamespace);
+  appendTo(byNamespace, service.namespace.name, { service, ports });
 }
 
 /**
- * The services of the tree of `root` whose DestinationRule sets the TLS mode of their clients, for
- * the checks against the servers' mTLS modes (TLS set there overrides auto mTLS).
+ * The services of the tree of `root` (of `namespace` only, when given) whose DestinationRule sets
+ * the TLS mode of their clients, for the checks against the servers' mTLS modes (TLS set there
+ * overrides auto mTLS).
  * @internal
  */
-export function clientTls(root: IConstruct): { service: MeshServiceBase; ports: { port: ResolvedMeshServicePort; mode?: ClientTlsMode }[] }[] {
-  return CLIENT_TLS.get(root.node.root) ?? [];
+export function clientTls(root: IConstruct, namespace?: string): { service: MeshServiceBase; ports: PortTls }[] {
+  const byNamespace = CLIENT_TLS.get(root.node.root);
+  if (!byNamespace) return [];
+  return namespace === undefined ? [...byNamespace.values()].flat() : byNamespace.get(namespace) ?? [];
 }

@@ -5,57 +5,25 @@ import { floorObjects } from '../../bench/floor';
 import { SHAPES } from '../../bench/shape';
 import { MeshAnalyzer } from '../../src';
 import { MeshIndex } from '../../src/analysis/mesh-index';
-
-/** Methods whose calls count as work; for those taking a callback, each callback call counts too. */
-const COUNTED: [object, string[]][] = [
-  [Array.prototype, ['filter', 'find', 'findIndex', 'some', 'every', 'map', 'flatMap', 'forEach', 'reduce', 'includes', 'indexOf']],
-  [String.prototype, ['startsWith', 'endsWith', 'indexOf', 'includes']],
-  [Object, ['entries', 'keys']],
-  [Map.prototype, ['get', 'has']],
-  [Set.prototype, ['has', 'add']],
-];
+import { countWork } from '../work-count';
 
 /**
  * The operations the analysis of `objects` performs from the moment the index links the objects
  * (the checks across objects; the per-object schema checks before it are linear by construction).
  */
 function work(objects: any[]): number {
-  let counting = false;
-  let count = 0;
-  const restore: (() => void)[] = [];
-  const patch = (target: any, name: string, replacement: (orig: any) => any) => {
-    const orig = target[name];
-    target[name] = replacement(orig);
-    restore.push(() => { target[name] = orig; });
-  };
-  patch(MeshIndex.prototype, 'link', (orig) => function (this: MeshIndex) {
-    counting = true;
-    return orig.call(this);
-  });
-  for (const [target, names] of COUNTED) {
-    for (const name of names) {
-      patch(target, name, (orig) => function (this: any, ...args: any[]) {
-        if (counting) {
-          count++;
-          const callback = args[0];
-          if (typeof callback === 'function' && target === Array.prototype) {
-            args[0] = function (this: any, ...a: any[]) {
-              count++;
-              return callback.apply(this, a);
-            };
-          }
-        }
-        return orig.apply(this, args);
-      });
+  const link = MeshIndex.prototype.link;
+  return countWork((start) => {
+    MeshIndex.prototype.link = function (this: MeshIndex) {
+      start();
+      return link.call(this);
+    };
+    try {
+      MeshAnalyzer.analyze(objects);
+    } finally {
+      MeshIndex.prototype.link = link;
     }
-  }
-  try {
-    MeshAnalyzer.analyze(objects);
-  } finally {
-    counting = false;
-    restore.reverse().forEach((r) => r());
-  }
-  return count;
+  });
 }
 
 /**

@@ -1,0 +1,16 @@
+/** A Map or WeakMap of lists. */
+interface ListMap<K, V> {
+  get(key: K): V[] | undefined;
+  set(key: K, value: V[]): unknown;
+}
+
+/**
+ * Appends `value` to the list of `key` (created on first use), in place: registries that grow with
+ * the mesh must not copy their lists on every addition, which made them quadratic.
+ * @internal
+ */
+export function appendTo<K, V>(map: ListMap<K, V>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
