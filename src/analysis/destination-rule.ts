@@ -60,18 +60,36 @@ function selectsEndpoints(index: MeshIndex, host: Entry, labels: Record<string, 
   const subset = Object.fromEntries(own);
   let candidates: readonly Workload[];
   if (host.kind === 'Service' && hasLabels(host.spec.selector)) {
+    if (topology.length === 0 && workloadEntriesMatch(index, { ...host.spec.selector, ...subset }, host.namespace)) return true;
     candidates = index.selectWorkloads({ ...host.spec.selector, ...subset }, host.namespace);
   } else {
     const endpoints: any[] = host.kind === 'ServiceEntry' && Array.isArray(host.spec.endpoints) ? host.spec.endpoints : [];
     if (endpoints.some((e) => matchesLabels(labels, e?.labels ?? {}))) return true;
     // A ServiceEntry with neither endpoints nor a selector resolves its hosts: endpoints without labels.
     if (host.kind === 'ServiceEntry' && !endpoints.length && !hasLabels(host.spec.workloadSelector?.labels)) return own.length === 0;
-    candidates = index.selectWorkloads({ ...(host.kind === 'ServiceEntry' ? host.spec.workloadSelector?.labels : undefined), ...subset });
+    const selector = { ...(host.kind === 'ServiceEntry' ? host.spec.workloadSelector?.labels : undefined), ...subset };
+    if (topology.length === 0 && workloadEntriesMatch(index, selector)) return true;
+    candidates = index.selectWorkloads(selector);
   }
   return candidates.some((w) => {
     const placed = nodeLabels(index, w);
     return !placed || topology.every(([k, v]) => placed[k] === v);
   });
+}
+
+/**
+ * Whether a WorkloadEntry (in `namespace`, or anywhere when undefined) carries the selector's labels: a
+ * Service's selector and a ServiceEntry's workloadSelector select WorkloadEntries as they select pods, and
+ * their `spec.labels` are the endpoint's labels. Subset topology labels are not matched here (a
+ * WorkloadEntry's locality is its `locality` field, not node labels).
+ */
+function workloadEntriesMatch(index: MeshIndex, selector: Record<string, string>, namespace?: string): boolean {
+  const entries = namespace === undefined ? index.of('WorkloadEntry') : index.inNamespace('WorkloadEntry', namespace);
+  return entries.some((we) => isPlainLabels(we.spec.labels) && matchesLabels(selector, we.spec.labels));
+}
+
+function isPlainLabels(labels: unknown): labels is Record<string, string> {
+  return !!labels && typeof labels === 'object' && !Array.isArray(labels);
 }
 
 /** The labels of a running pod with those istiod adds from its node; undefined when the pod has no node yet. */
