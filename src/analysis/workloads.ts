@@ -5,6 +5,8 @@ import { serviceProtocol } from '../core/protocol';
 
 /** The proxy's UID: an application running as it bypasses traffic capture. */
 const PROXY_UID = 1337;
+/** The label istiod puts on the Deployments and Services it generates for Gateway API Gateways. */
+const MANAGED = 'gateway.istio.io/managed';
 
 /** Deployment ↔ Service association (IST0116, IST0137, KIA0701) and the proxy UID of every workload (IST0144). */
 export function checkWorkloads(index: MeshIndex): void {
@@ -80,12 +82,18 @@ function checkProxyUid(index: MeshIndex, w: Workload): void {
   }
 }
 
-/** KIA0701: a Service port whose target the selected Deployment does not expose. */
+/**
+ * KIA0701: a Service port whose target the selected Deployment does not expose. Native sidecars (init
+ * containers with `restartPolicy: Always`, such as an `istio-proxy` injected as one) run beside the
+ * application and expose ports too. The Services and Deployments istiod generates for Gateway API
+ * Gateways (labelled `gateway.istio.io/managed`) are exempt: their ports are the proxy's listeners.
+ */
 function checkContainerPorts(index: MeshIndex, svc: Entry): void {
-  if (isControlPlane(svc) || svc.namespace === index.rootNamespace) return;
+  if (isControlPlane(svc) || svc.namespace === index.rootNamespace || MANAGED in svc.labels) return;
   const deployment = index.serviceWorkloads(svc).find((w) => w.entry.kind === 'Deployment');
-  if (!deployment) return;
-  const exposed = ((deployment.podSpec.containers ?? []) as any[]).flatMap((c) => c?.ports ?? []);
+  if (!deployment || MANAGED in deployment.entry.labels || MANAGED in deployment.labels) return;
+  const sidecars = ((deployment.podSpec.initContainers ?? []) as any[]).filter((c) => c?.restartPolicy === 'Always');
+  const exposed = [...((deployment.podSpec.containers ?? []) as any[]), ...sidecars].flatMap((c) => c?.ports ?? []);
   for (const p of svc.spec.ports ?? []) {
     const target = p?.targetPort ?? p?.port;
     const found = typeof target === 'string'

@@ -1,4 +1,4 @@
-import { REVIEWS, baseMesh, dr } from './fixtures';
+import { REVIEWS, baseMesh, deploy, dr, svc } from './fixtures';
 import { MeshAnalyzer } from '../../src';
 
 /** `code resource: message` of every finding with one of these codes. */
@@ -18,5 +18,30 @@ describe('IST0173 counts WorkloadEntries as endpoints', () => {
   test('a WorkloadEntry in another namespace, or without the Service selector\'s labels, does not count', () => {
     expect(findings([...baseMesh(), v2, workloadEntry('vm', 'gw', { app: 'reviews', version: 'v2' })], 'IST0173')).toHaveLength(1);
     expect(findings([...baseMesh(), v2, workloadEntry('vm', 'app', { app: 'ratings', version: 'v2' })], 'IST0173')).toHaveLength(1);
+  });
+});
+
+describe('KIA0701 reads native sidecars and exempts istiod\'s Gateway API deployments', () => {
+  const web = svc('web', 'app', [{ name: 'http', port: 8080 }, { name: 'status', port: 15021 }]);
+  const proxy = (restartPolicy?: string) => ({ name: 'istio-proxy', image: 'auto', restartPolicy, ports: [{ containerPort: 15021 }] });
+  const app = { name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] };
+  test('a port exposed by an init container with restartPolicy: Always (a native sidecar) is exposed', () => {
+    expect(findings([...baseMesh(), web, deploy('web', 'app', { podSpec: { containers: [app], initContainers: [proxy('Always')] } })], 'KIA0701')).toEqual([]);
+  });
+  test('a port of a plain init container is not', () => {
+    expect(findings([...baseMesh(), web, deploy('web', 'app', { podSpec: { containers: [app], initContainers: [proxy()] } })], 'KIA0701'))
+      .toEqual(['KIA0701 Service app/web: port 15021 targets 15021, which no container of Deployment app/web exposes']);
+  });
+  const managed = { 'gateway.istio.io/managed': 'istio.io-gateway-controller' };
+  const gwSvc = (labels?: any) => svc('edge-istio', 'app', [{ name: 'http', port: 80 }], { labels, selector: { 'gateway.networking.k8s.io/gateway-name': 'edge' } });
+  const gwDeploy = (labels?: any) => {
+    const d: any = deploy('edge-istio', 'app', { labels: { 'gateway.networking.k8s.io/gateway-name': 'edge' }, podSpec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } });
+    d.metadata.labels = labels;
+    return d;
+  };
+  test('Services and Deployments labelled gateway.istio.io/managed are exempt', () => {
+    expect(findings([...baseMesh(), gwSvc(), gwDeploy()], 'KIA0701')).toEqual(['KIA0701 Service app/edge-istio: port 80 targets 80, which no container of Deployment app/edge-istio exposes']);
+    expect(findings([...baseMesh(), gwSvc(managed), gwDeploy()], 'KIA0701')).toEqual([]);
+    expect(findings([...baseMesh(), gwSvc(), gwDeploy(managed)], 'KIA0701')).toEqual([]);
   });
 });
