@@ -81,8 +81,14 @@ function validMethod(method: string): boolean {
   return method === '*' || method.startsWith('*') || method.endsWith('*') || HTTP_METHODS.has(method.toUpperCase());
 }
 
+/**
+ * Whether an operation host names a VirtualService host, a Service or a ServiceEntry host. As Kiali
+ * parses it, a Service may be written `svc`, `svc.ns` or `svc.ns.svc.cluster.local`.
+ */
 function knownHost(index: MeshIndex, ap: Entry, host: string, vsHosts: Set<string>): boolean {
   if (host.includes('*')) return true;
   const bare = host.toLowerCase().replace(/:\d+$/, '');
-  return vsHosts.has(bare) || !!index.lookupHost(ap.namespace, undefined, bare);
+  if (vsHosts.has(bare) || index.lookupHost(ap.namespace, undefined, bare)) return true;
+  const labels = bare.split('.');
+  return labels.length === 2 && !!index.lookupHost(ap.namespace, undefined, `${bare}.svc.cluster.local`);
 }

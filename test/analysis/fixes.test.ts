@@ -1,4 +1,4 @@
-import { REVIEWS, baseMesh, deploy, dr, svc } from './fixtures';
+import { REVIEWS, ap, baseMesh, deploy, dr, svc } from './fixtures';
 import { MeshAnalyzer } from '../../src';
 
 /** `code resource: message` of every finding with one of these codes. */
@@ -43,5 +43,18 @@ describe('KIA0701 reads native sidecars and exempts istiod\'s Gateway API deploy
     expect(findings([...baseMesh(), gwSvc(), gwDeploy()], 'KIA0701')).toEqual(['KIA0701 Service app/edge-istio: port 80 targets 80, which no container of Deployment app/edge-istio exposes']);
     expect(findings([...baseMesh(), gwSvc(managed), gwDeploy()], 'KIA0701')).toEqual([]);
     expect(findings([...baseMesh(), gwSvc(), gwDeploy(managed)], 'KIA0701')).toEqual([]);
+  });
+});
+
+describe('KIA0104 resolves Services written svc.ns', () => {
+  const hostsAp = (hosts: string[]) => ap('a', 'app', { rules: [{ to: [{ operation: { hosts } }] }] });
+  test('svc, svc.ns and svc.ns.svc.cluster.local (with or without a port) name the Service', () => {
+    expect(findings([...baseMesh(), hostsAp(['reviews', 'reviews.app', 'ratings.app:9080', REVIEWS])], 'KIA0104')).toEqual([]);
+  });
+  test('a svc.ns host of a Service that does not exist is still reported', () => {
+    expect(findings([...baseMesh(), hostsAp(['details.app', 'reviews.gw'])], 'KIA0104')).toEqual([
+      'KIA0104 AuthorizationPolicy app/a: operation.hosts "details.app" matches no Service, ServiceEntry or VirtualService host',
+      'KIA0104 AuthorizationPolicy app/a: operation.hosts "reviews.gw" matches no Service, ServiceEntry or VirtualService host',
+    ]);
   });
 });
