@@ -49,6 +49,11 @@ function schema(type) {
   if (checker.isArrayType(type)) return { type: 'array', items: schema(checker.getTypeArguments(type)[0]) };
   const index = type.getStringIndexType();
   if (index && type.getProperties().length === 0) return { type: 'object', additionalProperties: schema(index) };
+  // An object type without fields is free-form in Kubernetes (FieldsV1, the managedFields' field set,
+  // is "an arbitrary JSON object"): its content is kept, not refused as unknown fields.
+  if (type.flags & ts.TypeFlags.Object && type.getProperties().length === 0 && !type.getCallSignatures().length) {
+    return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  }
   const symbol = type.aliasSymbol ?? type.symbol;
   const fq = checker.getFullyQualifiedName(symbol);
   if (!names.has(fq)) {

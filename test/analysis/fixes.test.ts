@@ -58,3 +58,23 @@ describe('KIA0104 resolves Services written svc.ns', () => {
     ]);
   });
 });
+
+describe('SCHEMA keeps managedFields[].fieldsV1 free-form', () => {
+  const managedFields = [{
+    manager: 'kubectl',
+    operation: 'Apply',
+    apiVersion: 'v1',
+    fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:spec': { 'f:ports': { 'k:{"port":9080,"protocol":"TCP"}': { '.': {} } } } },
+  }];
+  const withManaged = (o: any) => ({ ...o, metadata: { ...o.metadata, managedFields } });
+  test('a Service and an Istio object with fieldsV1 content pass the schema', () => {
+    const objects = [...baseMesh(), withManaged(svc('web', 'app', [{ name: 'http', port: 9080 }])), withManaged(dr('d', 'app', { host: REVIEWS }))];
+    expect(findings(objects, 'SCHEMA')).toEqual([]);
+  });
+  test('the other fields of a managedFields entry are still checked', () => {
+    const bad = { ...svc('web', 'app', [{ name: 'http', port: 9080 }]) };
+    bad.metadata = { ...bad.metadata, managedFields: [{ ...managedFields[0], manager: 7 }] } as any;
+    expect(findings([...baseMesh(), bad], 'SCHEMA')).toEqual([expect.stringMatching(/^SCHEMA Service app\/web: metadata\.managedFields\[0\]\.manager: /)]);
+  });
+});
