@@ -78,3 +78,16 @@ describe('SCHEMA keeps managedFields[].fieldsV1 free-form', () => {
     expect(findings([...baseMesh(), bad], 'SCHEMA')).toEqual([expect.stringMatching(/^SCHEMA Service app\/web: metadata\.managedFields\[0\]\.manager: /)]);
   });
 });
+
+describe('SCHEMA keeps GatewayClass spec.description', () => {
+  const gatewayClass = (spec: any) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'nginx' }, spec });
+  test('a description is accepted, as the Gateway API CRD declares it', () => {
+    expect(findings([...baseMesh(), gatewayClass({ controllerName: 'example.com/gateway', description: 'The example gateway' })], 'SCHEMA')).toEqual([]);
+  });
+  test('its CRD constraints still apply (at most 64 characters, a string)', () => {
+    expect(findings([...baseMesh(), gatewayClass({ controllerName: 'example.com/gateway', description: 'x'.repeat(65) })], 'SCHEMA'))
+      .toEqual([expect.stringMatching(/^SCHEMA GatewayClass nginx: spec\.description: /)]);
+    expect(findings([...baseMesh(), gatewayClass({ controllerName: 'example.com/gateway', description: 3 })], 'SCHEMA'))
+      .toEqual([expect.stringMatching(/^SCHEMA GatewayClass nginx: spec\.description: /)]);
+  });
+});
