@@ -15,7 +15,7 @@ import { checkGateways } from './gateway';
 import { checkGatewayApi } from './gateway-api';
 import { checkInjection } from './injection';
 import { KubeDocument, readKubeYaml } from './kube-yaml';
-import { MeshIndex, Source } from './mesh-index';
+import { Entry, MeshIndex, Source } from './mesh-index';
 import { MeshInput, readMeshSettings } from './mesh-settings';
 import { checkAuthorizationMtls, checkMtls } from './mtls';
 import { checkServicePorts } from './ports';
@@ -254,7 +254,12 @@ export function analyzeFiles(
     const key = `${e.file}\0${e.resource}`;
     if (!lineOf.has(key) && lines.has(e.obj)) lineOf.set(key, lines.get(e.obj)!);
   }
-  return findings.map((f) => ({ ...f, line: lines.get(f) ?? lineOf.get(`${f.file}\0${f.resource}`) }));
+  // A finding's line is its own object's (objects with one name in one file each have theirs).
+  const lineOfEntry = (f: Finding) => {
+    const entry = index.entryOf.get(f);
+    return entry ? lines.get(entry.obj) : undefined;
+  };
+  return findings.map((f) => ({ ...f, line: lines.get(f) ?? lineOfEntry(f) ?? lineOf.get(`${f.file}\0${f.resource}`) }));
 }
 
 /**
@@ -291,7 +296,7 @@ function analyzeSources(
   for (const e of index.entries) {
     if (e.assumed) continue;
     for (const check of OBJECT_CHECKS) {
-      for (const f of check(e.obj)) index.findings.push({ ...f, resource: e.resource, path: e.path, file: e.file });
+      for (const f of check(e.obj)) index.add(e, { ...f, resource: e.resource, path: e.path, file: e.file });
     }
   }
   // The checks across objects read them in the shapes of their schemas. Hand-written objects can
@@ -319,12 +324,18 @@ function analyzeSources(
     });
   }
   const suppressed = suppression(options.suppress ?? []);
-  // Only objects that carry the annotation can suppress (most carry none).
-  const annotationCodes = new Map(index.entries.filter((e) => SUPPRESS_ANNOTATION in e.annotations)
-    .map((e) => [e.resource, e.annotations[SUPPRESS_ANNOTATION].split(',').map((c) => c.trim())]));
+  // Only objects that carry the annotation can suppress (most carry none). A finding about an object
+  // reads that object's annotation (objects with one name each have their own); the others (refused
+  // documents) read those of the objects with their resource name.
+  const codesOf = (e: Entry) => (SUPPRESS_ANNOTATION in e.annotations ? e.annotations[SUPPRESS_ANNOTATION].split(',').map((c) => c.trim()) : []);
+  const annotationCodes = new Map<string, string[]>();
+  for (const e of index.entries) {
+    if (SUPPRESS_ANNOTATION in e.annotations) annotationCodes.set(e.resource, [...annotationCodes.get(e.resource) ?? [], ...codesOf(e)]);
+  }
   const findings = index.findings
     .filter((f) => {
-      const codes = annotationCodes.get(f.resource) ?? [];
+      const entry = index.entryOf.get(f);
+      const codes = entry ? codesOf(entry) : annotationCodes.get(f.resource) ?? [];
       return !codes.includes('*') && !codes.includes(f.code) && !suppressed(f);
     })
     .sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity)

@@ -140,6 +140,11 @@ interface WildcardHost { readonly seq: number; readonly record: HostRecord }
 export class MeshIndex {
   public readonly entries: Entry[] = [];
   public readonly findings: Finding[] = [];
+  /**
+   * The object each finding is about: objects can share a resource name (duplicates), and a finding's
+   * suppress annotation and source line are those of its own object, not of another with that name.
+   */
+  public readonly entryOf = new WeakMap<Finding, Entry>();
   public readonly namespaces = new Map<string, Entry>();
   public readonly workloads: Workload[] = [];
   /** The mesh configuration (see `readMeshSettings`); Istio's defaults until it is read. */
@@ -234,7 +239,13 @@ export class MeshIndex {
   /** Records a finding on an object. */
   public report(entry: Entry, code: string, severity: Severity, message: string, fix: string): void {
     if (entry.assumed) return;
-    this.findings.push({ code, severity, message, fix, resource: entry.resource, path: entry.path, file: entry.file });
+    this.add(entry, { code, severity, message, fix, resource: entry.resource, path: entry.path, file: entry.file });
+  }
+
+  /** Records a finding about an object (see `entryOf`). */
+  public add(entry: Entry, finding: Finding): void {
+    this.entryOf.set(finding, entry);
+    this.findings.push(finding);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { REVIEWS, ap, baseMesh, deploy, dr, svc } from './fixtures';
 import { MeshAnalyzer } from '../../src';
+import { analyzeFiles } from '../../src/analysis/analyzer';
 
 /** `code resource: message` of every finding with one of these codes. */
 const findings = (objects: any[], ...codes: string[]) => MeshAnalyzer.analyze(objects)
@@ -89,5 +90,23 @@ describe('SCHEMA keeps GatewayClass spec.description', () => {
       .toEqual([expect.stringMatching(/^SCHEMA GatewayClass nginx: spec\.description: /)]);
     expect(findings([...baseMesh(), gatewayClass({ controllerName: 'example.com/gateway', description: 3 })], 'SCHEMA'))
       .toEqual([expect.stringMatching(/^SCHEMA GatewayClass nginx: spec\.description: /)]);
+  });
+});
+
+describe('objects sharing a name each keep their own suppress annotation and line', () => {
+  const configMap = (annotations?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'app', annotations } });
+  const duplicates = (objects: any[]) => MeshAnalyzer.analyze(objects).filter((f) => f.code === 'DUPLICATE').map((f) => f.resource);
+  test('the annotation of one object suppresses only its own findings', () => {
+    const suppress = { 'galley.istio.io/analyze-suppress': 'DUPLICATE' };
+    // The later objects carry the finding: an annotation on the first suppressed the second's too.
+    expect(duplicates([configMap(suppress), configMap(), configMap()])).toEqual(['ConfigMap app/a', 'ConfigMap app/a']);
+    expect(duplicates([configMap(), configMap(suppress), configMap()])).toEqual(['ConfigMap app/a']);
+    expect(duplicates([configMap(), configMap(suppress), configMap(suppress)])).toEqual([]);
+  });
+  test('the CLI gives each finding the line of its own object, not of the first with that name', () => {
+    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: app}\n';
+    const text = [doc, doc, doc].join('---\n');
+    const found = analyzeFiles([{ file: 'cm.yaml', text }], {}).filter((f) => f.code === 'DUPLICATE').map((f) => f.line).sort();
+    expect(found).toEqual([5, 9]);
   });
 });
