@@ -50,6 +50,7 @@ export class Source {
   /** Calls from these peer principals (`<trust domain>/ns/<namespace>/sa/<service account>`). */
   public static principals(...principals: string[]): Source {
     for (const p of principals) {
+      if (typeof p === 'string' && p.startsWith('spiffe://')) throw spiffePrefix('Source.principals', p);
       // Istio matches principals whole, or with a `*` prefix or suffix.
       if (typeof p === 'string' && p !== '' && !p.includes('/') && !p.includes('*')) {
         throw new Error(`Source.principals: "${p}" is not a principal, which reads <trust domain>/ns/<namespace>/sa/<service account>, so it would never match: `
@@ -384,6 +385,12 @@ function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.Auth
     notPaths,
     ports: o.ports && nonEmpty(`${scope.node.path}: operation ports`, o.ports.map((p) => String(checkRange(scope, 'operation port', p, 1, 65535)))),
   };
+}
+
+/** Istio's principals drop the scheme of the SPIFFE ID: with it, they never match. */
+function spiffePrefix(what: string, principal: string): Error {
+  return new Error(`${what}: "${principal}" starts with spiffe://, but Istio matches principals without the scheme `
+    + `(<trust domain>/ns/<namespace>/sa/<service account>), so it would never match: write "${principal.slice('spiffe://'.length)}"`);
 }
 
 /** `namespace`, unless its pods have no proxy (no sidecar, not ambient) and so no identity a policy could match. */
