@@ -1,4 +1,17 @@
-import { Source } from '../src';
+import { AuthorizationAction, AuthorizationPolicy, MeshNamespace, MeshService, Operation, Source } from '../src';
+import { meshChart } from './helpers';
+
+function setup() {
+  const chart = meshChart();
+  const ns = new MeshNamespace(chart, 'app');
+  const api = new MeshService(chart, 'api', { namespace: ns, image: 'a', port: 8080 });
+  return { chart, ns, api };
+}
+
+function policy(to: Operation, action = AuthorizationAction.ALLOW) {
+  const { chart, api } = setup();
+  return new AuthorizationPolicy(chart, 'p', { workload: api, action, rules: [{ to: [to] }] });
+}
 
 describe('request-security mistakes fail with the construct and the fix', () => {
   test('a principal with the spiffe:// scheme would never match', () => {
@@ -6,5 +19,23 @@ describe('request-security mistakes fail with the construct and the fix', () => 
       .toThrow('Source.principals: "spiffe://cluster.local/ns/app/sa/front" starts with spiffe://, but Istio matches principals without the scheme '
         + '(<trust domain>/ns/<namespace>/sa/<service account>), so it would never match: write "cluster.local/ns/app/sa/front"');
     expect(Source.principals('cluster.local/ns/app/sa/front')._toIstio()).toEqual({ principals: ['cluster.local/ns/app/sa/front'] });
+  });
+
+  test('paths and hosts Istio could never match are refused', () => {
+    expect(() => policy({ paths: ['api/users'] })).toThrow('test/p: path "api/users" must start with \'/\' or \'*\': request paths do, so it would never match; write "/api/users"');
+    expect(() => policy({ notPaths: ['/api/*/users'] })).toThrow('test/p: path "/api/*/users" has a `*` inside, but Istio matches paths exactly, '
+      + 'by a `*` prefix or suffix only, so it would never match: use /api/* (prefix), *.html (suffix), or a path template (/api/{*}/items, /static/{**})');
+    expect(() => policy({ paths: ['/api/{**}/items'] })).toThrow('test/p: path "/api/{**}/items": {**} matches the rest of the path, so it must be the last segment: '
+      + 'e.g. /api/{*}/items or /static/{**}');
+    expect(() => policy({ paths: ['/api/v{*}'] })).toThrow('test/p: path "/api/v{*}": a template must be a whole segment ({*} or {**} between slashes), '
+      + 'and named variables are not supported: e.g. /api/{*}/items or /static/{**}');
+    expect(() => policy({ paths: ['/api/{id}/{*}'] })).toThrow('a template must be a whole segment');
+    expect(() => policy({ paths: ['/api/{*}/items*'] })).toThrow('test/p: path "/api/{*}/items*" mixes a template with `*` prefix or suffix matching, which Istio rejects: '
+      + 'use {*} / {**} segments only, e.g. /api/{*}/items or /static/{**}');
+    expect(() => policy({ paths: ['{*}/items'] })).toThrow('test/p: path "{*}/items" is a path template but does not start with \'/\': e.g. /api/{*}/items or /static/{**}');
+    expect(() => policy({ hosts: ['api.*.example.com'] })).toThrow('test/p: host "api.*.example.com" has a `*` inside, but Istio matches hosts exactly, '
+      + 'by a `*` prefix or suffix, so it would never match: write "*.example.com", "example.*" or list the hosts');
+    const ok = policy({ paths: ['/api/{*}/items', '/static/{**}', '/a*', '*.html', '*'], hosts: ['*.example.com', 'example.*', '*'] });
+    expect(ok.policy.toJson().spec.rules[0].to[0].operation.paths).toEqual(['/api/{*}/items', '/static/{**}', '/a*', '*.html', '*']);
   });
 });

@@ -375,11 +375,16 @@ function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.Auth
   }
   const paths = list('paths', o.paths);
   const notPaths = list('notPaths', o.notPaths);
-  for (const p of [...paths ?? [], ...notPaths ?? []]) {
-    if (!p.startsWith('/') && !p.startsWith('*') && p !== '*') throw new Error(`${scope.node.path}: path "${p}" must start with '/' or '*'`);
+  for (const p of [...paths ?? [], ...notPaths ?? []]) checkPath(scope, p);
+  const hosts = list('hosts', o.hosts);
+  for (const h of hosts ?? []) {
+    if (h.slice(1, -1).includes('*')) {
+      throw new Error(`${scope.node.path}: host "${h}" has a \`*\` inside, but Istio matches hosts exactly, by a \`*\` prefix or suffix, so it would never match: `
+        + 'write "*.example.com", "example.*" or list the hosts');
+    }
   }
   return {
-    hosts: list('hosts', o.hosts)?.flatMap((h) => (deny && !h.includes(':') && !h.includes('*') ? [h, `${h}:*`] : [h])),
+    hosts: hosts?.flatMap((h) => (deny && !h.includes(':') && !h.includes('*') ? [h, `${h}:*`] : [h])),
     methods: list('methods', o.methods)?.map((m) => checkMethod(`${scope.node.path}: operation methods`, m)),
     paths,
     notPaths,
@@ -391,6 +396,35 @@ function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.Auth
 function spiffePrefix(what: string, principal: string): Error {
   return new Error(`${what}: "${principal}" starts with spiffe://, but Istio matches principals without the scheme `
     + `(<trust domain>/ns/<namespace>/sa/<service account>), so it would never match: write "${principal.slice('spiffe://'.length)}"`);
+}
+
+/**
+ * Throws unless Istio can match path `p`: exact, `prefix*`, `*suffix`, `*`, or a path template whose
+ * `{*}` (one segment) and `{**}` (the rest, last only) are whole segments and stand without other `*`.
+ */
+function checkPath(scope: Construct, p: string): void {
+  const where = `${scope.node.path}: path "${p}"`;
+  if (p.includes('{*}') || p.includes('{**}')) {
+    const segments = p.split('/');
+    const fix = 'e.g. /api/{*}/items or /static/{**}';
+    if (!p.startsWith('/')) throw new Error(`${where} is a path template but does not start with '/': ${fix}`);
+    segments.forEach((seg, i) => {
+      if (seg.includes('{') && seg !== '{*}' && seg !== '{**}') {
+        throw new Error(`${where}: a template must be a whole segment ({*} or {**} between slashes), and named variables are not supported: ${fix}`);
+      }
+      if (seg === '{**}' && i !== segments.length - 1) throw new Error(`${where}: {**} matches the rest of the path, so it must be the last segment: ${fix}`);
+      if (!seg.startsWith('{') && seg.includes('*')) {
+        throw new Error(`${where} mixes a template with \`*\` prefix or suffix matching, which Istio rejects: use {*} / {**} segments only, ${fix}`);
+      }
+    });
+    return;
+  }
+  if (p === '*') return;
+  if (p.slice(1, -1).includes('*') || (p.startsWith('*') && p.endsWith('*'))) {
+    throw new Error(`${where} has a \`*\` inside, but Istio matches paths exactly, by a \`*\` prefix or suffix only, so it would never match: `
+      + 'use /api/* (prefix), *.html (suffix), or a path template (/api/{*}/items, /static/{**})');
+  }
+  if (!p.startsWith('/') && !p.startsWith('*')) throw new Error(`${where} must start with '/' or '*': request paths do, so it would never match; write "/${p}"`);
 }
 
 /** `namespace`, unless its pods have no proxy (no sidecar, not ambient) and so no identity a policy could match. */
