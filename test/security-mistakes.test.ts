@@ -1,4 +1,4 @@
-import { AuthorizationAction, AuthorizationPolicy, MeshNamespace, MeshService, Operation, Source } from '../src';
+import { AuthorizationAction, AuthorizationPolicy, Condition, MeshNamespace, MeshService, Operation, Protocol, Source } from '../src';
 import { meshChart } from './helpers';
 
 function setup() {
@@ -37,5 +37,22 @@ describe('request-security mistakes fail with the construct and the fix', () => 
       + 'by a `*` prefix or suffix, so it would never match: write "*.example.com", "example.*" or list the hosts');
     const ok = policy({ paths: ['/api/{*}/items', '/static/{**}', '/a*', '*.html', '*'], hosts: ['*.example.com', 'example.*', '*'] });
     expect(ok.policy.toJson().spec.rules[0].to[0].operation.paths).toEqual(['/api/{*}/items', '/static/{**}', '/a*', '*.html', '*']);
+  });
+
+  test('HTTP-only fields in a rule that applies to a TCP port of the workload', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'app');
+    const db = new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+    const mixed = new MeshService(chart, 'mixed', { namespace: ns, image: 'm', ports: [{ port: 8080 }, { port: 9000, protocol: Protocol.tcp() }] });
+    expect(() => new AuthorizationPolicy(chart, 'deny', { workload: mixed, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] }))
+      .toThrow('test/deny: a DENY rule uses operation.paths, which only HTTP requests carry, but applies to TCP port 9000 of test/mixed: '
+        + 'Istio drops the HTTP fields there and the rule denies every connection to it; limit the rule to the HTTP port with `ports: [8080]`');
+    expect(() => new AuthorizationPolicy(chart, 'allow', { workload: db, rules: [{ when: [Condition.header('x-user', 'a')] }] }))
+      .toThrow('test/allow: an ALLOW rule uses when key "request.headers[x-user]", which only HTTP requests carry, but applies only to TCP port 5432 of test/db: '
+        + 'Istio drops the rule there, so it would never allow; allow by source and port alone, or declare the port\'s protocol HTTP if it is');
+    // Limited to the HTTP port, or an ALLOW that still matches on the HTTP port: fine.
+    new AuthorizationPolicy(chart, 'deny-http', { workload: mixed, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'], ports: [8080] }] }] });
+    new AuthorizationPolicy(chart, 'allow-mixed', { workload: mixed, rules: [{ to: [{ methods: ['GET'] }] }] });
+    new AuthorizationPolicy(chart, 'allow-l4', { workload: db, rules: [{ from: [Source.namespaces(ns)] }] });
   });
 });

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
+import { authorizationL7 } from '../analysis/ambient';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { security } from '../core/l1';
 import { checkDnsLabel, checkDnsSubdomain, checkRange, isCidr, isIp } from '../core/names';
@@ -271,7 +272,7 @@ export class AuthorizationPolicy extends Construct {
   private readonly l7Gateways: string[] = [];
 
   /** The workload ports the target exposes, when it is one workload or gateway (for the check of `to.ports`). */
-  private readonly targetPorts?: { what: string; ports: number[] };
+  private readonly targetPorts?: { what: string; ports: number[]; tcp?: number[] };
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     super(scope, id);
@@ -279,7 +280,9 @@ export class AuthorizationPolicy extends Construct {
     this.action = checkEnum(this, 'action', props.action, AuthorizationAction, 'AuthorizationAction') ?? AuthorizationAction.ALLOW;
     const target = policyTarget(this, props);
     if (props.workload) {
-      this.targetPorts = { what: props.workload.node.path, ports: props.workload.ports.map((p) => p.targetPort) };
+      const ports = props.workload.ports;
+      const tcp = ports.filter((p) => !p.protocol.isHttp).map((p) => p.targetPort);
+      this.targetPorts = { what: props.workload.node.path, ports: ports.map((p) => p.targetPort), tcp };
     } else if (props.gateway) {
       this.targetPorts = { what: `gateway ${props.gateway.node.path}`, ports: props.gateway.listenPorts };
     }
@@ -353,6 +356,7 @@ export class AuthorizationPolicy extends Construct {
       to,
       when: rule.when?.map((c) => c._toIstio()),
     };
+    this.checkHttpOnTcp(rendered);
     // Rules added after the policy was placed at ztunnel must be L4 ones.
     const ambient = this.target.ambient;
     const l7 = this.attachment && !this.attachment.waypoint && ambient && isAmbient(ambient.namespace)
@@ -363,6 +367,29 @@ export class AuthorizationPolicy extends Construct {
       this.l7Gateways.push(...(rule.from ?? []).flatMap((s) => s._gateways()));
     }
     this.rules.push(rendered);
+  }
+
+  /**
+   * Istio applies a rule with HTTP-only fields to TCP traffic without them: it drops an ALLOW rule
+   * (nothing allowed) and widens a DENY rule to every connection of the port.
+   */
+  private checkHttpOnTcp(rule: l1.AuthorizationPolicySpecRules): void {
+    const l7 = authorizationL7({ rules: [rule] });
+    const target = this.targetPorts;
+    if (!l7 || !target?.tcp?.length) return;
+    const ops = rule.to ?? [];
+    const inScope = ops.length && ops.every((o) => o.operation?.ports) ? ops.flatMap((o) => o.operation!.ports!.map(Number)) : target.ports;
+    const tcp = [...new Set(inScope.filter((p) => target.tcp!.includes(p)))];
+    const http = target.ports.filter((p) => !target.tcp!.includes(p));
+    const fix = http.length ? `limit the rule to the HTTP port${http.length > 1 ? 's' : ''} with \`ports: [${http.join(', ')}]\`` : 'declare the port\'s protocol HTTP if it is';
+    if (this.action === AuthorizationAction.DENY && tcp.length) {
+      throw new Error(`${this.node.path}: a DENY rule uses ${l7}, which only HTTP requests carry, but applies to TCP port${tcp.length > 1 ? 's' : ''} `
+        + `${tcp.join(', ')} of ${target.what}: Istio drops the HTTP fields there and the rule denies every connection to ${tcp.length > 1 ? 'them' : 'it'}; ${fix}`);
+    }
+    if (this.action === AuthorizationAction.ALLOW && tcp.length === inScope.length) {
+      throw new Error(`${this.node.path}: an ALLOW rule uses ${l7}, which only HTTP requests carry, but applies only to TCP port${tcp.length > 1 ? 's' : ''} `
+        + `${tcp.join(', ')} of ${target.what}: Istio drops the rule there, so it would never allow; allow by source and port alone, or ${fix}`);
+    }
   }
 }
 
