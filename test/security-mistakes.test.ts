@@ -55,4 +55,19 @@ describe('request-security mistakes fail with the construct and the fix', () => 
     new AuthorizationPolicy(chart, 'allow-mixed', { workload: mixed, rules: [{ to: [{ methods: ['GET'] }] }] });
     new AuthorizationPolicy(chart, 'allow-l4', { workload: db, rules: [{ from: [Source.namespaces(ns)] }] });
   });
+
+  test('CUSTOM rules cannot match on JWT fields', () => {
+    const custom = (rule: object) => {
+      const { chart, api } = setup();
+      return new AuthorizationPolicy(chart, 'ext', { workload: api, action: AuthorizationAction.CUSTOM, provider: 'opa', rules: [rule] });
+    };
+    const tail = ', but CUSTOM rules select the requests for the external authorizer before JWT authentication has run, so JWT fields are not supported there: '
+      + 'select by paths, hosts, methods or headers and let the authorizer check the token, or put the JWT condition in an ALLOW or DENY policy';
+    expect(() => custom({ when: [Condition.claim('groups', 'admin')] })).toThrow(`test/ext: a CUSTOM rule matches on request.auth.claims[groups]${tail}`);
+    expect(() => custom({ from: [Source.authenticated()] }))
+      .toThrow(`test/ext: a CUSTOM rule matches on request principals (Source.requestPrincipals, authenticated, unauthenticated)${tail}`);
+    expect(() => { const { chart, api } = setup(); new AuthorizationPolicy(chart, 'ext', { workload: api, action: AuthorizationAction.CUSTOM, rules: [] }); })
+      .toThrow('test/ext: CUSTOM needs a `provider` (the external authorizer)');
+    custom({ to: [{ paths: ['/admin*'] }], when: [Condition.header('x-user', 'a')] });
+  });
 });

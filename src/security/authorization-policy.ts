@@ -357,6 +357,7 @@ export class AuthorizationPolicy extends Construct {
       when: rule.when?.map((c) => c._toIstio()),
     };
     this.checkHttpOnTcp(rendered);
+    if (this.action === AuthorizationAction.CUSTOM) checkCustomRule(where, rendered);
     // Rules added after the policy was placed at ztunnel must be L4 ones.
     const ambient = this.target.ambient;
     const l7 = this.attachment && !this.attachment.waypoint && ambient && isAmbient(ambient.namespace)
@@ -390,6 +391,20 @@ export class AuthorizationPolicy extends Construct {
       throw new Error(`${this.node.path}: an ALLOW rule uses ${l7}, which only HTTP requests carry, but applies only to TCP port${tcp.length > 1 ? 's' : ''} `
         + `${tcp.join(', ')} of ${target.what}: Istio drops the rule there, so it would never allow; allow by source and port alone, or ${fix}`);
     }
+  }
+}
+
+/**
+ * A CUSTOM rule decides which requests go to the external authorizer, before the JWT of the request is
+ * authenticated: request principals and `request.auth.*` conditions are not available there.
+ */
+function checkCustomRule(where: string, rule: l1.AuthorizationPolicySpecRules): void {
+  const jwt = rule.from?.some((f) => f.source?.requestPrincipals || f.source?.notRequestPrincipals) ? 'request principals (Source.requestPrincipals, authenticated, '
+    + 'unauthenticated)' : rule.when?.find((c) => c.key.startsWith('request.auth.'))?.key;
+  if (jwt) {
+    throw new Error(`${where}: a CUSTOM rule matches on ${jwt}, but CUSTOM rules select the requests for the external authorizer before JWT authentication `
+      + 'has run, so JWT fields are not supported there: select by paths, hosts, methods or headers and let the authorizer check the token, '
+      + 'or put the JWT condition in an ALLOW or DENY policy');
   }
 }
 
