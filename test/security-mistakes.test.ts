@@ -70,4 +70,29 @@ describe('request-security mistakes fail with the construct and the fix', () => 
       .toThrow('test/ext: CUSTOM needs a `provider` (the external authorizer)');
     custom({ to: [{ paths: ['/admin*'] }], when: [Condition.header('x-user', 'a')] });
   });
+
+  test('Condition.custom keys and values as Istio\'s webhook validates them', () => {
+    const webhook = 'or Istio\'s webhook rejects the policy';
+    expect(() => Condition.custom('source.ip', '10.0.0.300')).toThrow(`Condition.custom(source.ip): source.ip takes IP addresses or CIDR ranges (10.0.0.0/8), not "10.0.0.300", ${webhook}`);
+    expect(() => Condition.custom('destination.port', '80', 'http')).toThrow(`Condition.custom(destination.port): destination.port takes port numbers (0-65535), not "http", ${webhook}`);
+    expect(() => Condition.custom('destination.port', '70000')).toThrow('not "70000"');
+    expect(() => Condition.custom('request.headers', 'a')).toThrow(`Condition.custom(request.headers): "request.headers" must name an entry, request.headers[<name>], ${webhook}`);
+    expect(() => Condition.custom('experimental.envoy.filters.', 'a')).toThrow('must name an entry, experimental.envoy.filters.<filter>[<name>]');
+    expect(() => Condition.custom('destination.namespace', 'app')).toThrow('Condition.custom(destination.namespace): destination.namespace is not supported: '
+      + 'the policy\'s own namespace is the destination\'s; create the policy for that namespace');
+    expect(() => Condition.custom('destination.labels[app]', 'api')).toThrow('Condition.custom(destination.labels[app]): destination.labels[app] is not supported: '
+      + 'the workload selector picks the destination; target the workload (`workload`)');
+    expect(() => Condition.custom('destination.user', 'api')).toThrow('Condition.custom(destination.user): destination.user was removed with Istio\'s v1alpha1 RBAC; '
+      + 'target the workload (`workload`), or name its callers in `from`');
+    expect(() => Condition.custom('request.method', 'GET')).toThrow('Condition.custom(request.method): "request.method" is not an authorization attribute Istio knows, '
+      + 'and its webhook rejects the policy: use one of source.ip, remote.ip, destination.ip, source.namespace, source.principal, request.auth.principal, '
+      + 'request.auth.audiences, request.auth.presenter, connection.sni, destination.port, request.headers[<name>], request.auth.claims[<name>], '
+      + 'experimental.envoy.filters.<filter>[<key>]');
+    expect(() => Condition.custom('source.principal', 'spiffe://cluster.local/ns/a/sa/b')).toThrow('Condition.custom(source.principal): "spiffe://cluster.local/ns/a/sa/b" '
+      + 'starts with spiffe://, but Istio matches principals without the scheme, so it would never match: write "cluster.local/ns/a/sa/b"');
+    for (const [k, v] of [['source.ip', '10.0.0.0/8'], ['remote.ip', '2001:db8::1'], ['destination.port', '8080'], ['request.headers[x-user]', 'a'],
+      ['experimental.envoy.filters.network.mysql_proxy[db.table]', '[update]'], ['connection.sni', 'a.example.com'], ['source.principal', 'cluster.local/ns/a/sa/b']]) {
+      expect(Condition.custom(k, v)._toIstio()).toEqual({ key: k, values: [v] });
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
 import { authorizationL7 } from '../analysis/ambient';
+import { checkAuthorizationAttribute } from '../core/authz-attributes';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { security } from '../core/l1';
 import { checkDnsLabel, checkDnsSubdomain, checkRange, isCidr, isIp } from '../core/names';
@@ -199,7 +200,8 @@ export class Condition {
   /** Any other Istio authorization attribute (`key`), e.g. `destination.port`. */
   public static custom(key: string, ...values: string[]): Condition {
     if (!/^[a-z_.]+(\[[^\]]+\])?$/.test(key)) throw new Error(`Condition.custom: "${key}" is not an authorization attribute, e.g. request.auth.audiences`);
-    return new Condition(key, nonEmpty(`Condition.custom(${key})`, values));
+    checkAuthorizationAttribute(`Condition.custom(${key})`, key, nonEmpty(`Condition.custom(${key})`, values));
+    return new Condition(key, values);
   }
 
   private constructor(private readonly key: string, private readonly values: string[]) {}
