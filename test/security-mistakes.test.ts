@@ -95,4 +95,14 @@ describe('request-security mistakes fail with the construct and the fix', () => 
       expect(Condition.custom(k, v)._toIstio()).toEqual({ key: k, values: [v] });
     }
   });
+
+  test('a DENY host that a port in the Host header would get past', () => {
+    expect(() => policy({ hosts: ['*.example.com'] }, AuthorizationAction.DENY)).toThrow('test/p: a DENY on host "*.example.com" lets "x.example.com:80" through: '
+      + 'hosts match the Host header, which may carry a port, and a host cannot take a `*` both before and after it; '
+      + 'list the hosts ("x.example.com": each is denied with and without a port), or allow only the hosts you serve in an ALLOW policy');
+    // Bare names are denied with any port too; a prefix match and an explicit port are port-tolerant as written.
+    const deny = policy({ hosts: ['admin.example.com', 'admin.*', '*.example.com:8443'] }, AuthorizationAction.DENY);
+    expect(deny.policy.toJson().spec.rules[0].to[0].operation.hosts).toEqual(['admin.example.com', 'admin.example.com:*', 'admin.*', '*.example.com:8443']);
+    policy({ hosts: ['*.example.com'] }); // ALLOW: a port in the Host header only fails closed
+  });
 });

@@ -427,6 +427,13 @@ function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.Auth
         + 'write "*.example.com", "example.*" or list the hosts');
     }
   }
+  const bypassed = deny ? hosts?.find((h) => h.startsWith('*') && h !== '*' && !h.endsWith('*') && !/:\d+$/.test(h)) : undefined;
+  if (bypassed) {
+    const example = `x${bypassed.slice(1)}`;
+    throw new Error(`${scope.node.path}: a DENY on host "${bypassed}" lets "${example}:80" through: hosts match the Host header, which may carry a port, `
+      + `and a host cannot take a \`*\` both before and after it; list the hosts ("${example}": each is denied with and without a port), `
+      + 'or allow only the hosts you serve in an ALLOW policy');
+  }
   return {
     hosts: hosts?.flatMap((h) => (deny && !h.includes(':') && !h.includes('*') ? [h, `${h}:*`] : [h])),
     methods: list('methods', o.methods)?.map((m) => checkMethod(`${scope.node.path}: operation methods`, m)),
