@@ -1,5 +1,6 @@
 import { AuthorizationAction, AuthorizationPolicy, Condition, MeshNamespace, MeshService, Operation, Protocol, Source } from '../src';
 import { meshChart } from './helpers';
+import { synthValid } from './validate';
 
 function setup() {
   const chart = meshChart();
@@ -104,5 +105,26 @@ describe('request-security mistakes fail with the construct and the fix', () => 
     const deny = policy({ hosts: ['admin.example.com', 'admin.*', '*.example.com:8443'] }, AuthorizationAction.DENY);
     expect(deny.policy.toJson().spec.rules[0].to[0].operation.hosts).toEqual(['admin.example.com', 'admin.example.com:*', 'admin.*', '*.example.com:8443']);
     policy({ hosts: ['*.example.com'] }); // ALLOW: a port in the Host header only fails closed
+  });
+
+  test('a namespace-wide DENY on HTTP fields reaching TCP ports of the namespace fails at synth', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'app');
+    new MeshService(chart, 'web', { namespace: ns, image: 'w', port: 8080 });
+    new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+    new AuthorizationPolicy(chart, 'no-admin', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] });
+    expect(() => synthValid(chart)).toThrow('[test/db] the DENY policy test/no-admin on namespace "app" has a rule on operation.paths, which only HTTP requests carry, '
+      + 'but its pods\' TCP port 5432 is in the namespace too: Istio drops the HTTP fields there and the rule denies every connection to them; '
+      + 'limit the rule to the HTTP ports with `ports`, or target the HTTP workloads (`workload`)');
+  });
+
+  test('a namespace-wide DENY on HTTP fields limited to HTTP ports, or without TCP services, synthesizes', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'app');
+    new MeshService(chart, 'web', { namespace: ns, image: 'w', port: 8080 });
+    new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+    new AuthorizationPolicy(chart, 'no-admin', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'], ports: [8080] }] }] });
+    new AuthorizationPolicy(chart, 'l4', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ from: [Source.ipBlocks('10.9.0.0/16')] }] });
+    expect(() => synthValid(chart)).not.toThrow();
   });
 });

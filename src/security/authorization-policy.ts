@@ -10,6 +10,7 @@ import type * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, ingressBypass, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, isAmbient, recordAllowPolicy } from '../platform/dataplane';
 import type { IMeshNamespace } from '../platform/mesh-namespace';
+import { recordHttpDenyRule } from '../platform/namespace-deny';
 import { ingressUsesWaypoint, namespaceIngressUsesWaypoint } from '../platform/waypoint-enrollment';
 import { checkMethod } from '../traffic/http-match';
 import { MeshServiceBase, checkIdentity } from '../workloads/mesh-service-base';
@@ -275,12 +276,15 @@ export class AuthorizationPolicy extends Construct {
 
   /** The workload ports the target exposes, when it is one workload or gateway (for the check of `to.ports`). */
   private readonly targetPorts?: { what: string; ports: number[]; tcp?: number[] };
+  /** Whether the policy applies to every workload of its namespace. */
+  private readonly namespaceWide: boolean;
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     super(scope, id);
     checkProps(this, props, []);
     this.action = checkEnum(this, 'action', props.action, AuthorizationAction, 'AuthorizationAction') ?? AuthorizationAction.ALLOW;
     const target = policyTarget(this, props);
+    this.namespaceWide = props.namespace !== undefined;
     if (props.workload) {
       const ports = props.workload.ports;
       const tcp = ports.filter((p) => !p.protocol.isHttp).map((p) => p.targetPort);
@@ -378,10 +382,14 @@ export class AuthorizationPolicy extends Construct {
    */
   private checkHttpOnTcp(rule: l1.AuthorizationPolicySpecRules): void {
     const l7 = authorizationL7({ rules: [rule] });
+    const ops = rule.to ?? [];
+    const limited = ops.length && ops.every((o) => o.operation?.ports) ? ops.flatMap((o) => o.operation!.ports!.map(Number)) : undefined;
+    if (l7 && this.action === AuthorizationAction.DENY && this.namespaceWide) {
+      recordHttpDenyRule(this, this.target.namespace, { policy: this.node.path, field: l7, ports: limited });
+    }
     const target = this.targetPorts;
     if (!l7 || !target?.tcp?.length) return;
-    const ops = rule.to ?? [];
-    const inScope = ops.length && ops.every((o) => o.operation?.ports) ? ops.flatMap((o) => o.operation!.ports!.map(Number)) : target.ports;
+    const inScope = limited ?? target.ports;
     const tcp = [...new Set(inScope.filter((p) => target.tcp!.includes(p)))];
     const http = target.ports.filter((p) => !target.tcp!.includes(p));
     const fix = http.length ? `limit the rule to the HTTP port${http.length > 1 ? 's' : ''} with \`ports: [${http.join(', ')}]\`` : 'declare the port\'s protocol HTTP if it is';

@@ -13,6 +13,7 @@ import type { AuthorizationPolicy } from '../imports/security.istio.io';
 import { attachPolicy, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, RouteApi, checkEnforced, hasOwnAllowPolicy } from '../platform/dataplane';
 import { IMeshNamespace } from '../platform/mesh-namespace';
+import { httpDenyOnTcp } from '../platform/namespace-deny';
 import { routingGateways } from '../platform/waypoint-enrollment';
 import { IMeshDestination, defaultHttpPort } from '../traffic/destination';
 import { IEgressTarget } from '../traffic/egress';
@@ -112,6 +113,10 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.node.addValidation({ validate: () => this.refusedCallers() });
+    // A namespace-wide DENY on HTTP fields denies every connection to the TCP ports.
+    this.node.addValidation({
+      validate: () => httpDenyOnTcp(this, this.namespace.name, this.ports.filter((p) => !p.protocol.isHttp).map((p) => p.targetPort)),
+    });
   }
 
   /** The in-mesh host name: `<name>.<namespace>.svc.cluster.local`. */
