@@ -157,9 +157,9 @@ export interface Operation {
   readonly hosts?: string[];
   /** HTTP methods. @default - any */
   readonly methods?: string[];
-  /** Paths (exact, `prefix*`, `*suffix`). @default - any */
+  /** Paths (exact, `prefix*`, `*suffix`, or templates: `/api/{*}/items`, `/static/{**}`). @default - any */
   readonly paths?: string[];
-  /** Paths excluded. @default - none */
+  /** Paths excluded (the same forms). @default - none */
   readonly notPaths?: string[];
   /** Workload ports. @default - any */
   readonly ports?: number[];
