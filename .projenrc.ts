@@ -167,6 +167,8 @@ const e2e = project.addTask('test:e2e', {
 project.packageTask.spawn(e2e);
 
 project.gitignore.addPatterns('/test-reports/', '/examples/*/dist/');
+// projen ignores node_modules/ (directories only): a clone that links its node_modules would commit the link.
+project.gitignore.addPatterns('/node_modules');
 
 // Synth benchmark (issues #5, #14): bench/*.ts compiled with tsc (library sources included, same
 // compiler options as the jsii build) and timed as plain JS with node, never ts-node.
