@@ -154,7 +154,8 @@ export function renderTrafficPolicy(scope: IConstruct, options: TrafficPolicyOpt
     seen.add(p.port);
     return { port: { number: p.port }, ...renderCommon(scope, p, undefined) } as DestinationRuleSpecTrafficPolicyPortLevelSettings;
   });
-  return { ...renderCommon(scope, options, defaultTls), portLevelSettings };
+  // Added to the fresh object: `{ ...common, portLevelSettings }` would give every policy a hidden class of its own in V8.
+  return Object.assign(renderCommon(scope, options, defaultTls), { portLevelSettings });
 }
 
 function renderCommon(scope: IConstruct, o: Omit<PortTrafficPolicy, 'port'>, defaultTls: ClientTlsMode | undefined): DestinationRuleSpecTrafficPolicy {

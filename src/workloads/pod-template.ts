@@ -78,8 +78,8 @@ export function renderPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec 
   });
   const exposed = [...ports, ...extraPorts.map((p) => p.number)];
 
-  const container: k8s.Container = {
-    ...renderContainer(where, input.containerName, input.image, o, addVolume, claims),
+  // Added to the fresh object: `{ ...rendered, ports }` would give every container a hidden class of its own in V8.
+  const container: k8s.Container = Object.assign(renderContainer(where, input.containerName, input.image, o, addVolume, claims), {
     ports: [
       ...ports.map((containerPort) => ({ containerPort })),
       ...extraPorts.map((p) => ({ containerPort: p.number, name: p.name, protocol: p.protocol, hostIp: p.hostIp, hostPort: p.hostPort })),
@@ -87,7 +87,7 @@ export function renderPodTemplate(input: PodTemplateInput): k8s.PodTemplateSpec 
     livenessProbe: o.liveness && renderProbe(where, 'liveness', o.liveness, exposed),
     readinessProbe: o.readiness && renderProbe(where, 'readiness', o.readiness, exposed),
     startupProbe: o.startup && renderProbe(where, 'startup', o.startup, exposed),
-  };
+  });
   const names = new Set([input.containerName]);
   const initContainers = o.initContainers?.map((c) => {
     checkDnsLabel(where, 'init container name', c.name);
