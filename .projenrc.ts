@@ -115,6 +115,15 @@ new javascript.TypescriptConfig(project, {
   compilerOptions: { rootDir: '..', noEmit: true, paths: { 'cdk8s-mesh': ['../src'] } },
 });
 
+// Tests and examples are type-checked too (jest's swc transform and ts-node only strip types); the
+// tests import the example apps, whose 'cdk8s-mesh' maps to the sources as in examples/tsconfig.json.
+project.tryFindObjectFile('test/tsconfig.json')!.addOverride('compilerOptions.paths', { 'cdk8s-mesh': ['../src'] });
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests and the example apps',
+  steps: [{ exec: 'tsc -p test/tsconfig.json' }, { exec: 'tsc -p examples/tsconfig.json' }],
+});
+project.testTask.spawn(typecheck);
+
 const eslintrc = project.tryFindObjectFile('.eslintrc.json')!;
 eslintrc.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
 eslintrc.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);

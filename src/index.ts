@@ -49,7 +49,7 @@ export * from './telemetry/tracing-config';
 // Analysis and diagram.
 export * from './analysis/finding';
 export { SchemaValidator } from './analysis/schema';
-export { MeshAnalyzer, AnalyzerOptions } from './analysis/analyzer';
+export { MeshAnalyzer, type AnalyzerOptions } from './analysis/analyzer';
 export * from './analysis/validation-plugin';
 export * from './diagram/mesh-diagram';
 

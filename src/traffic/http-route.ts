@@ -98,8 +98,11 @@ export interface FaultInjection {
 
 /** A copy of the traffic sent to another service (responses are discarded). */
 export interface MirrorPolicy {
-  /** The service that receives the copies. */
-  readonly service: IMeshDestination;
+  /**
+   * The service that receives the copies.
+   * @default - the route's own service (for `addRoute`) or the route's `to`, like a destination
+   */
+  readonly service?: IMeshDestination;
   /**
    * A version of it.
    * @default - all versions

@@ -518,7 +518,7 @@ describe('MeshAnalyzer: what istioctl analyze does not report either', () => {
 
   test('IST0173: the labels istiod and the injector add to every endpoint are not held against a subset', () => {
     const subset = (labels: Record<string, string>) => dr('d', 'app', { host: 'reviews', subsets: [{ name: 's', labels }] });
-    for (const labels of [{ 'topology.istio.io/cluster': 'cluster-1' }, { 'topology.istio.io/network': 'net-1' }, { 'version': 'v1', 'security.istio.io/tlsMode': 'istio' }, { 'service.istio.io/canonical-name': 'reviews' }]) {
+    for (const labels of <Record<string, string>[]>[{ 'topology.istio.io/cluster': 'cluster-1' }, { 'topology.istio.io/network': 'net-1' }, { 'version': 'v1', 'security.istio.io/tlsMode': 'istio' }, { 'service.istio.io/canonical-name': 'reviews' }]) {
       expect(MeshAnalyzer.analyze([...baseMesh(), subset(labels)]).filter((f) => f.code === 'IST0173')).toEqual([]);
     }
     expect(MeshAnalyzer.analyze([...baseMesh(), subset({ 'version': 'v9', 'topology.istio.io/cluster': 'cluster-1' })]).filter((f) => f.code === 'IST0173')).toHaveLength(1);
