@@ -90,7 +90,8 @@ describe('request-security mistakes fail with the construct and the fix', () => 
       + 'request.auth.audiences, request.auth.presenter, connection.sni, destination.port, request.headers[<name>], request.auth.claims[<name>], '
       + 'experimental.envoy.filters.<filter>[<key>]');
     expect(() => Condition.custom('source.principal', 'spiffe://cluster.local/ns/a/sa/b')).toThrow('Condition.custom(source.principal): "spiffe://cluster.local/ns/a/sa/b" '
-      + 'starts with spiffe://, but Istio matches principals without the scheme, so it would never match: write "cluster.local/ns/a/sa/b"');
+      + 'starts with spiffe://, but Istio matches principals without the scheme (<trust domain>/ns/<namespace>/sa/<service account>), '
+      + 'so it would never match: write "cluster.local/ns/a/sa/b"');
     for (const [k, v] of [['source.ip', '10.0.0.0/8'], ['remote.ip', '2001:db8::1'], ['destination.port', '8080'], ['request.headers[x-user]', 'a'],
       ['experimental.envoy.filters.network.mysql_proxy[db.table]', '[update]'], ['connection.sni', 'a.example.com'], ['source.principal', 'cluster.local/ns/a/sa/b']]) {
       expect(Condition.custom(k, v)._toIstio()).toEqual({ key: k, values: [v] });

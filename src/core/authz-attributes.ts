@@ -1,4 +1,5 @@
 import { isCidr, isIp } from './names';
+import { checkNoSpiffeScheme } from './principal';
 
 // The `when` keys of an AuthorizationPolicy that Istio's validating webhook accepts, and what it
 // requires of their values (istio's pkg/config/security, ValidateAttribute).
@@ -44,8 +45,5 @@ export function checkAuthorizationAttribute(where: string, key: string, values: 
   } else if (!PLAIN_KEYS.includes(key)) {
     fail(`"${key}" is not an authorization attribute Istio knows, and its webhook rejects the policy: use one of ${AUTHORIZATION_ATTRIBUTES.join(', ')}`);
   }
-  if (key === 'source.principal') {
-    const bad = values.find((v) => v.startsWith('spiffe://'));
-    if (bad) fail(`"${bad}" starts with spiffe://, but Istio matches principals without the scheme, so it would never match: write "${bad.slice('spiffe://'.length)}"`);
-  }
+  if (key === 'source.principal') for (const v of values) checkNoSpiffeScheme(where, v);
 }

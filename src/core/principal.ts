@@ -16,6 +16,16 @@ export function identityOf(namespace: string, serviceAccount: string): string {
 }
 
 /**
+ * Throws if `principal` carries the `spiffe://` scheme: Istio's principals drop it, so it would never match.
+ * @internal
+ */
+export function checkNoSpiffeScheme(what: string, principal: string): void {
+  if (!principal.startsWith('spiffe://')) return;
+  throw new Error(`${what}: "${principal}" starts with spiffe://, but Istio matches principals without the scheme `
+    + `(<trust domain>/ns/<namespace>/sa/<service account>), so it would never match: write "${principal.slice('spiffe://'.length)}"`);
+}
+
+/**
  * The identity of a principal (its `ns/<namespace>/sa/<service account>` part).
  * @internal
  */

@@ -5,7 +5,7 @@ import { checkAuthorizationAttribute } from '../core/authz-attributes';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { security } from '../core/l1';
 import { checkDnsLabel, checkDnsSubdomain, checkRange, isCidr, isIp } from '../core/names';
-import { IMeshIdentity, servicePrincipal } from '../core/principal';
+import { IMeshIdentity, checkNoSpiffeScheme, servicePrincipal } from '../core/principal';
 import type * as l1 from '../imports/security.istio.io';
 import { Attachment, attachPolicy, authorizationNeedsWaypoint, ingressBypass, noWaypoint, ztunnelCompanion } from '../platform/ambient-policy';
 import { DataplaneMode, isAmbient, recordAllowPolicy } from '../platform/dataplane';
@@ -53,7 +53,7 @@ export class Source {
   /** Calls from these peer principals (`<trust domain>/ns/<namespace>/sa/<service account>`). */
   public static principals(...principals: string[]): Source {
     for (const p of principals) {
-      if (typeof p === 'string' && p.startsWith('spiffe://')) throw spiffePrefix('Source.principals', p);
+      if (typeof p === 'string') checkNoSpiffeScheme('Source.principals', p);
       // Istio matches principals whole, or with a `*` prefix or suffix.
       if (typeof p === 'string' && p !== '' && !p.includes('/') && !p.includes('*')) {
         throw new Error(`Source.principals: "${p}" is not a principal, which reads <trust domain>/ns/<namespace>/sa/<service account>, so it would never match: `
@@ -449,12 +449,6 @@ function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.Auth
     notPaths,
     ports: o.ports && nonEmpty(`${scope.node.path}: operation ports`, o.ports.map((p) => String(checkRange(scope, 'operation port', p, 1, 65535)))),
   };
-}
-
-/** Istio's principals drop the scheme of the SPIFFE ID: with it, they never match. */
-function spiffePrefix(what: string, principal: string): Error {
-  return new Error(`${what}: "${principal}" starts with spiffe://, but Istio matches principals without the scheme `
-    + `(<trust domain>/ns/<namespace>/sa/<service account>), so it would never match: write "${principal.slice('spiffe://'.length)}"`);
 }
 
 /**
