@@ -1,3 +1,5 @@
+import { getHeapStatistics, setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { ApiObject, Chart } from 'cdk8s';
 
 // The analysis needs every object rendered (`toJson`), and so does cdk8s right after it when it
@@ -8,11 +10,17 @@ import { ApiObject, Chart } from 'cdk8s';
 // synthesis the analysis validated. Any other call (the user's code, even right after a synth)
 // renders anew, so no stale JSON escapes. The one assumption, as for cdk8s's own repeated
 // validations: validations do not change API objects.
+//
+// Memory: the renderings live from the analysis until cdk8s has written them, so they are kept
+// as plain copies (`plainCopy`), and on a large app the analysis's own garbage is collected before
+// cdk8s writes YAML (`collectBeforeYaml`): docs/performance.md has the measurements.
 
 /** The renderings lent to cdk8s's chart renders (dropped when the tick ends). */
 let lent: WeakMap<ApiObject, unknown> | undefined;
 /** The chart that cdk8s is rendering now, once checked (its objects' calls follow each other). */
 let rendering: Chart | undefined;
+/** Whether the next chart render is the first of a synth (see `collectBeforeYaml`). */
+let collectPending = false;
 
 /** Where in cdk8s's synthesis the current call is (read from the call stack: cdk8s has no hooks). */
 export interface SynthPhase {
@@ -42,7 +50,7 @@ export function render(objects: ApiObject[]): { json: any[]; rendering: Renderin
   lent = undefined; // a new rendering supersedes any lent one
   const result = new Rendering();
   const json = objects.map((o) => {
-    const rendered = o.toJson();
+    const rendered = plainCopy(o.toJson());
     // An own `toJson` that is not ours (e.g. a jsii override from another language) keeps its say.
     if (!Object.prototype.hasOwnProperty.call(o, 'toJson')) {
       Object.defineProperty(o, 'toJson', { value: lentToJson, configurable: true, writable: true });
@@ -56,6 +64,7 @@ export function render(objects: ApiObject[]): { json: any[]; rendering: Renderin
 /** The renderings of one `render`, lendable until the synchronous synthesis that made them ends. */
 export class Rendering {
   public memo = new WeakMap<ApiObject, unknown>();
+  private lentBefore = false;
 
   constructor() {
     expiring.push(this);
@@ -67,6 +76,8 @@ export class Rendering {
    * `App._synthChart`). Once the tick has ended there are none left to lend.
    */
   public lend(): void {
+    collectPending = !this.lentBefore;
+    this.lentBefore = true;
     lent = this.memo;
     rendering = undefined;
   }
@@ -91,6 +102,7 @@ export function synchronousTick(): number {
       for (const r of expiring.splice(0)) r.memo = new WeakMap();
       lent = undefined;
       rendering = undefined;
+      collectPending = false;
     });
   }
   return tick;
@@ -104,7 +116,11 @@ export function synchronousTick(): number {
 function lentToJson(this: ApiObject): unknown {
   const rendered = lent?.get(this);
   if (rendered !== undefined) {
-    if (this.chart !== rendering) rendering = calledByChartRender() ? this.chart : undefined;
+    if (this.chart !== rendering) {
+      rendering = calledByChartRender() ? this.chart : undefined;
+      // The first chart render of a synth: the analysis and cdk8s's validations are done.
+      if (rendering && collectPending) collectBeforeYaml();
+    }
     if (rendering) {
       lent!.delete(this);
       return rendered;
@@ -120,4 +136,67 @@ function calledByChartRender(): boolean {
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
   return CHART_SYNTH.test(stack);
+}
+
+/**
+ * A copy of rendered JSON built key by key. The generated L1 classes build their JSON with object
+ * spreads (`{ ...GVK, ...props }`, `{ ...r, [key]: value }`), and V8 gives every object built that way
+ * a hidden class of its own: kept until cdk8s writes them, and with the key caches the analysis's
+ * reads add to each hidden class, 40 MiB more at N = 10000 than objects that share them. Objects
+ * that are not plain (class instances) stay as they are.
+ * @internal
+ */
+export function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = plainCopy((value as Record<string, unknown>)[key]);
+  return copy;
+}
+
+/**
+ * Heap in use above which the analysis's garbage is collected before cdk8s writes YAML (tests
+ * lower it). Below it a collection would cost more than the little it frees.
+ * @internal
+ */
+export const collection = { aboveBytes: 128 * 1024 * 1024 };
+
+/**
+ * One full garbage collection once the analysis is done, before cdk8s renders and writes YAML,
+ * when the heap is large. V8 lets the heap grow to a multiple of what its last full collection
+ * found alive; in a synth with the analysis that collection falls during the analysis (constructs,
+ * renderings and the analysis's index alive), and cdk8s's YAML phase, which allocates about as much
+ * again, then ran without one: peaks of up to 1.5x the same objects written as raw L1. Collected
+ * here, the peak no longer depends on where V8's collections fall.
+ */
+function collectBeforeYaml(): void {
+  collectPending = false;
+  if (getHeapStatistics().used_heap_size < collection.aboveBytes) return;
+  fullCollection()?.();
+}
+
+let collector: (() => void) | null | undefined;
+
+/**
+ * V8's full collection: the process's `gc` when node runs with --expose-gc, else the `gc` of a
+ * context created while the flag is set (as jest's --logHeapUsage does), the flag cleared again
+ * at once so that no other context gets it. `null` where V8 refuses.
+ * @internal
+ */
+export function fullCollection(): (() => void) | null {
+  if (collector !== undefined) return collector;
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return (collector = exposed as () => void);
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc');
+    collector = typeof gc === 'function' ? gc : null;
+  } catch {
+    collector = null;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+  return collector ?? null;
 }

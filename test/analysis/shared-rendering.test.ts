@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { constants, PerformanceEntry, PerformanceObserver } from 'perf_hooks';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
@@ -9,6 +10,7 @@ import { Construct } from 'constructs';
 import { libraryApp } from '../../bench/library';
 import { AsmQuickstart } from '../../examples/asm-quickstart/chart';
 import { MeshAnalyzer, MeshNamespace, MeshPlatform, MeshService } from '../../src';
+import { collection, fullCollection, plainCopy } from '../../src/analysis/shared-rendering';
 
 // The analysis lends its rendering of each object to cdk8s's chart render (src/analysis/shared-rendering.ts).
 // These tests pin down that the output is exactly what cdk8s renders on its own, and that no
@@ -133,6 +135,7 @@ describe('the analysis shares its rendering with cdk8s', () => {
   test('a synchronous loop of synths holds no app it is done with', () => {
     setFlagsFromString('--expose-gc');
     const gc: () => void = runInNewContext('gc');
+    setFlagsFromString('--no-expose-gc');
     const heap = () => {
       gc();
       return process.memoryUsage().heapUsed;
@@ -159,6 +162,53 @@ describe('the analysis shares its rendering with cdk8s', () => {
     new AsmQuickstart(app, 'asm-quickstart');
     const objects = app.charts.flatMap((c) => c.toJson()).map(deepFreeze);
     expect(() => MeshAnalyzer.analyze(objects)).not.toThrow();
+  });
+});
+
+describe('memory of the lent renderings', () => {
+  test('a plain copy keeps keys, their order, values and non-plain objects', () => {
+    class Quantity {
+      constructor(public readonly value: string) {}
+    }
+    const q = new Quantity('1Gi');
+    const rendered = { 10: 'ten', kind: 'Pod', spec: { list: [1, 'a', null, { b: undefined, a: true }], q }, empty: {} };
+    const copy = plainCopy(rendered) as any;
+    expect(copy).toEqual(rendered);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(rendered));
+    expect(Object.keys(copy.spec.list[3])).toEqual(['b', 'a']);
+    expect(copy.spec).not.toBe(rendered.spec);
+    expect(copy.spec.q).toBe(q);
+  });
+
+  test('V8\'s full collection is at hand without --expose-gc, and no other context gets `gc`', () => {
+    const gc = fullCollection();
+    expect(typeof gc).toBe('function');
+    expect(() => gc!()).not.toThrow();
+    expect(runInNewContext('typeof gc')).toBe('undefined');
+  });
+
+  test('above the heap threshold, the synth collects once before cdk8s writes YAML, and writes the same YAML', async () => {
+    const major: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => major.push(...list.getEntries()));
+    observer.observe({ entryTypes: ['gc'] });
+    // eslint-disable-next-line no-bitwise -- the flags of a gc entry are a bit set
+    const forced = () => major.filter((e) => ((e as any).detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0).length;
+    const expected = mesh(false).app.synthYaml();
+    const saved = collection.aboveBytes;
+    try {
+      collection.aboveBytes = 0;
+      const { app } = mesh(true);
+      expect(app.synthYaml()).toBe(expected);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(forced()).toBe(1);
+      collection.aboveBytes = Number.MAX_SAFE_INTEGER;
+      mesh(true).app.synthYaml();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(forced()).toBe(1);
+    } finally {
+      collection.aboveBytes = saved;
+      observer.disconnect();
+    }
   });
 });
 
