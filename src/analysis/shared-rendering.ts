@@ -1,4 +1,4 @@
-import { getHeapStatistics, setFlagsFromString } from 'v8';
+import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { ApiObject, Chart } from 'cdk8s';
 
@@ -13,13 +13,13 @@ import { ApiObject, Chart } from 'cdk8s';
 //
 // Memory: the renderings live from the analysis until cdk8s has written them, so they are kept
 // as plain copies (`plainCopy`), and on a large app the analysis's own garbage is collected before
-// cdk8s writes YAML (`collectBeforeYaml`): docs/performance.md has the measurements.
+// cdk8s writes YAML (`collection`): docs/performance.md has the measurements.
 
 /** The renderings lent to cdk8s's chart renders (dropped when the tick ends). */
 let lent: WeakMap<ApiObject, unknown> | undefined;
 /** The chart that cdk8s is rendering now, once checked (its objects' calls follow each other). */
 let rendering: Chart | undefined;
-/** Whether the next chart render is the first of a synth (see `collectBeforeYaml`). */
+/** Whether the next chart render is the first of a large synth (see `collection`). */
 let collectPending = false;
 
 /** Where in cdk8s's synthesis the current call is (read from the call stack: cdk8s has no hooks). */
@@ -48,7 +48,7 @@ const CHART_SYNTH = /\._synthChart \(/;
 /** Renders API objects (their `toJson()`, in order); the rendering can be lent to cdk8s's chart renders. */
 export function render(objects: ApiObject[]): { json: any[]; rendering: Rendering } {
   lent = undefined; // a new rendering supersedes any lent one
-  const result = new Rendering();
+  const result = new Rendering(objects.length);
   const json = objects.map((o) => {
     const rendered = plainCopy(o.toJson());
     // An own `toJson` that is not ours (e.g. a jsii override from another language) keeps its say.
@@ -66,7 +66,8 @@ export class Rendering {
   public memo = new WeakMap<ApiObject, unknown>();
   private lentBefore = false;
 
-  constructor() {
+  /** @param size the number of objects rendered */
+  constructor(private readonly size: number) {
     expiring.push(this);
     synchronousTick(); // its end drops the renderings
   }
@@ -76,7 +77,7 @@ export class Rendering {
    * `App._synthChart`). Once the tick has ended there are none left to lend.
    */
   public lend(): void {
-    collectPending = !this.lentBefore;
+    collectPending = !this.lentBefore && this.size >= collection.aboveObjects;
     this.lentBefore = true;
     lent = this.memo;
     rendering = undefined;
@@ -119,7 +120,10 @@ function lentToJson(this: ApiObject): unknown {
     if (this.chart !== rendering) {
       rendering = calledByChartRender() ? this.chart : undefined;
       // The first chart render of a synth: the analysis and cdk8s's validations are done.
-      if (rendering && collectPending) collectBeforeYaml();
+      if (rendering && collectPending) {
+        collectPending = false;
+        fullCollection()?.();
+      }
     }
     if (rendering) {
       lent!.delete(this);
@@ -142,7 +146,7 @@ function calledByChartRender(): boolean {
  * A copy of rendered JSON built key by key. The generated L1 classes build their JSON with object
  * spreads (`{ ...GVK, ...props }`, `{ ...r, [key]: value }`), and V8 gives every object built that way
  * a hidden class of its own: kept until cdk8s writes them, and with the key caches the analysis's
- * reads add to each hidden class, 40 MiB more at N = 10000 than objects that share them. Objects
+ * reads add to each hidden class, 42 MiB more at N = 10000 than objects that share them. Objects
  * that are not plain (class instances) stay as they are.
  * @internal
  */
@@ -157,25 +161,17 @@ export function plainCopy(value: unknown): unknown {
 }
 
 /**
- * Heap in use above which the analysis's garbage is collected before cdk8s writes YAML (tests
- * lower it). Below it a collection would cost more than the little it frees.
- * @internal
- */
-export const collection = { aboveBytes: 128 * 1024 * 1024 };
-
-/**
  * One full garbage collection once the analysis is done, before cdk8s renders and writes YAML,
- * when the heap is large. V8 lets the heap grow to a multiple of what its last full collection
+ * when the app is large. V8 lets the heap grow to a multiple of what its last full collection
  * found alive; in a synth with the analysis that collection falls during the analysis (constructs,
  * renderings and the analysis's index alive), and cdk8s's YAML phase, which allocates about as much
  * again, then ran without one: peaks of up to 1.5x the same objects written as raw L1. Collected
- * here, the peak no longer depends on where V8's collections fall.
+ * when cdk8s starts rendering the first chart, the peak no longer depends on where V8's collections
+ * fall. Smaller apps (tests lower the threshold) are not worth a collection: it costs in proportion
+ * to the whole process's heap (a test runner's, say), and their peak is small.
+ * @internal
  */
-function collectBeforeYaml(): void {
-  collectPending = false;
-  if (getHeapStatistics().used_heap_size < collection.aboveBytes) return;
-  fullCollection()?.();
-}
+export const collection = { aboveObjects: 10000 };
 
 let collector: (() => void) | null | undefined;
 

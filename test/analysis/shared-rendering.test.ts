@@ -187,26 +187,26 @@ describe('memory of the lent renderings', () => {
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 
-  test('above the heap threshold, the synth collects once before cdk8s writes YAML, and writes the same YAML', async () => {
+  test('from the threshold of objects on, the synth collects once before cdk8s writes YAML, and writes the same YAML', async () => {
     const major: PerformanceEntry[] = [];
     const observer = new PerformanceObserver((list) => major.push(...list.getEntries()));
     observer.observe({ entryTypes: ['gc'] });
     // eslint-disable-next-line no-bitwise -- the flags of a gc entry are a bit set
     const forced = () => major.filter((e) => ((e as any).detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0).length;
     const expected = mesh(false).app.synthYaml();
-    const saved = collection.aboveBytes;
+    const saved = collection.aboveObjects;
     try {
-      collection.aboveBytes = 0;
+      collection.aboveObjects = 0;
       const { app } = mesh(true);
       expect(app.synthYaml()).toBe(expected);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(forced()).toBe(1);
-      collection.aboveBytes = Number.MAX_SAFE_INTEGER;
+      collection.aboveObjects = Number.MAX_SAFE_INTEGER;
       mesh(true).app.synthYaml();
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(forced()).toBe(1);
     } finally {
-      collection.aboveBytes = saved;
+      collection.aboveObjects = saved;
       observer.disconnect();
     }
   });
