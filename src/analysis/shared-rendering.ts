@@ -64,10 +64,12 @@ export function render(objects: ApiObject[]): { json: any[]; rendering: Renderin
 /** The renderings of one `render`, lendable until the synchronous synthesis that made them ends. */
 export class Rendering {
   public memo = new WeakMap<ApiObject, unknown>();
-  private lentBefore = false;
+  /** Whether the first chart render it is lent to collects the analysis's garbage first (see `collection`). */
+  private collectFirst: boolean;
 
   /** @param size the number of objects rendered */
-  constructor(private readonly size: number) {
+  constructor(size: number) {
+    this.collectFirst = size >= collection.aboveObjects;
     expiring.push(this);
     synchronousTick(); // its end drops the renderings
   }
@@ -77,8 +79,8 @@ export class Rendering {
    * `App._synthChart`). Once the tick has ended there are none left to lend.
    */
   public lend(): void {
-    collectPending = !this.lentBefore && this.size >= collection.aboveObjects;
-    this.lentBefore = true;
+    collectPending = this.collectFirst;
+    this.collectFirst = false;
     lent = this.memo;
     rendering = undefined;
   }

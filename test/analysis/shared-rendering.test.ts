@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { constants, PerformanceEntry, PerformanceObserver } from 'perf_hooks';
-import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
@@ -133,9 +132,7 @@ describe('the analysis shares its rendering with cdk8s', () => {
   );
 
   test('a synchronous loop of synths holds no app it is done with', () => {
-    setFlagsFromString('--expose-gc');
-    const gc: () => void = runInNewContext('gc');
-    setFlagsFromString('--no-expose-gc');
+    const gc = fullCollection()!;
     const heap = () => {
       gc();
       return process.memoryUsage().heapUsed;
