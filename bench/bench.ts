@@ -1,13 +1,13 @@
-// The synth benchmark (issues #5 and #14): for each mesh shape, times the variants side by side in
-// this process, interleaved and repeated, by wall time (the targets) and CPU time (a cross-check that
-// a shared machine moves less, though it also counts the GC's helper threads); measures peak RSS,
-// cold start and the analyzer CLI in child processes; prints the ratios against their targets and
-// writes bench/results.json.
+// The synth benchmark (issues #5 and #14): for each mesh shape, times every variant in fresh
+// processes, interleaved in ABBA rounds (see measureShape), by wall time (the targets) and CPU time
+// (a cross-check that a shared machine moves less, though it also counts the GC's helper threads),
+// with the peak RSS of the same runs; measures cold start and the analyzer CLI; prints the ratios
+// against their targets and writes bench/results.json.
 //
 //   npx projen bench                                 every shape at N = 1000, 5000, 10000 (long: about an hour on 2 cores)
 //   npx projen bench --shape versions,principals     some shapes (names in bench/shape.ts)
 //   npx projen bench --quick                         N = 1000 and 2000, fewer repetitions (add --shape to narrow it)
-//   npx projen bench --sizes 2000,4000 --reps 2      other sizes or repetitions
+//   npx projen bench --sizes 2000,4000 --reps 2      other sizes or rounds
 //   node bench/lib/bench/bench.js --check 20         self-check only: the variants emit the same objects
 import { execFileSync } from 'child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
@@ -45,12 +45,6 @@ function pairedRatio(a: number[], b: number[]): number | undefined {
   return n ? round(stats(a.slice(0, n).map((x, i) => x / b[i])).median) : undefined;
 }
 
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  if (!collect) throw new Error('run with node --expose-gc, so that every timed run starts from a collected heap');
-  collect();
-}
-
 function child(args: string[]): { ms: number; cpuMs: number; bytes: number; maxRssMiB: number } {
   return JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', CHILD, ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 }));
 }
@@ -66,7 +60,7 @@ function options(args: string[]): Options {
   return {
     shapes: value('--shape')?.split(',').map(shapeNamed) ?? SHAPES,
     sizes,
-    reps: Object.fromEntries(sizes.map((n, i) => [n, reps || (quick ? 2 : i === 0 ? 5 : 3)])),
+    reps: Object.fromEntries(sizes.map((n, i) => [n, reps || (quick ? 1 : i === 0 ? 3 : 2)])),
     coldReps: quick ? 5 : 11,
     cliReps: quick ? 2 : 3,
   };
@@ -83,35 +77,32 @@ function selfCheck(shapes: Shape[], n: number): void {
   }
 }
 
-/** The clocks a synth is timed by: wall time (what the targets read) and CPU time of this process. */
-const CLOCKS = ['cpu', 'wall'] as const;
-type Clock = typeof CLOCKS[number];
+/** The clocks a synth is timed by: wall time (what the targets read) and CPU time of the child process. */
+type Clock = 'cpu' | 'wall';
 
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
+/** The mean of each pair of samples (the two runs of an item in one ABBA round). */
+const pairMeans = (xs: number[]) => Array.from({ length: xs.length / 2 }, (_, i) => (xs[2 * i] + xs[2 * i + 1]) / 2);
 
-/** Synth times of every variant at every size (interleaved rounds), ratios, scaling and peak RSS. */
+/**
+ * Synth times and peak RSS of every variant at every size, each run a fresh process (as `cdk8s synth`
+ * is: its require, the build and the synth), in ABBA rounds: every (size, variant) item runs once in
+ * a rotating order, then once in the reverse order, and the round's value of an item is the mean of
+ * its two runs. A drift of the shared machine that is linear over a round cancels out of every ratio
+ * between two items of the round; ratios are taken round by round (paired), their median reported.
+ */
 function measureShape(s: Shape, o: Options) {
   const names = VARIANTS.map((v) => v.name);
   const began = performance.now();
-  // Warm-up: load every variant's modules and let the JIT see each path once.
-  for (const v of VARIANTS) v.synth(100, s);
-  // Rounds over every (N, variant) pair, the variants in a rotating order, so that the drift of a
-  // shared machine spreads over all variants and sizes alike.
   const empty = () => Object.fromEntries(names.map((v) => [v, Object.fromEntries(o.sizes.map((n) => [n, [] as number[]]))]));
-  const samples: Record<Clock, Record<string, Record<number, number[]>>> = { cpu: empty(), wall: empty() };
+  const samples: Record<Clock | 'rss', Record<string, Record<number, number[]>>> = { cpu: empty(), wall: empty(), rss: empty() };
   for (let r = 0; r < Math.max(...Object.values(o.reps)); r++) {
-    for (const n of o.sizes.filter((size) => r < o.reps[size])) {
-      for (let i = 0; i < VARIANTS.length; i++) {
-        const v = VARIANTS[(i + r) % VARIANTS.length];
-        gc();
-        const [wall, cpu] = [performance.now(), cpuMs()];
-        v.synth(n, s);
-        samples.cpu[v.name][n].push(cpuMs() - cpu);
-        samples.wall[v.name][n].push(performance.now() - wall);
-      }
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    const items = order.flatMap((v) => o.sizes.filter((n) => r < o.reps[n]).map((n) => ({ v, n })));
+    for (const { v, n } of [...items, ...[...items].reverse()]) {
+      const run = child(['synth', s.name, v, String(n)]);
+      samples.cpu[v][n].push(run.cpuMs);
+      samples.wall[v][n].push(run.ms);
+      samples.rss[v][n].push(run.maxRssMiB);
     }
     console.log(`  ${s.name}: round ${r + 1} done at ${Math.round((performance.now() - began) / 1000)} s`);
   }
@@ -119,24 +110,21 @@ function measureShape(s: Shape, o: Options) {
   const previous = o.sizes[o.sizes.length - 2];
   const summary = (clock: Clock) => {
     const t = samples[clock];
+    const rounds = (v: string, n: number) => pairMeans(t[v][n]);
     return {
       times: Object.fromEntries(names.map((v) => [v, Object.fromEntries(o.sizes.map((n) => [n, stats(t[v][n])]))])),
       ratios: Object.fromEntries(o.sizes.map((n) => [n, {
-        'analysis on/off': pairedRatio(t[ANALYSIS][n], t.library[n]),
-        'library+analysis/raw-l1': pairedRatio(t[ANALYSIS][n], t['raw-l1'][n]),
-        'library/raw-l1': pairedRatio(t.library[n], t['raw-l1'][n]),
-        'library+analysis/floor': pairedRatio(t[ANALYSIS][n], t.floor[n]),
-        'raw-l1/floor': pairedRatio(t['raw-l1'][n], t.floor[n]),
+        'analysis on/off': pairedRatio(rounds(ANALYSIS, n), rounds('library', n)),
+        'library+analysis/raw-l1': pairedRatio(rounds(ANALYSIS, n), rounds('raw-l1', n)),
+        'library/raw-l1': pairedRatio(rounds('library', n), rounds('raw-l1', n)),
+        'library+analysis/floor': pairedRatio(rounds(ANALYSIS, n), rounds('floor', n)),
+        'raw-l1/floor': pairedRatio(rounds('raw-l1', n), rounds('floor', n)),
       }])),
-      scaling: Object.fromEntries(names.map((v) => [v, previous ? pairedRatio(t[v][largest], t[v][previous]) : undefined])),
+      scaling: Object.fromEntries(names.map((v) => [v, previous ? pairedRatio(rounds(v, largest), rounds(v, previous)) : undefined])),
     };
   };
-  // Peak RSS of one synth in a fresh process: every variant at the largest N (the median of two runs for the
-  // targets' pair), and that pair at the size before.
-  const pair = [ANALYSIS, 'raw-l1'];
-  const rss = Object.fromEntries((previous ? [previous, largest] : [largest]).map((n) => [n, Object.fromEntries(names
-    .filter((v) => n === largest || pair.includes(v))
-    .map((v) => [v, round(stats(Array.from({ length: n === largest && pair.includes(v) ? 2 : 1 }, () => child(['synth', s.name, v, String(n)]).maxRssMiB)).median, 1)]))]));
+  // Peak RSS: the median over the runs of a (size, variant).
+  const rss = Object.fromEntries(o.sizes.map((n) => [n, Object.fromEntries(names.map((v) => [v, round(stats(samples.rss[v][n]).median, 1)]))]));
   return { cpu: summary('cpu'), wall: summary('wall'), rss, seconds: round((performance.now() - began) / 1000, 1) };
 }
 
@@ -243,7 +231,7 @@ function shapeTargets(s: Shape, o: Options, m: ReturnType<typeof measureShape>):
     ...(previous ? VARIANTS.map((v) => ({
       target: `${s.name}: ${v.name} time(${largest})/time(${previous}) <= ${scalingLimit}`, value: m.wall.scaling[v.name], cpu: m.cpu.scaling[v.name], limit: scalingLimit,
     })) : []),
-    ...Object.entries(m.rss).map(([n, rss]) => ({ target: `${s.name}: peak RSS library (analysis on) <= 1.15x raw-l1 at N=${n}`, value: round(rss[ANALYSIS] / rss['raw-l1']), limit: 1.15 })),
+    ...checked.map((n) => ({ target: `${s.name}: peak RSS library (analysis on) <= 1.15x raw-l1 at N=${n}`, value: round(m.rss[n][ANALYSIS] / m.rss[n]['raw-l1']), limit: 1.15 })),
   ];
 }
 
