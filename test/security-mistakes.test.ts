@@ -108,6 +108,67 @@ describe('request-security mistakes fail with the construct and the fix', () => 
     policy({ hosts: ['*.example.com'] }); // ALLOW: a port in the Host header only fails closed
   });
 
+  test('a CUSTOM host and an ALLOW notHosts cover the port forms of the Host header too', () => {
+    const custom = (to: Operation) => {
+      const { chart, api } = setup();
+      return new AuthorizationPolicy(chart, 'p', { workload: api, action: AuthorizationAction.CUSTOM, provider: 'opa', rules: [{ to: [to] }] });
+    };
+    // CUSTOM: a request that misses the hosts skips the external authorizer.
+    expect(custom({ hosts: ['admin.example.com'] }).policy.toJson().spec.rules[0].to[0].operation.hosts).toEqual(['admin.example.com', 'admin.example.com:*']);
+    expect(() => custom({ hosts: ['*.example.com'] })).toThrow('test/p: a CUSTOM rule on host "*.example.com" lets "x.example.com:80" through: '
+      + 'hosts match the Host header, which may carry a port, and a host cannot take a `*` both before and after it; '
+      + 'list the hosts ("x.example.com": each is sent to the authorizer with and without a port), or send every host to the authorizer and let it decide');
+    // ALLOW: a request that misses the notHosts is allowed.
+    const allow = policy({ notHosts: ['admin.example.com', 'internal.*'], paths: ['/api/*'] });
+    expect(allow.policy.toJson().spec.rules[0].to[0].operation).toEqual({ notHosts: ['admin.example.com', 'admin.example.com:*', 'internal.*'], paths: ['/api/*'] });
+    expect(() => policy({ notHosts: ['*.internal.example.com'] })).toThrow('test/p: an ALLOW rule excluding host "*.internal.example.com" (notHosts) lets '
+      + '"x.internal.example.com:80" through: hosts match the Host header, which may carry a port, and a host cannot take a `*` both before and after it; '
+      + 'list the hosts ("x.internal.example.com": each is excluded with and without a port), or allow only the hosts you serve with `hosts`');
+    expect(() => policy({ notHosts: ['a.*.example.com'] })).toThrow('test/p: host "a.*.example.com" has a `*` inside');
+    // DENY: a request that misses the notHosts is denied, so they stay as written.
+    expect(policy({ notHosts: ['public.example.com'] }, AuthorizationAction.DENY).policy.toJson().spec.rules[0].to[0].operation.notHosts).toEqual(['public.example.com']);
+  });
+
+  test('notMethods and notPorts are checked like methods and ports', () => {
+    const { chart, ns } = setup();
+    const two = new MeshService(chart, 'two', { namespace: ns, image: 't', ports: [{ port: 8080 }, { port: 9090, name: 'http-admin' }] });
+    const ok = new AuthorizationPolicy(chart, 'ok', { workload: two, action: AuthorizationAction.DENY, rules: [{ to: [{ notMethods: ['GET', 'HEAD'], notPorts: [8080] }] }] });
+    expect(ok.policy.toJson().spec.rules[0].to[0].operation).toEqual({ notMethods: ['GET', 'HEAD'], notPorts: ['8080'] });
+    expect(synthValid(chart).length).toBeGreaterThan(0);
+    expect(() => policy({ notMethods: ['delete'] })).toThrow('test/p: operation notMethods');
+    expect(() => policy({ notPorts: [9090] })).toThrow('test/p: operation notPorts port 9090 is not a port that test/api listens on (8080): the exclusion would never apply; '
+      + 'authorization matches the workload\'s port (a Service\'s targetPort), not the Service port');
+    expect(() => policy({ notPorts: [] })).toThrow('test/p: operation notPorts');
+    expect(() => policy({ notPorts: [70000] })).toThrow('70000');
+    expect(() => policy({})).toThrow('test/p: an operation needs hosts, methods, paths or ports, or their `not` exclusions');
+  });
+
+  test('notPorts narrow the ports an HTTP-only rule reaches', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'app');
+    const mixed = new MeshService(chart, 'mixed', { namespace: ns, image: 'm', ports: [{ port: 8080 }, { port: 9000, protocol: Protocol.tcp() }] });
+    // Excluding the TCP port keeps the DENY on HTTP; excluding the HTTP port leaves it on TCP only.
+    new AuthorizationPolicy(chart, 'deny-http', { workload: mixed, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'], notPorts: [9000] }] }] });
+    expect(() => new AuthorizationPolicy(chart, 'deny-tcp', { workload: mixed, action: AuthorizationAction.DENY, rules: [{ to: [{ notMethods: ['GET'], notPorts: [8080] }] }] }))
+      .toThrow('test/deny-tcp: a DENY rule uses operation.notMethods, which only HTTP requests carry, but applies to TCP port 9000 of test/mixed');
+    expect(() => new AuthorizationPolicy(chart, 'allow-tcp', { workload: mixed, rules: [{ to: [{ notPaths: ['/admin*'], notPorts: [8080] }] }] }))
+      .toThrow('test/allow-tcp: an ALLOW rule uses operation.notPaths, which only HTTP requests carry, but applies only to TCP port 9000 of test/mixed');
+    expect(() => new AuthorizationPolicy(chart, 'nothing', { workload: mixed, rules: [{ to: [{ notPorts: [8080, 9000] }] }] }))
+      .toThrow('test/nothing: the rule\'s notPorts exclude every port that test/mixed listens on (8080, 9000): it would never match; drop the rule, or exclude fewer ports');
+    expect(synthValid(chart).length).toBeGreaterThan(0);
+  });
+
+  test('a namespace-wide DENY on HTTP fields that excludes the TCP ports synthesizes', () => {
+    const chart = meshChart();
+    const ns = new MeshNamespace(chart, 'app');
+    new MeshService(chart, 'web', { namespace: ns, image: 'w', port: 8080 });
+    new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+    new AuthorizationPolicy(chart, 'no-admin', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'], notPorts: [5432] }] }] });
+    expect(() => synthValid(chart)).not.toThrow();
+    new AuthorizationPolicy(chart, 'no-put', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: ['PUT'], notPorts: [8080] }] }] });
+    expect(() => synthValid(chart)).toThrow('[test/db] the DENY policy test/no-put on namespace "app" has a rule on operation.methods');
+  });
+
   test('a namespace-wide DENY on HTTP fields reaching TCP ports of the namespace fails at synth', () => {
     const chart = meshChart();
     const ns = new MeshNamespace(chart, 'app');
@@ -116,7 +177,7 @@ describe('request-security mistakes fail with the construct and the fix', () => 
     new AuthorizationPolicy(chart, 'no-admin', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] });
     expect(() => synthValid(chart)).toThrow('[test/db] the DENY policy test/no-admin on namespace "app" has a rule on operation.paths, which only HTTP requests carry, '
       + 'but its pods\' TCP port 5432 is in the namespace too: Istio drops the HTTP fields there and the rule denies every connection to them; '
-      + 'limit the rule to the HTTP ports with `ports`, or target the HTTP workloads (`workload`)');
+      + 'limit the rule to the HTTP ports with `ports` (or exclude the TCP ones with `notPorts`), or target the HTTP workloads (`workload`)');
   });
 
   test('a namespace-wide DENY on HTTP fields limited to HTTP ports, or without TCP services, synthesizes', () => {

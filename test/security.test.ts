@@ -150,7 +150,7 @@ describe('request security', () => {
     expect(() => new AuthorizationPolicy(chart, 'wp', { waypoint: {} as any, rules: [{}] })).toThrow('test/wp: `waypoint` must be a Waypoint, got object');
     expect(() => new AuthorizationPolicy(chart, 'd', { workload: api, provider: 'x' })).toThrow('test/d: `provider` applies only to the CUSTOM action');
     expect(() => new AuthorizationPolicy(chart, 'e', { workload: api, name: 'e', rules: [{ from: [] }] })).toThrow('test/e: a rule has an empty from/to/when list');
-    expect(() => new AuthorizationPolicy(chart, 'f', { workload: api, name: 'f', rules: [{ to: [{}] }] })).toThrow('test/f: an operation needs hosts, methods, paths, notPaths or ports');
+    expect(() => new AuthorizationPolicy(chart, 'f', { workload: api, name: 'f', rules: [{ to: [{}] }] })).toThrow('test/f: an operation needs hosts, methods, paths or ports, or their `not` exclusions');
     expect(() => new AuthorizationPolicy(chart, 'g', { workload: api, name: 'g', rules: [{ to: [{ paths: ['api'] }] }] })).toThrow('test/g: path "api" must start with \'/\' or \'*\'');
     expect(() => new AuthorizationPolicy(chart, 'h', { workload: api, name: 'h', rules: [{ to: [{ ports: [0] }] }] })).toThrow('test/h: operation port 0 is out of range');
     const jwt = (id: string, issuers: any[]) => () => new JwtAuthentication(chart, id, { workload: front, name: id, issuers });

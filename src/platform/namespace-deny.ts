@@ -7,8 +7,8 @@ interface HttpDenyRule {
   readonly policy: string;
   /** The HTTP-only field it uses. */
   readonly field: string;
-  /** The workload ports it is limited to, if every operation names them. */
-  readonly ports?: number[];
+  /** Whether it reaches a workload port (its operations' ports, less their notPorts). */
+  readonly reaches: (port: number) => boolean;
 }
 
 /** The rules, by construct tree root, then by namespace name. */
@@ -33,9 +33,9 @@ export function recordHttpDenyRule(scope: IConstruct, namespace: string, rule: H
 export function httpDenyOnTcp(scope: IConstruct, namespace: string, tcp: number[]): string[] {
   if (!tcp.length) return [];
   return (RULES.get(scope.node.root)?.get(namespace) ?? []).flatMap((r) => {
-    const hit = tcp.filter((p) => !r.ports || r.ports.includes(p));
+    const hit = tcp.filter(r.reaches);
     return hit.length ? [`the DENY policy ${r.policy} on namespace "${namespace}" has a rule on ${r.field}, which only HTTP requests carry, but its pods' TCP `
       + `port${hit.length > 1 ? 's' : ''} ${hit.join(', ')} ${hit.length > 1 ? 'are' : 'is'} in the namespace too: Istio drops the HTTP fields there and the rule `
-      + 'denies every connection to them; limit the rule to the HTTP ports with `ports`, or target the HTTP workloads (`workload`)'] : [];
+      + 'denies every connection to them; limit the rule to the HTTP ports with `ports` (or exclude the TCP ones with `notPorts`), or target the HTTP workloads (`workload`)'] : [];
   });
 }

@@ -151,18 +151,24 @@ export class Source {
   }
 }
 
-/** Which requests (the fields must all hold; each list is alternatives). */
+/** Which requests (the fields must all hold; each list is alternatives, each `not` list exclusions). */
 export interface Operation {
-  /** Host / :authority values. @default - any */
+  /** Host / :authority values (exact, `*.suffix`, `prefix.*` or `*`). @default - any */
   readonly hosts?: string[];
+  /** Hosts excluded (the same forms). @default - none */
+  readonly notHosts?: string[];
   /** HTTP methods. @default - any */
   readonly methods?: string[];
+  /** HTTP methods excluded. @default - none */
+  readonly notMethods?: string[];
   /** Paths (exact, `prefix*`, `*suffix`, or templates: `/api/{*}/items`, `/static/{**}`). @default - any */
   readonly paths?: string[];
   /** Paths excluded (the same forms). @default - none */
   readonly notPaths?: string[];
   /** Workload ports. @default - any */
   readonly ports?: number[];
+  /** Workload ports excluded. @default - none */
+  readonly notPorts?: number[];
 }
 
 /** A condition on request attributes (`when`). */
@@ -350,12 +356,18 @@ export class AuthorizationPolicy extends Construct {
     if (rule.from?.length === 0 || rule.to?.length === 0 || rule.when?.length === 0) {
       throw new Error(`${where}: a rule has an empty from/to/when list: omit the field instead (an empty list is not "any")`);
     }
-    const to = rule.to?.map((o) => ({ operation: renderOperation(this, o, this.action === AuthorizationAction.DENY) }));
-    for (const port of to?.flatMap((o) => o.operation.ports ?? []) ?? []) {
-      if (this.targetPorts && !this.targetPorts.ports.includes(Number(port))) {
-        throw new Error(`${where}: operation port ${port} is not a port that ${this.targetPorts.what} listens on (${this.targetPorts.ports.join(', ')}): `
-          + 'the rule would never match; authorization matches the workload\'s port (a Service\'s targetPort), not the Service port');
+    const to = rule.to?.map((o) => ({ operation: renderOperation(this, o, this.action) }));
+    for (const [field, effect] of [['ports', 'the rule would never match'], ['notPorts', 'the exclusion would never apply']] as const) {
+      for (const port of to?.flatMap((o) => o.operation[field] ?? []) ?? []) {
+        if (this.targetPorts && !this.targetPorts.ports.includes(Number(port))) {
+          throw new Error(`${where}: operation ${field === 'ports' ? 'port' : 'notPorts port'} ${port} is not a port that ${this.targetPorts.what} listens on `
+            + `(${this.targetPorts.ports.join(', ')}): ${effect}; authorization matches the workload's port (a Service's targetPort), not the Service port`);
+        }
       }
+    }
+    if (this.targetPorts && !this.targetPorts.ports.some(portsReached({ to }))) {
+      throw new Error(`${where}: the rule's notPorts exclude every port that ${this.targetPorts.what} listens on (${this.targetPorts.ports.join(', ')}): `
+        + 'it would never match; drop the rule, or exclude fewer ports');
     }
     const rendered = {
       from: rule.from?.map((s) => ({ source: s._toIstio() })),
@@ -382,14 +394,13 @@ export class AuthorizationPolicy extends Construct {
    */
   private checkHttpOnTcp(rule: l1.AuthorizationPolicySpecRules): void {
     const l7 = authorizationL7({ rules: [rule] });
-    const ops = rule.to ?? [];
-    const limited = ops.length && ops.every((o) => o.operation?.ports) ? ops.flatMap((o) => o.operation!.ports!.map(Number)) : undefined;
+    const reaches = portsReached(rule);
     if (l7 && this.action === AuthorizationAction.DENY && this.namespaceWide) {
-      recordHttpDenyRule(this, this.target.namespace, { policy: this.node.path, field: l7, ports: limited });
+      recordHttpDenyRule(this, this.target.namespace, { policy: this.node.path, field: l7, reaches });
     }
     const target = this.targetPorts;
     if (!l7 || !target?.tcp?.length) return;
-    const inScope = limited ?? target.ports;
+    const inScope = target.ports.filter(reaches);
     const tcp = [...new Set(inScope.filter((p) => target.tcp!.includes(p)))];
     const http = target.ports.filter((p) => !target.tcp!.includes(p));
     const fix = http.length ? `limit the rule to the HTTP port${http.length > 1 ? 's' : ''} with \`ports: [${http.join(', ')}]\`` : 'declare the port\'s protocol HTTP if it is';
@@ -402,6 +413,13 @@ export class AuthorizationPolicy extends Construct {
         + `${tcp.join(', ')} of ${target.what}: Istio drops the rule there, so it would never allow; allow by source and port alone, or ${fix}`);
     }
   }
+}
+
+/** Whether a rule reaches a workload port: an operation's ports (or any), less its notPorts. */
+function portsReached(rule: l1.AuthorizationPolicySpecRules): (port: number) => boolean {
+  const ops = rule.to ?? [];
+  return (port) => !ops.length || ops.some(({ operation: o }) => (o?.ports?.map(Number).includes(port) ?? true)
+    && !o?.notPorts?.map(Number).includes(port));
 }
 
 /**
@@ -418,37 +436,57 @@ function checkCustomRule(where: string, rule: l1.AuthorizationPolicySpecRules): 
   }
 }
 
-/** An operation's rendering; `deny`: a host also names `host:*`, as it matches the Host header exactly and Istio routes `host:<port>` too. */
-function renderOperation(scope: Construct, o: Operation, deny: boolean): l1.AuthorizationPolicySpecRulesToOperation {
+/**
+ * An operation's rendering. Hosts match the Host header exactly, which may carry a port that Istio
+ * routes all the same: where a host that misses lets a request through (`hosts` of a DENY or CUSTOM
+ * rule: denied or sent to the authorizer; `notHosts` of an ALLOW rule: excluded), each exact host is
+ * written with `host:*` beside it, and a `*.suffix` host, which cannot also match a port, is refused.
+ */
+function renderOperation(scope: Construct, o: Operation, action: AuthorizationAction): l1.AuthorizationPolicySpecRulesToOperation {
   const list = (what: string, v?: string[]) => v && nonEmpty(`${scope.node.path}: operation ${what}`, v);
   checkProps(`${scope.node.path}: operation`, o, []);
-  if (!o.hosts && !o.methods && !o.paths && !o.notPaths && !o.ports) {
-    throw new Error(`${scope.node.path}: an operation needs hosts, methods, paths, notPaths or ports`);
+  if (!o.hosts && !o.notHosts && !o.methods && !o.notMethods && !o.paths && !o.notPaths && !o.ports && !o.notPorts) {
+    throw new Error(`${scope.node.path}: an operation needs hosts, methods, paths or ports, or their \`not\` exclusions`);
   }
   const paths = list('paths', o.paths);
   const notPaths = list('notPaths', o.notPaths);
   for (const p of [...paths ?? [], ...notPaths ?? []]) checkPath(scope, p);
-  const hosts = list('hosts', o.hosts);
+  const selects = action === AuthorizationAction.DENY || action === AuthorizationAction.CUSTOM;
+  const methods = (field: string, v?: string[]) => list(field, v)?.map((m) => checkMethod(`${scope.node.path}: operation ${field}`, m));
+  const ports = (field: string, v?: number[]) => v && nonEmpty(`${scope.node.path}: operation ${field}`, v.map((p) => String(checkRange(scope, `operation ${field === 'ports' ? 'port' : 'notPorts port'}`, p, 1, 65535))));
+  return {
+    hosts: renderHosts(scope, 'hosts', list('hosts', o.hosts), selects ? action : undefined),
+    notHosts: renderHosts(scope, 'notHosts', list('notHosts', o.notHosts), action === AuthorizationAction.ALLOW ? action : undefined),
+    methods: methods('methods', o.methods),
+    notMethods: methods('notMethods', o.notMethods),
+    paths,
+    notPaths,
+    ports: ports('ports', o.ports),
+    notPorts: ports('notPorts', o.notPorts),
+  };
+}
+
+/** Checks hosts (or notHosts) and, where a miss lets a request through under `action`, covers their port forms. */
+function renderHosts(scope: Construct, field: 'hosts' | 'notHosts', hosts: string[] | undefined, action?: AuthorizationAction): string[] | undefined {
   for (const h of hosts ?? []) {
     if (h.slice(1, -1).includes('*')) {
       throw new Error(`${scope.node.path}: host "${h}" has a \`*\` inside, but Istio matches hosts exactly, by a \`*\` prefix or suffix, so it would never match: `
         + 'write "*.example.com", "example.*" or list the hosts');
     }
   }
-  const bypassed = deny ? hosts?.find((h) => h.startsWith('*') && h !== '*' && !h.endsWith('*') && !/:\d+$/.test(h)) : undefined;
+  if (!hosts || !action) return hosts;
+  const bypassed = hosts.find((h) => h.startsWith('*') && h !== '*' && !h.endsWith('*') && !/:\d+$/.test(h));
   if (bypassed) {
     const example = `x${bypassed.slice(1)}`;
-    throw new Error(`${scope.node.path}: a DENY on host "${bypassed}" lets "${example}:80" through: hosts match the Host header, which may carry a port, `
-      + `and a host cannot take a \`*\` both before and after it; list the hosts ("${example}": each is denied with and without a port), `
-      + 'or allow only the hosts you serve in an ALLOW policy');
+    const [rule, effect, verb, fix] = field === 'notHosts'
+      ? [`an ALLOW rule excluding host "${bypassed}" (notHosts)`, 'lets', 'excluded', 'or allow only the hosts you serve with `hosts`']
+      : action === AuthorizationAction.CUSTOM
+        ? [`a CUSTOM rule on host "${bypassed}"`, 'lets', 'sent to the authorizer', 'or send every host to the authorizer and let it decide']
+        : [`a DENY on host "${bypassed}"`, 'lets', 'denied', 'or allow only the hosts you serve in an ALLOW policy'];
+    throw new Error(`${scope.node.path}: ${rule} ${effect} "${example}:80" through: hosts match the Host header, which may carry a port, `
+      + `and a host cannot take a \`*\` both before and after it; list the hosts ("${example}": each is ${verb} with and without a port), ${fix}`);
   }
-  return {
-    hosts: hosts?.flatMap((h) => (deny && !h.includes(':') && !h.includes('*') ? [h, `${h}:*`] : [h])),
-    methods: list('methods', o.methods)?.map((m) => checkMethod(`${scope.node.path}: operation methods`, m)),
-    paths,
-    notPaths,
-    ports: o.ports && nonEmpty(`${scope.node.path}: operation ports`, o.ports.map((p) => String(checkRange(scope, 'operation port', p, 1, 65535)))),
-  };
+  return hosts.flatMap((h) => (!h.includes(':') && !h.includes('*') ? [h, `${h}:*`] : [h]));
 }
 
 /**
