@@ -124,7 +124,7 @@ function lentToJson(this: ApiObject): unknown {
       // The first chart render of a synth: the analysis and cdk8s's validations are done.
       if (rendering && collectPending) {
         collectPending = false;
-        fullCollection()?.();
+        collect();
       }
     }
     if (rendering) {
@@ -169,11 +169,28 @@ export function plainCopy(value: unknown): unknown {
  * renderings and the analysis's index alive), and cdk8s's YAML phase, which allocates about as much
  * again, then ran without one: peaks of up to 1.5x the same objects written as raw L1. Collected
  * when cdk8s starts rendering the first chart, the peak no longer depends on where V8's collections
- * fall. Smaller apps (tests lower the threshold) are not worth a collection: it costs in proportion
+ * fall. V8 would then let the heap grow to up to four times what is alive, so the YAML phase would
+ * still run without a collection: for that one collection, its growth is set to `growth` (V8's
+ * `--heap-growing-percent`, cleared again at once, and left alone if the process was started with
+ * it). Smaller apps (tests lower the threshold) are not worth a collection: it costs in proportion
  * to the whole process's heap (a test runner's, say), and their peak is small.
  * @internal
  */
-export const collection = { aboveObjects: 10000 };
+export const collection = { aboveObjects: 10000, growth: 2 };
+
+/** The collection of `collection`, with V8's heap growth after it bounded to `collection.growth`. */
+function collect(): void {
+  const gc = fullCollection();
+  if (!gc) return;
+  const ownGrowth = /--heap[-_]growing[-_]percent/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '));
+  if (ownGrowth) return gc();
+  setFlagsFromString(`--heap-growing-percent=${Math.round((collection.growth - 1) * 100)}`);
+  try {
+    gc();
+  } finally {
+    setFlagsFromString('--heap-growing-percent=0');
+  }
+}
 
 let collector: (() => void) | null | undefined;
 

@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { constants, PerformanceEntry, PerformanceObserver } from 'perf_hooks';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, which the library calls through (`import * as` gives a copy)
+import v8 = require('v8');
 import { runInNewContext } from 'vm';
 import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
@@ -184,7 +186,7 @@ describe('memory of the lent renderings', () => {
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 
-  test('from the threshold of objects on, the synth collects once before cdk8s writes YAML, and writes the same YAML', async () => {
+  test('from the threshold of objects on, the synth collects once before cdk8s writes YAML, bounding the heap\'s growth, and writes the same YAML', async () => {
     const major: PerformanceEntry[] = [];
     const observer = new PerformanceObserver((list) => major.push(...list.getEntries()));
     observer.observe({ entryTypes: ['gc'] });
@@ -192,17 +194,32 @@ describe('memory of the lent renderings', () => {
     const forced = () => major.filter((e) => ((e as any).detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0).length;
     const expected = mesh(false).app.synthYaml();
     const saved = collection.aboveObjects;
+    fullCollection(); // made before the flags are watched
+    const flags = jest.spyOn(v8, 'setFlagsFromString');
     try {
       collection.aboveObjects = 0;
       const { app } = mesh(true);
       expect(app.synthYaml()).toBe(expected);
+      // V8's heap growth is bounded for that one collection, then cleared.
+      expect(flags.mock.calls).toEqual([['--heap-growing-percent=100'], ['--heap-growing-percent=0']]);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(forced()).toBe(1);
+      // A process started with its own growth keeps it.
+      process.execArgv.push('--heap-growing-percent=30');
+      try {
+        mesh(true).app.synthYaml();
+      } finally {
+        process.execArgv.pop();
+      }
+      expect(flags.mock.calls.length).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(forced()).toBe(2);
       collection.aboveObjects = Number.MAX_SAFE_INTEGER;
       mesh(true).app.synthYaml();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(forced()).toBe(1);
+      expect(forced()).toBe(2);
     } finally {
+      flags.mockRestore();
       collection.aboveObjects = saved;
       observer.disconnect();
     }
