@@ -9,6 +9,15 @@ function setup() {
   return { chart, ns, api };
 }
 
+/** A namespace with an HTTP service (web, 8080) and a TCP one (db, 5432). */
+function httpAndTcpNamespace() {
+  const chart = meshChart();
+  const ns = new MeshNamespace(chart, 'app');
+  new MeshService(chart, 'web', { namespace: ns, image: 'w', port: 8080 });
+  new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+  return { chart, ns };
+}
+
 function policy(to: Operation, action = AuthorizationAction.ALLOW) {
   const { chart, api } = setup();
   return new AuthorizationPolicy(chart, 'p', { workload: api, action, rules: [{ to: [to] }] });
@@ -159,10 +168,7 @@ describe('request-security mistakes fail with the construct and the fix', () => 
   });
 
   test('a namespace-wide DENY on HTTP fields that excludes the TCP ports synthesizes', () => {
-    const chart = meshChart();
-    const ns = new MeshNamespace(chart, 'app');
-    new MeshService(chart, 'web', { namespace: ns, image: 'w', port: 8080 });
-    new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+    const { chart, ns } = httpAndTcpNamespace();
     new AuthorizationPolicy(chart, 'no-admin', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'], notPorts: [5432] }] }] });
     expect(() => synthValid(chart)).not.toThrow();
     new AuthorizationPolicy(chart, 'no-put', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: ['PUT'], notPorts: [8080] }] }] });
@@ -170,10 +176,7 @@ describe('request-security mistakes fail with the construct and the fix', () => 
   });
 
   test('a namespace-wide DENY on HTTP fields reaching TCP ports of the namespace fails at synth', () => {
-    const chart = meshChart();
-    const ns = new MeshNamespace(chart, 'app');
-    new MeshService(chart, 'web', { namespace: ns, image: 'w', port: 8080 });
-    new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+    const { chart, ns } = httpAndTcpNamespace();
     new AuthorizationPolicy(chart, 'no-admin', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'] }] }] });
     expect(() => synthValid(chart)).toThrow('[test/db] the DENY policy test/no-admin on namespace "app" has a rule on operation.paths, which only HTTP requests carry, '
       + 'but its pods\' TCP port 5432 is in the namespace too: Istio drops the HTTP fields there and the rule denies every connection to them; '
@@ -181,10 +184,7 @@ describe('request-security mistakes fail with the construct and the fix', () => 
   });
 
   test('a namespace-wide DENY on HTTP fields limited to HTTP ports, or without TCP services, synthesizes', () => {
-    const chart = meshChart();
-    const ns = new MeshNamespace(chart, 'app');
-    new MeshService(chart, 'web', { namespace: ns, image: 'w', port: 8080 });
-    new MeshService(chart, 'db', { namespace: ns, image: 'd', ports: [{ port: 5432, protocol: Protocol.tcp() }] });
+    const { chart, ns } = httpAndTcpNamespace();
     new AuthorizationPolicy(chart, 'no-admin', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ to: [{ paths: ['/admin*'], ports: [8080] }] }] });
     new AuthorizationPolicy(chart, 'l4', { namespace: ns, action: AuthorizationAction.DENY, rules: [{ from: [Source.ipBlocks('10.9.0.0/16')] }] });
     expect(() => synthValid(chart)).not.toThrow();

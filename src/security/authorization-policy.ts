@@ -360,7 +360,7 @@ export class AuthorizationPolicy extends Construct {
     for (const [field, effect] of [['ports', 'the rule would never match'], ['notPorts', 'the exclusion would never apply']] as const) {
       for (const port of to?.flatMap((o) => o.operation[field] ?? []) ?? []) {
         if (this.targetPorts && !this.targetPorts.ports.includes(Number(port))) {
-          throw new Error(`${where}: operation ${field === 'ports' ? 'port' : 'notPorts port'} ${port} is not a port that ${this.targetPorts.what} listens on `
+          throw new Error(`${where}: operation ${PORT_LABEL[field]} ${port} is not a port that ${this.targetPorts.what} listens on `
             + `(${this.targetPorts.ports.join(', ')}): ${effect}; authorization matches the workload's port (a Service's targetPort), not the Service port`);
         }
       }
@@ -451,12 +451,12 @@ function renderOperation(scope: Construct, o: Operation, action: AuthorizationAc
   const paths = list('paths', o.paths);
   const notPaths = list('notPaths', o.notPaths);
   for (const p of [...paths ?? [], ...notPaths ?? []]) checkPath(scope, p);
-  const selects = action === AuthorizationAction.DENY || action === AuthorizationAction.CUSTOM;
   const methods = (field: string, v?: string[]) => list(field, v)?.map((m) => checkMethod(`${scope.node.path}: operation ${field}`, m));
-  const ports = (field: string, v?: number[]) => v && nonEmpty(`${scope.node.path}: operation ${field}`, v.map((p) => String(checkRange(scope, `operation ${field === 'ports' ? 'port' : 'notPorts port'}`, p, 1, 65535))));
+  const ports = (field: keyof typeof PORT_LABEL, v?: number[]) => v
+    && nonEmpty(`${scope.node.path}: operation ${field}`, v.map((p) => String(checkRange(scope, `operation ${PORT_LABEL[field]}`, p, 1, 65535))));
   return {
-    hosts: renderHosts(scope, 'hosts', list('hosts', o.hosts), selects ? action : undefined),
-    notHosts: renderHosts(scope, 'notHosts', list('notHosts', o.notHosts), action === AuthorizationAction.ALLOW ? action : undefined),
+    hosts: renderHosts(scope, 'hosts', list('hosts', o.hosts), action),
+    notHosts: renderHosts(scope, 'notHosts', list('notHosts', o.notHosts), action),
     methods: methods('methods', o.methods),
     notMethods: methods('notMethods', o.notMethods),
     paths,
@@ -466,24 +466,29 @@ function renderOperation(scope: Construct, o: Operation, action: AuthorizationAc
   };
 }
 
+/** How an operation's port fields are named in messages. */
+const PORT_LABEL = { ports: 'port', notPorts: 'notPorts port' } as const;
+
 /** Checks hosts (or notHosts) and, where a miss lets a request through under `action`, covers their port forms. */
-function renderHosts(scope: Construct, field: 'hosts' | 'notHosts', hosts: string[] | undefined, action?: AuthorizationAction): string[] | undefined {
+function renderHosts(scope: Construct, field: 'hosts' | 'notHosts', hosts: string[] | undefined, action: AuthorizationAction): string[] | undefined {
   for (const h of hosts ?? []) {
     if (h.slice(1, -1).includes('*')) {
       throw new Error(`${scope.node.path}: host "${h}" has a \`*\` inside, but Istio matches hosts exactly, by a \`*\` prefix or suffix, so it would never match: `
         + 'write "*.example.com", "example.*" or list the hosts');
     }
   }
-  if (!hosts || !action) return hosts;
+  const missLetsThrough = field === 'notHosts' ? action === AuthorizationAction.ALLOW
+    : action === AuthorizationAction.DENY || action === AuthorizationAction.CUSTOM;
+  if (!hosts || !missLetsThrough) return hosts;
   const bypassed = hosts.find((h) => h.startsWith('*') && h !== '*' && !h.endsWith('*') && !/:\d+$/.test(h));
   if (bypassed) {
     const example = `x${bypassed.slice(1)}`;
-    const [rule, effect, verb, fix] = field === 'notHosts'
-      ? [`an ALLOW rule excluding host "${bypassed}" (notHosts)`, 'lets', 'excluded', 'or allow only the hosts you serve with `hosts`']
+    const [rule, verb, fix] = field === 'notHosts'
+      ? [`an ALLOW rule excluding host "${bypassed}" (notHosts)`, 'excluded', 'or allow only the hosts you serve with `hosts`']
       : action === AuthorizationAction.CUSTOM
-        ? [`a CUSTOM rule on host "${bypassed}"`, 'lets', 'sent to the authorizer', 'or send every host to the authorizer and let it decide']
-        : [`a DENY on host "${bypassed}"`, 'lets', 'denied', 'or allow only the hosts you serve in an ALLOW policy'];
-    throw new Error(`${scope.node.path}: ${rule} ${effect} "${example}:80" through: hosts match the Host header, which may carry a port, `
+        ? [`a CUSTOM rule on host "${bypassed}"`, 'sent to the authorizer', 'or send every host to the authorizer and let it decide']
+        : [`a DENY on host "${bypassed}"`, 'denied', 'or allow only the hosts you serve in an ALLOW policy'];
+    throw new Error(`${scope.node.path}: ${rule} lets "${example}:80" through: hosts match the Host header, which may carry a port, `
       + `and a host cannot take a \`*\` both before and after it; list the hosts ("${example}": each is ${verb} with and without a port), ${fix}`);
   }
   return hosts.flatMap((h) => (!h.includes(':') && !h.includes('*') ? [h, `${h}:*`] : [h]));
