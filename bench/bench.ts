@@ -60,7 +60,8 @@ function options(args: string[]): Options {
   return {
     shapes: value('--shape')?.split(',').map(shapeNamed) ?? SHAPES,
     sizes,
-    reps: Object.fromEntries(sizes.map((n, i) => [n, reps || (quick ? 1 : i === 0 ? 3 : 2)])),
+    // Three rounds below the largest size, two at it (its runs are the longest: the bench's hour).
+    reps: Object.fromEntries(sizes.map((n, i) => [n, reps || (quick ? 1 : i < sizes.length - 1 ? 3 : 2)])),
     coldReps: quick ? 5 : 11,
     cliReps: quick ? 2 : 3,
   };
@@ -85,10 +86,11 @@ const pairMeans = (xs: number[]) => Array.from({ length: xs.length / 2 }, (_, i)
 
 /**
  * Synth times and peak RSS of every variant at every size, each run a fresh process (as `cdk8s synth`
- * is: its require, the build and the synth), in ABBA rounds: every (size, variant) item runs once in
- * a rotating order, then once in the reverse order, and the round's value of an item is the mean of
- * its two runs. A drift of the shared machine that is linear over a round cancels out of every ratio
- * between two items of the round; ratios are taken round by round (paired), their median reported.
+ * is: its require, the build and the synth), in ABBA rounds: at each size in turn, every variant runs
+ * once in a rotating order, then once in the reverse order, and the round's value of a variant is the
+ * mean of its two runs. The variants compared at one size run back to back, so a drift of the shared
+ * machine that is linear over those few minutes cancels out of their ratios; ratios are taken round
+ * by round (paired), their median reported. Scaling ratios pair sizes measured minutes apart.
  */
 function measureShape(s: Shape, o: Options) {
   const names = VARIANTS.map((v) => v.name);
@@ -97,12 +99,13 @@ function measureShape(s: Shape, o: Options) {
   const samples: Record<Clock | 'rss', Record<string, Record<number, number[]>>> = { cpu: empty(), wall: empty(), rss: empty() };
   for (let r = 0; r < Math.max(...Object.values(o.reps)); r++) {
     const order = names.map((_, i) => names[(i + r) % names.length]);
-    const items = order.flatMap((v) => o.sizes.filter((n) => r < o.reps[n]).map((n) => ({ v, n })));
-    for (const { v, n } of [...items, ...[...items].reverse()]) {
-      const run = child(['synth', s.name, v, String(n)]);
-      samples.cpu[v][n].push(run.cpuMs);
-      samples.wall[v][n].push(run.ms);
-      samples.rss[v][n].push(run.maxRssMiB);
+    for (const n of o.sizes.filter((size) => r < o.reps[size])) {
+      for (const v of [...order, ...[...order].reverse()]) {
+        const run = child(['synth', s.name, v, String(n)]);
+        samples.cpu[v][n].push(run.cpuMs);
+        samples.wall[v][n].push(run.ms);
+        samples.rss[v][n].push(run.maxRssMiB);
+      }
     }
     console.log(`  ${s.name}: round ${r + 1} done at ${Math.round((performance.now() - began) / 1000)} s`);
   }
