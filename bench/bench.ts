@@ -62,7 +62,7 @@ function options(args: string[]): Options {
     sizes,
     // Three rounds below the largest size, two at it (its runs are the longest: the bench's hour).
     reps: Object.fromEntries(sizes.map((n, i) => [n, reps || (quick ? 1 : i < sizes.length - 1 ? 3 : 2)])),
-    coldReps: quick ? 5 : 11,
+    coldReps: quick ? 5 : 31,
     cliReps: quick ? 2 : 3,
   };
 }

@@ -98,6 +98,28 @@ test('each folder imports only the layers below it, as docs/development.md lists
   expect(upward).toEqual([]);
 });
 
+/** The modules that load with a module: its value imports and re-exports, transitively (`import type` and `require()` on first use left out). */
+function loadedWith(module: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(module)) return seen;
+  seen.add(module);
+  const text = readFileSync(join(SRC, `${module}.ts`), 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+'(\.{1,2}\/[^']*)'/gm)) {
+    const path = resolve(dirname(join(SRC, module)), m[1]);
+    if (!path.startsWith(join(SRC, 'imports'))) loadedWith(key(path), seen);
+  }
+  return seen;
+}
+
+test('constructs load the analyzer when it first runs, and the Gateway API rendering when a program first uses it', () => {
+  const constructs = [...modules.keys()].filter((m) => !['.', 'analysis'].includes(folderOf(m)));
+  const loads = (m: string, unwanted: (x: string) => boolean) => [...loadedWith(m)].filter(unwanted).map((x) => `${m} loads ${x}`);
+  // The registry of assumed objects is what constructs tell the analyzer; it loads nothing else.
+  expect(constructs.flatMap((m) => loads(m, (x) => folderOf(x) === 'analysis' && x !== 'analysis/assumed-objects'))).toEqual([]);
+  const quickStart = ['workloads/mesh-service', 'gateways/ingress-gateway', 'platform/mesh-namespace', 'security/mtls-policy', 'telemetry/tracing-config'];
+  expect(quickStart.flatMap((m) => loads(m, (x) => x === 'traffic/gateway-api-route'))).toEqual([]);
+  expect(loadedWith('gateways/gateway-api-ingress').has('traffic/gateway-api-route')).toBe(true); // the check sees imports
+});
+
 test('the cycle check finds cycles', () => {
   const graph = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]]);
   expect(cycles(graph)).toEqual([['a', 'b', 'c']]);

@@ -1,10 +1,10 @@
 import { Severity } from './finding';
 import { DATAPLANE_MODE, Entry, MeshIndex, Workload, hasAmbientLabel, hasLabels, toFqdn } from './mesh-index';
+import { authorizationL7 } from '../core/authz-attributes';
+import { asArray, nonEmpty } from '../core/collections';
 
 /** The label that routes a namespace, Service or workload through a waypoint (`none` opts out). */
 const USE_WAYPOINT = 'istio.io/use-waypoint';
-/** `when` keys only a waypoint (an L7 proxy) can evaluate; ztunnel sees L4 attributes only. */
-const L7_CONDITION_PREFIXES = ['request.headers', 'request.auth.claims', 'request.auth.principal', 'request.auth.audiences', 'request.auth.presenter'];
 
 /** A policy kind that attaches to workloads (selector) or to a waypoint (targetRefs). */
 interface PolicyKind {
@@ -190,31 +190,6 @@ function checkWorkload(index: MeshIndex, w: Workload): void {
   }
 }
 
-/**
- * Kiali's L7 test for AuthorizationPolicy rules: request attributes only a waypoint sees (the
- * constructs split policies by it too).
- * @internal
- */
-export function authorizationL7(spec: any): string | undefined {
-  for (const rule of asArray(spec.rules)) {
-    for (const c of asArray(rule?.when)) {
-      const key = c?.key;
-      if (typeof key === 'string' && L7_CONDITION_PREFIXES.some((p) => key.startsWith(p))) return `when key "${key}"`;
-    }
-    for (const to of asArray(rule?.to)) {
-      for (const field of ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts']) {
-        if (nonEmpty(to?.operation?.[field])) return `operation.${field}`;
-      }
-    }
-    for (const from of asArray(rule?.from)) {
-      for (const field of ['requestPrincipals', 'notRequestPrincipals']) {
-        if (nonEmpty(from?.source?.[field])) return `source.${field}`;
-      }
-    }
-  }
-  return undefined;
-}
-
 /** Kiali's L7 test for Telemetry: tracing, access logs or metric overrides. */
 function telemetryL7(spec: any): string | undefined {
   if (nonEmpty(spec.tracing)) return 'tracing';
@@ -241,10 +216,3 @@ function destinationRuleL7(spec: any): string | undefined {
   return undefined;
 }
 
-function asArray(v: unknown): any[] {
-  return Array.isArray(v) ? v : [];
-}
-
-function nonEmpty(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0;
-}

@@ -1,5 +1,6 @@
 import { Severity } from './finding';
 import { Entry, MeshIndex, hasLabels, matchesLabels, push } from './mesh-index';
+import { asArray } from '../core/collections';
 import { ISTIO_GATEWAY_CLASSES, isBuiltInGatewayClass } from '../core/gateway-classes';
 import { hostMatches } from '../core/hosts';
 
@@ -269,6 +270,3 @@ function checkIneffectiveSelectors(index: MeshIndex, gateways: Entry[]): void {
   }
 }
 
-function asArray(v: unknown): any[] {
-  return Array.isArray(v) ? v : [];
-}

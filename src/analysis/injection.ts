@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { Severity } from './finding';
 import { DATAPLANE_MODE, Entry, MeshIndex, Workload, hasAmbientLabel, isSystemNamespace, matchesLabels, proxyImage } from './mesh-index';
+import { asArray } from '../core/collections';
 import { isPlainObject } from '../core/json';
 
 /** The injector's ConfigMap (`istio-sidecar-injector`, `istio-sidecar-injector-<revision>`) and its JSON `values`. */
@@ -274,6 +275,3 @@ function parseJson(text: unknown): any {
   }
 }
 
-function asArray(v: unknown): any[] {
-  return Array.isArray(v) ? v : [];
-}

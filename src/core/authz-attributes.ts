@@ -1,3 +1,4 @@
+import { asArray, nonEmpty } from './collections';
 import { isCidr, isIp } from './names';
 import { checkNoSpiffeScheme } from './principal';
 
@@ -46,4 +47,32 @@ export function checkAuthorizationAttribute(where: string, key: string, values: 
     fail(`"${key}" is not an authorization attribute Istio knows, and its webhook rejects the policy: use one of ${AUTHORIZATION_ATTRIBUTES.join(', ')}`);
   }
   if (key === 'source.principal') for (const v of values) checkNoSpiffeScheme(where, v);
+}
+
+/** `when` keys only a waypoint (an L7 proxy) can evaluate; ztunnel sees L4 attributes only. */
+const L7_CONDITION_PREFIXES = ['request.headers', 'request.auth.claims', 'request.auth.principal', 'request.auth.audiences', 'request.auth.presenter'];
+
+/**
+ * Kiali's L7 test for AuthorizationPolicy rules: request attributes only a waypoint sees (the
+ * constructs split policies by it too).
+ * @internal
+ */
+export function authorizationL7(spec: any): string | undefined {
+  for (const rule of asArray(spec.rules)) {
+    for (const c of asArray(rule?.when)) {
+      const key = c?.key;
+      if (typeof key === 'string' && L7_CONDITION_PREFIXES.some((p) => key.startsWith(p))) return `when key "${key}"`;
+    }
+    for (const to of asArray(rule?.to)) {
+      for (const field of ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts']) {
+        if (nonEmpty(to?.operation?.[field])) return `operation.${field}`;
+      }
+    }
+    for (const from of asArray(rule?.from)) {
+      for (const field of ['requestPrincipals', 'notRequestPrincipals']) {
+        if (nonEmpty(from?.source?.[field])) return `source.${field}`;
+      }
+    }
+  }
+  return undefined;
 }

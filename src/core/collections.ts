@@ -14,3 +14,19 @@ export function appendTo<K, V>(map: ListMap<K, V>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/**
+ * The value when it is an array, else no items: manifests read as plain JSON may hold anything.
+ * @internal
+ */
+export function asArray(v: unknown): any[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * Whether a value is an array with items.
+ * @internal
+ */
+export function nonEmpty(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { isAmbient } from './dataplane';
 import type { IMeshNamespace } from './mesh-namespace';
 import { IWaypoint, WaypointTrafficType, gatewayRoutes, ingressUsesWaypoint, ownWaypoint, servedNamespaces, servicesWithOwnWaypoint, waypointOf } from './waypoint-enrollment';
-import { authorizationL7 } from '../analysis/ambient';
+import { authorizationL7 } from '../core/authz-attributes';
 import { appendTo } from '../core/collections';
 import { security } from '../core/l1';
 import type { AuthorizationPolicy, AuthorizationPolicySpecRules } from '../imports/security.istio.io';

@@ -1,7 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { PolicyTargetOptions, policyTarget } from './policy-target';
-import { authorizationL7 } from '../analysis/ambient';
-import { checkAuthorizationAttribute } from '../core/authz-attributes';
+import { authorizationL7, checkAuthorizationAttribute } from '../core/authz-attributes';
 import { checkEnum, checkInstance, checkList, checkNamespaceRef, checkProps, checkString } from '../core/check';
 import { security } from '../core/l1';
 import { checkDnsLabel, checkDnsSubdomain, checkRange, isCidr, isIp } from '../core/names';

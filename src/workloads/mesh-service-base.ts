@@ -18,7 +18,6 @@ import { routingGateways } from '../platform/waypoint-enrollment';
 import { IMeshDestination, defaultHttpPort } from '../traffic/destination';
 import { IEgressTarget } from '../traffic/egress';
 import { HttpRouteOptions, renderHttpRoute } from '../traffic/http-route';
-import { addMeshHttpRoute } from '../traffic/mesh-http-route';
 import { ClientTlsMode, TrafficPolicyOptions, renderTrafficPolicy } from '../traffic/traffic-policy';
 
 /**
@@ -171,7 +170,11 @@ export abstract class MeshServiceBase extends Construct implements IMeshService 
 
   public addRoute(options: HttpRouteOptions): void {
     checkProps(`${this.node.path}: addRoute`, options, []);
-    if (this.namespace.routeApi === RouteApi.GATEWAY_API) return addMeshHttpRoute(this, options);
+    if (this.namespace.routeApi === RouteApi.GATEWAY_API) {
+      // The Gateway API rendering loads when a service first routes with it, not with the library.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require('../traffic/mesh-http-route') as typeof import('../traffic/mesh-http-route')).addMeshHttpRoute(this, options);
+    }
     const rule = renderHttpRoute(this, options, this);
     for (const m of rule.match ?? []) {
       const port = m.port === undefined ? undefined : this.ports.find((p) => p.port === m.port);
