@@ -4,7 +4,7 @@
 // with the peak RSS of the same runs; measures cold start and the analyzer CLI; prints the ratios
 // against their targets and writes bench/results.json.
 //
-//   npx projen bench                                 every shape at N = 1000, 5000, 10000 (long: about an hour on 2 cores)
+//   npx projen bench                                 every shape at N = 1000, 5000, 10000 (long: about 65 minutes on 2 idle cores)
 //   npx projen bench --shape versions,principals     some shapes (names in bench/shape.ts)
 //   npx projen bench --quick                         N = 1000 and 2000, fewer repetitions (add --shape to narrow it)
 //   npx projen bench --sizes 2000,4000 --reps 2      other sizes or rounds
@@ -60,8 +60,9 @@ function options(args: string[]): Options {
   return {
     shapes: value('--shape')?.split(',').map(shapeNamed) ?? SHAPES,
     sizes,
-    // Three rounds below the largest size, two at it (its runs are the longest: the bench's hour).
-    reps: Object.fromEntries(sizes.map((n, i) => [n, reps || (quick ? 1 : i < sizes.length - 1 ? 3 : 2)])),
+    // Three rounds at every size: the median of three paired ratios outlasts one disturbed round
+    // (two rounds at the largest size gave scaling ratios that moved by 0.1 between runs).
+    reps: Object.fromEntries(sizes.map((n) => [n, reps || (quick ? 1 : 3)])),
     coldReps: quick ? 5 : 31,
     cliReps: quick ? 2 : 3,
   };
