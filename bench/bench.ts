@@ -25,7 +25,7 @@ const LIBRARY = path.join(__dirname, '..', 'src', 'index.js');
 const CLI = path.join(__dirname, '..', 'src', 'analysis', 'cli.js');
 const ANALYSIS = 'library+analysis';
 
-interface Options { shapes: Shape[]; sizes: number[]; reps: Record<number, number>; coldReps: number; cliReps: number }
+interface Options { shapes: Shape[]; sizes: number[]; rounds: number; coldReps: number; cliReps: number }
 interface Stats { median: number; min: number; max: number; spreadPct: number; samples: number[] }
 interface Target { target: string; value?: number; cpu?: number; limit: number; status?: string }
 
@@ -62,7 +62,7 @@ function options(args: string[]): Options {
     sizes,
     // Three rounds at every size: the median of three paired ratios outlasts one disturbed round
     // (two rounds at the largest size gave scaling ratios that moved by 0.1 between runs).
-    reps: Object.fromEntries(sizes.map((n) => [n, reps || (quick ? 1 : 3)])),
+    rounds: reps || (quick ? 1 : 3),
     coldReps: quick ? 5 : 31,
     cliReps: quick ? 2 : 3,
   };
@@ -98,9 +98,9 @@ function measureShape(s: Shape, o: Options) {
   const began = performance.now();
   const empty = () => Object.fromEntries(names.map((v) => [v, Object.fromEntries(o.sizes.map((n) => [n, [] as number[]]))]));
   const samples: Record<Clock | 'rss', Record<string, Record<number, number[]>>> = { cpu: empty(), wall: empty(), rss: empty() };
-  for (let r = 0; r < Math.max(...Object.values(o.reps)); r++) {
+  for (let r = 0; r < o.rounds; r++) {
     const order = names.map((_, i) => names[(i + r) % names.length]);
-    for (const n of o.sizes.filter((size) => r < o.reps[size])) {
+    for (const n of o.sizes) {
       for (const v of [...order, ...[...order].reverse()]) {
         const run = child(['synth', s.name, v, String(n)]);
         samples.cpu[v][n].push(run.cpuMs);
@@ -246,7 +246,7 @@ function main(): void {
   const began = performance.now();
   selfCheck(o.shapes, 20);
   console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`shapes ${o.shapes.map((s) => s.name).join(', ')}; sizes ${o.sizes.join(', ')}; repetitions ${JSON.stringify(o.reps)}; cold start ${o.coldReps}; CLI ${o.cliReps}`);
+  console.log(`shapes ${o.shapes.map((s) => s.name).join(', ')}; sizes ${o.sizes.join(', ')}; rounds ${o.rounds}; cold start ${o.coldReps}; CLI ${o.cliReps}`);
 
   const cold = measureColdStart(o.coldReps);
   const targets: Target[] = [
@@ -277,7 +277,7 @@ function main(): void {
     cpus: os.cpus().length,
     loadAverageAtEnd: os.loadavg(),
     sizes: o.sizes,
-    repetitions: o.reps,
+    repetitions: Object.fromEntries(o.sizes.map((n) => [n, o.rounds])),
     variants: Object.fromEntries(VARIANTS.map((v) => [v.name, v.description])),
     shapes,
     cli: { shape: o.shapes[0].name, ...cli },
